@@ -1,0 +1,43 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "sockdiag",
+    products: [
+        .library(name: "SockDiag", targets: ["SockDiag"]),
+        .executable(name: "sockdiag", targets: ["sockdiag"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CMnl",
+            pkgConfig: "libmnl",
+            providers: [.apt(["libmnl-dev"])]
+        ),
+        .target(
+            name: "CSockDiag",
+            dependencies: ["CMnl"]
+        ),
+        .target(
+            name: "SockDiag",
+            dependencies: ["CSockDiag"]
+        ),
+        .executableTarget(
+            name: "sockdiag",
+            dependencies: [
+                "SockDiag",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "SockDiagTests",
+            dependencies: ["SockDiag"]
+        ),
+        .testTarget(
+            name: "SockDiagIntegrationTests",
+            dependencies: ["SockDiag", "sockdiag"]
+        ),
+    ]
+)

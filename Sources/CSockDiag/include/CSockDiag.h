@@ -1,0 +1,60 @@
+// The thin C layer under SockDiag: what Swift cannot import from libmnl and the
+// kernel headers (function-like macros, the mnl_cb_run trampoline), nothing else.
+// Parsing and policy live in Swift.
+#ifndef C_SOCKDIAG_H
+#define C_SOCKDIAG_H
+
+#ifdef __linux__
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/inet_diag.h>
+
+/// Size of one dump receive buffer. The kernel fills at most 32 KiB per
+/// recvmsg() (SKB_WITH_OVERHEAD(32768)); libmnl 1.0.4 lacks MNL_SOCKET_DUMP_SIZE.
+#define CSOCKDIAG_DUMP_BUFFER_SIZE 32768
+
+/// Returned by CSockDiag_receive_dump when a reply carried NLM_F_DUMP_INTR.
+#define CSOCKDIAG_DUMP_INTERRUPTED (-2)
+
+/// Called once per SOCK_DIAG_BY_FAMILY reply message with its payload (the
+/// inet_diag_msg followed by its attributes). Return 1 to continue, 0 to stop.
+typedef int (*CSockDiag_message_cb)(const void *payload, size_t length, void *context);
+
+/// Opens a NETLINK_SOCK_DIAG socket (close-on-exec), raises its receive buffer
+/// to `rcvbuf` bytes and binds it. Returns NULL with errno set on failure.
+struct mnl_socket *CSockDiag_open(int rcvbuf);
+
+/// Closes a socket returned by CSockDiag_open.
+void CSockDiag_close(struct mnl_socket *nl);
+
+/// The socket's file descriptor (for poll and diagnostics).
+int CSockDiag_fd(const struct mnl_socket *nl);
+
+/// Builds an inet_diag_req_v2 dump request in `buf` (family, protocol,
+/// extension bits, state bitmask, optional INET_DIAG_REQ_BYTECODE) and sends it.
+/// Returns 0, or -1 with errno set (EMSGSIZE if it does not fit in `buflen`).
+int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
+                                uint8_t family, uint8_t protocol, uint8_t extensions, uint32_t states,
+                                const void *bytecode, size_t bytecode_len);
+
+/// Receives the replies to request `seq` into `buf` until NLMSG_DONE, running
+/// each batch through mnl_cb_run and `cb`. Returns 0 when the dump ended, 1 when
+/// `cb` asked to stop early (the rest of the dump is still queued on the socket),
+/// CSOCKDIAG_DUMP_INTERRUPTED on NLM_F_DUMP_INTR, or -1 with errno set
+/// (from NLMSG_ERROR, recvmsg, ENOSPC for a truncated datagram, EBADMSG for a
+/// malformed one).
+int CSockDiag_receive_dump(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
+                           CSockDiag_message_cb cb, void *context);
+
+/// Runs one batch of already received reply bytes through mnl_cb_run and `cb`,
+/// without sequence or port checks. Returns what CSockDiag_receive_dump
+/// returns, plus 2 when the batch ended without NLMSG_DONE. Used to replay
+/// captured dumps.
+int CSockDiag_process_batch(const void *buf, size_t len, CSockDiag_message_cb cb, void *context);
+
+#endif /* __linux__ */
+#endif /* C_SOCKDIAG_H */

@@ -1,0 +1,157 @@
+#ifdef __linux__
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include "CSockDiag.h"
+
+#include <errno.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+
+_Static_assert(sizeof(struct inet_diag_msg) == 72, "inet_diag_msg layout");
+_Static_assert(sizeof(struct inet_diag_req_v2) == 56, "inet_diag_req_v2 layout");
+_Static_assert(sizeof(struct inet_diag_bc_op) == 4, "inet_diag_bc_op layout");
+_Static_assert(NLMSG_HDRLEN == 16, "nlmsghdr layout");
+
+struct mnl_socket *CSockDiag_open(int rcvbuf) {
+    struct mnl_socket *nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
+    if (nl == NULL) {
+        return NULL;
+    }
+    int fd = mnl_socket_get_fd(nl);
+    if (rcvbuf > 0) {
+        // Best effort: SO_RCVBUFFORCE passes rmem_max when privileged.
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0) {
+            (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+        }
+    }
+    int one = 1;
+    // Extended acks and strict checking are optional; older kernels refuse them.
+    (void)mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+    if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+        int saved = errno;
+        mnl_socket_close(nl);
+        errno = saved;
+        return NULL;
+    }
+    return nl;
+}
+
+void CSockDiag_close(struct mnl_socket *nl) {
+    if (nl != NULL) {
+        mnl_socket_close(nl);
+    }
+}
+
+int CSockDiag_fd(const struct mnl_socket *nl) {
+    return mnl_socket_get_fd(nl);
+}
+
+int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
+                                uint8_t family, uint8_t protocol, uint8_t extensions, uint32_t states,
+                                const void *bytecode, size_t bytecode_len) {
+    size_t needed = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct inet_diag_req_v2))
+                    + (bytecode_len > 0 ? MNL_ALIGN(sizeof(struct nlattr)) + MNL_ALIGN(bytecode_len) : 0);
+    if (needed > buflen || bytecode_len > UINT16_MAX - sizeof(struct nlattr)) {
+        errno = EMSGSIZE;
+        return -1;
+    }
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    nlh->nlmsg_seq = seq;
+
+    struct inet_diag_req_v2 *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+    req->sdiag_family = family;
+    req->sdiag_protocol = protocol;
+    req->idiag_ext = extensions;
+    req->idiag_states = states;
+    req->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+    req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+
+    if (bytecode_len > 0) {
+        mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, bytecode_len, bytecode);
+    }
+    ssize_t sent = mnl_socket_sendto(nl, nlh, nlh->nlmsg_len);
+    if (sent < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+struct CSockDiag_trampoline {
+    CSockDiag_message_cb cb;
+    void *context;
+    int stopped_by_callback;
+};
+
+static int CSockDiag_data_cb(const struct nlmsghdr *nlh, void *data) {
+    struct CSockDiag_trampoline *t = data;
+    if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY) {
+        return MNL_CB_OK;
+    }
+    int keep_going = t->cb(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh), t->context);
+    if (!keep_going) {
+        t->stopped_by_callback = 1;
+        return MNL_CB_STOP;
+    }
+    return MNL_CB_OK;
+}
+
+// mnl_cb_run silently ignores trailing bytes that do not form a whole message;
+// a dump must not lose sockets that way, so check the framing first.
+static int CSockDiag_framing_ok(const void *buf, size_t len) {
+    const struct nlmsghdr *nlh = buf;
+    int remaining = (int)len;
+    while (mnl_nlmsg_ok(nlh, remaining)) {
+        nlh = mnl_nlmsg_next(nlh, &remaining);
+    }
+    return remaining == 0;
+}
+
+static int CSockDiag_run_batch(const void *buf, size_t len, uint32_t seq, unsigned int portid,
+                               struct CSockDiag_trampoline *t) {
+    if (!CSockDiag_framing_ok(buf, len)) {
+        errno = EBADMSG;
+        return -1;
+    }
+    int ret = mnl_cb_run(buf, len, seq, portid, CSockDiag_data_cb, t);
+    if (ret < 0) {
+        return errno == EINTR ? CSOCKDIAG_DUMP_INTERRUPTED : -1;
+    }
+    if (ret == MNL_CB_STOP) {
+        return t->stopped_by_callback ? 1 : 0;
+    }
+    return 2;
+}
+
+int CSockDiag_receive_dump(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
+                           CSockDiag_message_cb cb, void *context) {
+    struct CSockDiag_trampoline t = {cb, context, 0};
+    unsigned int portid = mnl_socket_get_portid(nl);
+    for (;;) {
+        ssize_t n = mnl_socket_recvfrom(nl, buf, buflen);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -1;
+        }
+        if (n == 0) {
+            errno = EBADMSG;
+            return -1;
+        }
+        int ret = CSockDiag_run_batch(buf, (size_t)n, seq, portid, &t);
+        if (ret != 2) {
+            return ret;
+        }
+    }
+}
+
+int CSockDiag_process_batch(const void *buf, size_t len, CSockDiag_message_cb cb, void *context) {
+    struct CSockDiag_trampoline t = {cb, context, 0};
+    return CSockDiag_run_batch(buf, len, 0, 0, &t);
+}
+
+#endif /* __linux__ */

@@ -1,0 +1,104 @@
+/// Decodes one `inet_diag_msg` reply (with its attributes) straight from the receive buffer.
+///
+/// Layout (include/uapi/linux/inet_diag.h): family, state, timer, retrans (u8 each); the 48-byte
+/// `inet_diag_sockid` (ports and addresses in network order, interface and cookie in host order);
+/// expires, rqueue, wqueue, uid, inode (u32, host order); then `nlattr`s.
+enum InetDiagParser {
+    /// Size of `struct inet_diag_msg`.
+    static let messageSize = 72
+    /// `INET_DIAG_SKV6ONLY`.
+    static let attributeV6Only: UInt16 = 11
+    /// Mask of the type bits of `nla_type` (`NLA_TYPE_MASK`).
+    static let attributeTypeMask: UInt16 = 0x3FFF
+
+    /// Decodes `payload`.
+    /// - Parameters:
+    ///   - payload: The netlink payload: an `inet_diag_msg` and its attributes.
+    ///   - transport: The protocol the request asked for (the message does not say).
+    ///   - boundInactiveRequested: Whether the request set the bound-inactive state bit: the kernel reports
+    ///     those TCP sockets as `TCP_CLOSE`, and no other TCP socket in that state is hashed.
+    /// - Returns: The socket.
+    /// - Throws: ``SockDiagError`` with code `malformedMessage` when the message is short, names an
+    ///   unknown family, or has an attribute that runs past its end.
+    @inline(__always)
+    static func parse(
+        _ payload: UnsafeRawBufferPointer,
+        transport: TransportProtocol,
+        boundInactiveRequested: Bool
+    ) throws(SockDiagError) -> Socket {
+        guard payload.count >= messageSize else {
+            throw .malformed("message of \(payload.count) bytes, an inet_diag_msg needs \(messageSize)")
+        }
+        let familyByte = payload[0]
+        var state = TCPState(rawValue: payload[1])
+        let timer = SocketTimer(
+            kind: SocketTimer.Kind(rawValue: payload[2]),
+            expiresMilliseconds: payload.loadUnaligned(fromByteOffset: 52, as: UInt32.self),
+            retransmits: payload[3]
+        )
+        let sourcePort = UInt16(bigEndian: payload.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
+        let destinationPort = UInt16(bigEndian: payload.loadUnaligned(fromByteOffset: 6, as: UInt16.self))
+        let interfaceIndex = payload.loadUnaligned(fromByteOffset: 40, as: UInt32.self)
+        let family: AddressFamily
+        let localAddress: IPAddress
+        let peerAddress: IPAddress
+        switch familyByte {
+        case AddressFamily.inet.rawValue:
+            family = .inet
+            localAddress = .v4(IPv4Address(rawValue: UInt32(bigEndian: payload.loadUnaligned(fromByteOffset: 8, as: UInt32.self))))
+            peerAddress = .v4(IPv4Address(rawValue: UInt32(bigEndian: payload.loadUnaligned(fromByteOffset: 24, as: UInt32.self))))
+        case AddressFamily.inet6.rawValue:
+            family = .inet6
+            localAddress = .v6(ipv6(payload, offset: 8, interfaceIndex: interfaceIndex))
+            peerAddress = .v6(ipv6(payload, offset: 24, interfaceIndex: interfaceIndex))
+        default:
+            throw .malformed("unknown address family \(familyByte)")
+        }
+        let cookieLow = payload.loadUnaligned(fromByteOffset: 44, as: UInt32.self)
+        let cookieHigh = payload.loadUnaligned(fromByteOffset: 48, as: UInt32.self)
+        if boundInactiveRequested && transport == .tcp && state == .closed {
+            state = .boundInactive
+        }
+
+        var v6Only: Bool?
+        var offset = messageSize
+        while offset < payload.count {
+            guard payload.count - offset >= 4 else {
+                throw .malformed("\(payload.count - offset) stray bytes after the last attribute")
+            }
+            let length = Int(payload.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+            let type = payload.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self) & attributeTypeMask
+            guard length >= 4, length <= payload.count - offset else {
+                throw .malformed("attribute \(type) of length \(length) at offset \(offset) of \(payload.count)")
+            }
+            if type == attributeV6Only && length >= 5 {
+                v6Only = payload[offset + 4] != 0
+            }
+            offset += (length + 3) & ~3
+        }
+
+        return Socket(
+            transport: transport,
+            family: family,
+            state: state,
+            local: Endpoint(address: localAddress, port: sourcePort),
+            peer: Endpoint(address: peerAddress, port: destinationPort),
+            receiveQueue: payload.loadUnaligned(fromByteOffset: 56, as: UInt32.self),
+            sendQueue: payload.loadUnaligned(fromByteOffset: 60, as: UInt32.self),
+            uid: payload.loadUnaligned(fromByteOffset: 64, as: UInt32.self),
+            inode: UInt64(payload.loadUnaligned(fromByteOffset: 68, as: UInt32.self)),
+            cookie: UInt64(cookieHigh) << 32 | UInt64(cookieLow),
+            interfaceIndex: interfaceIndex,
+            timer: timer,
+            v6Only: v6Only
+        )
+    }
+
+    @inline(__always)
+    private static func ipv6(_ payload: UnsafeRawBufferPointer, offset: Int, interfaceIndex: UInt32) -> IPv6Address {
+        let high = UInt64(bigEndian: payload.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        let low = UInt64(bigEndian: payload.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+        let address = IPv6Address(high: high, low: low)
+        return address.isLinkLocal ? IPv6Address(high: high, low: low, scopeID: interfaceIndex) : address
+    }
+}

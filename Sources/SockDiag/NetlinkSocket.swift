@@ -1,0 +1,55 @@
+internal import CSockDiag
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// An open NETLINK_SOCK_DIAG socket; closed when the value is destroyed.
+struct NetlinkSocket: ~Copyable {
+    /// The libmnl handle (`struct mnl_socket *`).
+    let handle: OpaquePointer
+
+    /// Kernel receive buffer requested for the socket (iproute2 uses the same).
+    static let receiveBufferSize: Int32 = 1 << 20
+
+    /// Opens and binds a socket in the calling thread's network namespace.
+    ///
+    /// The corresponding C function is `CSockDiag_open` (`mnl_socket_open2` + `mnl_socket_bind`).
+    /// - Throws: ``SockDiagError`` (`socketUnavailable`, `permissionDenied`, `moduleNotLoaded`).
+    init() throws(SockDiagError) {
+        guard let handle = CSockDiag_open(Self.receiveBufferSize) else {
+            let error = SockDiagError.fromErrno(.current, operation: "open NETLINK_SOCK_DIAG socket")
+            if error.code == .ioFailed {
+                throw SockDiagError(
+                    code: .socketUnavailable,
+                    errno: error.errno,
+                    operation: error.operation,
+                    message: error.message
+                )
+            }
+            throw error
+        }
+        self.handle = handle
+    }
+
+    deinit {
+        CSockDiag_close(handle)
+    }
+
+    /// The file descriptor.
+    var fileDescriptor: Int32 { CSockDiag_fd(handle) }
+}
+
+/// Calls `body`, retrying while it fails with `EINTR`, and turns `-1` into a ``SockDiagError``.
+@inline(__always)
+func retryingOnInterrupt(_ operation: @autoclosure () -> String, _ body: () -> Int32) throws(SockDiagError) -> Int32 {
+    while true {
+        let result = body()
+        if result != -1 { return result }
+        let error = Errno.current
+        if error == .interrupted { continue }
+        throw SockDiagError.fromErrno(error, operation: operation())
+    }
+}

@@ -1,0 +1,209 @@
+internal import CSockDiag
+import Synchronization
+
+/// Reads the kernel's socket tables over NETLINK_SOCK_DIAG, as `ss` does.
+///
+/// An inspector keeps one netlink socket and one 32 KiB receive buffer for its whole life and reuses them for
+/// every query, so an agent can query it every second for months without allocating per query beyond the
+/// sockets it asks to keep. It sees the network namespace of the thread that created it.
+///
+/// Thread safety: an inspector is `Sendable`. Queries on one inspector are serialized by a lock (one dump at a
+/// time per netlink socket); use one inspector per thread for parallel dumps. The closure passed to
+/// ``forEachSocket(matching:_:)`` runs with that lock held: it must not query the same inspector.
+public final class SocketInspector: @unchecked Sendable {
+    // `state` is only touched with `lock` held.
+    private let lock = Mutex(())
+    private nonisolated(unsafe) var state: DumpState
+
+    /// Opens the netlink socket in the calling thread's network namespace.
+    /// - Throws: ``SockDiagError`` when the socket cannot be opened (`socketUnavailable`, `moduleNotLoaded`,
+    ///   `permissionDenied`).
+    public init() throws(SockDiagError) {
+        state = DumpState(socket: try NetlinkSocket())
+    }
+
+    /// Calls `body` for every socket that matches `query`, as the replies arrive, without collecting them.
+    ///
+    /// - Parameters:
+    ///   - query: What to dump.
+    ///   - body: Called once per matching socket. An error it throws stops the dump and is rethrown.
+    /// - Throws: ``SockDiagError`` for kernel or netlink failures (the dump is not retried: sockets already
+    ///   passed to `body` cannot be taken back), or what `body` throws.
+    public func forEachSocket(matching query: SocketQuery, _ body: (Socket) throws -> Void) throws {
+        try lock.withLock { _ in
+            try state.dump(query, body)
+        }
+    }
+
+    /// Returns every socket that matches `query`.
+    ///
+    /// Retries the whole dump up to three times when the kernel flags it as interrupted.
+    /// - Parameter query: What to dump.
+    /// - Returns: The matching sockets, in the order the kernel sent them.
+    /// - Throws: ``SockDiagError``.
+    public func sockets(matching query: SocketQuery) throws(SockDiagError) -> [Socket] {
+        var attempt = 0
+        while true {
+            attempt += 1
+            var result: [Socket] = []
+            do {
+                try forEachSocket(matching: query) { result.append($0) }
+                return result
+            } catch let error as SockDiagError {
+                if error.code == .dumpInterrupted && attempt < Self.interruptedDumpAttempts { continue }
+                throw error
+            } catch {
+                preconditionFailure("only SockDiagError can escape: \(error)")
+            }
+        }
+    }
+
+    /// How many times ``sockets(matching:)`` tries a dump the kernel flags as interrupted.
+    static let interruptedDumpAttempts = 3
+
+    /// Decodes a captured dump (concatenated reply datagrams) as if it had just been received.
+    static func decode(
+        capturedDump bytes: UnsafeRawBufferPointer,
+        transport: TransportProtocol,
+        boundInactiveRequested: Bool = false,
+        _ body: (Socket) throws -> Void
+    ) throws {
+        try runCallbacks(operation: "decode captured dump", reopen: {}) { callback, context in
+            CSockDiag_process_batch(bytes.baseAddress, bytes.count, callback, context)
+        } handler: { payload in
+            try body(
+                InetDiagParser.parse(payload, transport: transport, boundInactiveRequested: boundInactiveRequested)
+            )
+        }
+    }
+}
+
+/// The inspector's reusable resources.
+struct DumpState: ~Copyable {
+    var socket: NetlinkSocket
+    /// Set when a dump ended early and its rest may still be queued on the socket.
+    var needsReopen = false
+    let buffer: UnsafeMutableRawBufferPointer
+    var sequence: UInt32 = 0
+
+    init(socket: consuming NetlinkSocket) {
+        self.socket = socket
+        self.buffer = .allocate(byteCount: Int(CSOCKDIAG_DUMP_BUFFER_SIZE), alignment: 8)
+    }
+
+    deinit {
+        buffer.deallocate()
+    }
+
+    mutating func dump(_ query: SocketQuery, _ body: (Socket) throws -> Void) throws {
+        let bytecode = BytecodeCompiler.compile(query.ports)
+        let boundInactive = query.states.contains(.boundInactive)
+        for transport in query.protocols {
+            guard let states = query.kernelStates(for: transport) else { continue }
+            for family in query.families {
+                try dumpOne(transport: transport, family: family, states: states, bytecode: bytecode) { payload in
+                    let socket = try InetDiagParser.parse(
+                        payload,
+                        transport: transport,
+                        boundInactiveRequested: boundInactive
+                    )
+                    if query.matches(socket) {
+                        try body(socket)
+                    }
+                }
+            }
+        }
+    }
+
+    private mutating func dumpOne(
+        transport: TransportProtocol,
+        family: AddressFamily,
+        states: StateSet,
+        bytecode: [UInt8],
+        _ handler: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        if needsReopen {
+            socket = try NetlinkSocket()
+            needsReopen = false
+        }
+        sequence = sequence == UInt32.max ? 1 : sequence + 1
+        let sequence = self.sequence
+        let handle = socket.handle
+        let buffer = self.buffer
+        _ = try retryingOnInterrupt("send \(transport)/\(family) dump request") {
+            bytecode.withUnsafeBytes { code in
+                CSockDiag_send_dump_request(
+                    handle,
+                    buffer.baseAddress,
+                    buffer.count,
+                    sequence,
+                    family.rawValue,
+                    transport.rawValue,
+                    0,
+                    states.rawValue,
+                    code.baseAddress,
+                    code.count
+                )
+            }
+        }
+        var reopen = false
+        defer { if reopen { needsReopen = true } }
+        try runCallbacks(operation: "\(transport)/\(family) dump", reopen: { reopen = true }) { callback, context in
+            CSockDiag_receive_dump(handle, buffer.baseAddress, buffer.count, sequence, callback, context)
+        } handler: { payload in
+            try handler(payload)
+        }
+    }
+}
+
+/// Runs `run` (a shim call driving `mnl_cb_run`) with a C callback that forwards each message payload to
+/// `handler`, and turns the shim's result into a Swift error.
+private func runCallbacks(
+    operation: @autoclosure () -> String,
+    reopen: () -> Void,
+    _ run: (CSockDiag_message_cb, UnsafeMutableRawPointer) -> Int32,
+    handler: (UnsafeRawBufferPointer) throws -> Void
+) throws {
+    try withoutActuallyEscaping(handler) { handler in
+        var context = CallbackContext(handler: handler)
+        let result = withUnsafeMutablePointer(to: &context) { pointer in
+            let callback: CSockDiag_message_cb = { payload, length, rawContext in
+                let context = rawContext!.assumingMemoryBound(to: CallbackContext.self)
+                do {
+                    try context.pointee.handler(UnsafeRawBufferPointer(start: payload, count: length))
+                    return 1
+                } catch {
+                    context.pointee.error = error
+                    return 0
+                }
+            }
+            let result = run(callback, UnsafeMutableRawPointer(pointer))
+            return (result, result == -1 ? Errno.current : nil)
+        }
+        switch result.0 {
+        case 0:
+            return
+        case 1:
+            reopen()
+            throw context.error ?? SockDiagError.malformed("dump stopped without a reason")
+        case CSOCKDIAG_DUMP_INTERRUPTED:
+            reopen()
+            throw SockDiagError(
+                code: .dumpInterrupted,
+                errno: .interrupted,
+                operation: operation(),
+                message: "\(operation()): the kernel flagged the dump as interrupted (NLM_F_DUMP_INTR)"
+            )
+        case 2:
+            throw SockDiagError.malformed("captured dump ends without NLMSG_DONE")
+        default:
+            reopen()
+            throw SockDiagError.fromErrno(result.1 ?? .badMessage, operation: operation())
+        }
+    }
+}
+
+private struct CallbackContext {
+    let handler: (UnsafeRawBufferPointer) throws -> Void
+    var error: (any Error)?
+}

@@ -1,0 +1,86 @@
+/// A socket state as the kernel numbers it (`include/net/tcp_states.h`), for TCP and, with
+/// `established` and `closed` only, for UDP.
+///
+/// Unknown values are kept rather than rejected, so a newer kernel never breaks a dump.
+public struct TCPState: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The kernel's state number.
+    public let rawValue: UInt8
+
+    /// Creates a state from the kernel's number.
+    public init(rawValue: UInt8) {
+        self.rawValue = rawValue
+    }
+
+    /// `TCP_ESTABLISHED` (1); also a connected UDP socket.
+    public static let established = TCPState(rawValue: 1)
+    /// `TCP_SYN_SENT` (2).
+    public static let synSent = TCPState(rawValue: 2)
+    /// `TCP_SYN_RECV` (3); request sockets are reported in this state.
+    public static let synRecv = TCPState(rawValue: 3)
+    /// `TCP_FIN_WAIT1` (4).
+    public static let finWait1 = TCPState(rawValue: 4)
+    /// `TCP_FIN_WAIT2` (5).
+    public static let finWait2 = TCPState(rawValue: 5)
+    /// `TCP_TIME_WAIT` (6).
+    public static let timeWait = TCPState(rawValue: 6)
+    /// `TCP_CLOSE` (7); an unconnected UDP socket.
+    public static let closed = TCPState(rawValue: 7)
+    /// `TCP_CLOSE_WAIT` (8).
+    public static let closeWait = TCPState(rawValue: 8)
+    /// `TCP_LAST_ACK` (9).
+    public static let lastAck = TCPState(rawValue: 9)
+    /// `TCP_LISTEN` (10).
+    public static let listen = TCPState(rawValue: 10)
+    /// `TCP_CLOSING` (11).
+    public static let closing = TCPState(rawValue: 11)
+    /// `TCP_NEW_SYN_RECV` (12): kernel-internal; the kernel reports request sockets as `synRecv`.
+    public static let newSynRecv = TCPState(rawValue: 12)
+    /// `TCP_BOUND_INACTIVE` (13): a TCP socket bound to a port but neither listening nor connected.
+    /// Only kernels from 6.8 on can report it, and only when asked for explicitly.
+    public static let boundInactive = TCPState(rawValue: 13)
+
+    /// The kernel states 1…13, in kernel order.
+    public static let allKnown: [TCPState] = (1...13).map { TCPState(rawValue: $0) }
+
+    /// The name used by ss's `state` filter and by sockdiag's JSON: `established`, `time-wait`,
+    /// `listening`, `closed`, `bound-inactive` …
+    public var name: String {
+        switch rawValue {
+        case 1: return "established"
+        case 2: return "syn-sent"
+        case 3: return "syn-recv"
+        case 4: return "fin-wait-1"
+        case 5: return "fin-wait-2"
+        case 6: return "time-wait"
+        case 7: return "closed"
+        case 8: return "close-wait"
+        case 9: return "last-ack"
+        case 10: return "listening"
+        case 11: return "closing"
+        case 12: return "new-syn-recv"
+        case 13: return "bound-inactive"
+        default: return "unknown-\(rawValue)"
+        }
+    }
+
+    /// The word ss prints in its State column: `ESTAB`, `TIME-WAIT`, `LISTEN`, `UNCONN` …
+    public var columnName: String {
+        switch rawValue {
+        case 1: return "ESTAB"
+        case 2: return "SYN-SENT"
+        case 3, 12: return "SYN-RECV"
+        case 4: return "FIN-WAIT-1"
+        case 5: return "FIN-WAIT-2"
+        case 6: return "TIME-WAIT"
+        case 7, 13: return "UNCONN"
+        case 8: return "CLOSE-WAIT"
+        case 9: return "LAST-ACK"
+        case 10: return "LISTEN"
+        case 11: return "CLOSING"
+        default: return "UNKNOWN"
+        }
+    }
+
+    /// The filter name, as ``name``.
+    public var description: String { name }
+}

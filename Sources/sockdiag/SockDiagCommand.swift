@@ -1,0 +1,118 @@
+import ArgumentParser
+import SockDiag
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// `sockdiag`: list internet sockets from the kernel's tables, with ss's options and output.
+@main
+struct SockDiagCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sockdiag",
+        abstract: "List TCP and UDP sockets from the kernel's socket tables (NETLINK_SOCK_DIAG), like ss.",
+        discussion: """
+            Without -t/-u both TCP and UDP are shown; without -4/-6 both families. Without -a, -l or --state, \
+            what ss shows by default: every state but LISTEN, TIME-WAIT, SYN-RECV and UNCONN/CLOSE.
+            Addresses and ports are always numeric.
+
+            Examples:
+              sockdiag --state time-wait --port 8000
+              sockdiag -tan
+              sockdiag -tl --json
+            """,
+        version: sockdiagVersion
+    )
+
+    @OptionGroup var selection: SocketSelection
+
+    @Flag(name: [.customShort("n"), .long], help: "Numeric addresses and ports (always the case; accepted for ss habits).")
+    var numeric = false
+
+    @Flag(name: [.customShort("H"), .customLong("no-header")], help: "Do not print the header line.")
+    var noHeader = false
+
+    @Flag(name: .long, help: "Print one JSON array of sockets instead of the table (schema in README.md).")
+    var json = false
+
+    @Flag(name: .customShort("V"), help: "Print the version and exit.")
+    var printVersion = false
+
+    mutating func validate() throws {
+        _ = try selection.query()
+    }
+
+    func run() throws {
+        if printVersion {
+            print(sockdiagVersion)
+            return
+        }
+        let query = try selection.query()
+        let inspector = try SocketInspector()
+        var sink = OutputSink(fileDescriptor: STDOUT_FILENO)
+        if json {
+            var formatter = JSONFormatter()
+            sink.withBytes { formatter.writeStart(to: &$0) }
+            try inspector.forEachSocket(matching: query) { socket in
+                sink.withBytes { formatter.write(socket, to: &$0) }
+                try sink.flushIfNeeded()
+            }
+            sink.withBytes { formatter.writeEnd(to: &$0) }
+        } else {
+            var formatter = TableFormatter(families: query.families)
+            if !noHeader {
+                sink.withBytes { formatter.writeHeader(to: &$0) }
+            }
+            try inspector.forEachSocket(matching: query) { socket in
+                sink.withBytes { formatter.write(socket, to: &$0) }
+                try sink.flushIfNeeded()
+            }
+        }
+        try sink.flush()
+    }
+
+    /// Runs the command; usage errors exit 2 with one line, runtime errors exit 1 with one line.
+    static func main() {
+        let command: SockDiagCommand
+        do {
+            command = try parseAsRoot() as! SockDiagCommand
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            fail(message(for: error), status: 2)
+        }
+        do {
+            try command.run()
+        } catch let error as ExitCode {
+            Glibc.exit(error.rawValue)
+        } catch {
+            fail(String(describing: error), status: 1)
+        }
+    }
+
+    /// Writes `sockdiag: MESSAGE` as one line to standard error and exits with `status`.
+    static func fail(_ message: String, status: Int32) -> Never {
+        var line = "sockdiag: "
+        var lastWasSpace = false
+        for character in message {
+            if character.isNewline || character == "\t" {
+                if !lastWasSpace { line.append(" ") }
+                lastWasSpace = true
+            } else {
+                line.append(character)
+                lastWasSpace = character == " "
+            }
+        }
+        while line.last == " " { line.removeLast() }
+        line.append("\n")
+        line.withCString { text in _ = write(STDERR_FILENO, text, strlen(text)) }
+        Glibc.exit(status)
+    }
+}
+
+let sockdiagVersion = "sockdiag 0.1.0"
