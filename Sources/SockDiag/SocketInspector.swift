@@ -35,6 +35,23 @@ public final class SocketInspector: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with the raw reply of every socket the kernel sends for `query` (an `inet_diag_msg` and its
+    /// attributes, valid only during the call), without decoding or re-checking it in Swift.
+    ///
+    /// This is the floor any decoding costs are measured against, and the way to capture replies.
+    /// - Parameters:
+    ///   - query: What to dump; the kernel applies its states and port conditions.
+    ///   - body: Called once per reply message, with the protocol it answers for.
+    /// - Throws: ``SockDiagError``, or what `body` throws.
+    public func forEachRawMessage(
+        matching query: SocketQuery,
+        _ body: (TransportProtocol, UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        try lock.withLock { _ in
+            try state.dumpRaw(query, body)
+        }
+    }
+
     /// Returns every socket that matches `query`.
     ///
     /// Retries the whole dump up to three times when the kernel flags it as interrupted.
@@ -96,20 +113,22 @@ struct DumpState: ~Copyable {
     }
 
     mutating func dump(_ query: SocketQuery, _ body: (Socket) throws -> Void) throws {
-        let bytecode = BytecodeCompiler.compile(query.ports)
         let boundInactive = query.states.contains(.boundInactive)
+        try dumpRaw(query) { transport, payload in
+            let socket = try InetDiagParser.parse(payload, transport: transport, boundInactiveRequested: boundInactive)
+            if query.matches(socket) {
+                try body(socket)
+            }
+        }
+    }
+
+    mutating func dumpRaw(_ query: SocketQuery, _ body: (TransportProtocol, UnsafeRawBufferPointer) throws -> Void) throws {
+        let bytecode = BytecodeCompiler.compile(query.ports)
         for transport in query.protocols {
             guard let states = query.kernelStates(for: transport) else { continue }
             for family in query.families {
                 try dumpOne(transport: transport, family: family, states: states, bytecode: bytecode) { payload in
-                    let socket = try InetDiagParser.parse(
-                        payload,
-                        transport: transport,
-                        boundInactiveRequested: boundInactive
-                    )
-                    if query.matches(socket) {
-                        try body(socket)
-                    }
+                    try body(transport, payload)
                 }
             }
         }

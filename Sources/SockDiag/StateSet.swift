@@ -20,16 +20,27 @@ public struct StateSet: OptionSet, Hashable, Sendable, CustomStringConvertible {
         state.rawValue < 32 && rawValue & (1 << UInt32(state.rawValue)) != 0
     }
 
+    /// `established`.
     public static let established = StateSet(.established)
+    /// `syn-sent`.
     public static let synSent = StateSet(.synSent)
+    /// `syn-recv` (request sockets included).
     public static let synRecv = StateSet(.synRecv)
+    /// `fin-wait-1`.
     public static let finWait1 = StateSet(.finWait1)
+    /// `fin-wait-2`.
     public static let finWait2 = StateSet(.finWait2)
+    /// `time-wait`.
     public static let timeWait = StateSet(.timeWait)
+    /// `closed`: UDP's unconnected sockets.
     public static let closed = StateSet(.closed)
+    /// `close-wait`.
     public static let closeWait = StateSet(.closeWait)
+    /// `last-ack`.
     public static let lastAck = StateSet(.lastAck)
+    /// `listening`.
     public static let listen = StateSet(.listen)
+    /// `closing`.
     public static let closing = StateSet(.closing)
     /// Bound but not listening TCP sockets. Asking for them makes the kernel walk its bind hash too
     /// (about +45% on a full dump), so no group includes them.

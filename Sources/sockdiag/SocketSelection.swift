@@ -81,7 +81,7 @@ struct SocketSelection: ParsableArguments {
             if !flagged.isEmpty && !flagged.isSuperset(of: named) {
                 let flags = [listening ? "-l" : nil, boundInactive ? "-B" : nil].compactMap { $0 }.joined(separator: " ")
                 throw ValidationError(
-                    "\(flags) and --state \(states.joined(separator: ",")) contradict: \(flags) shows only \(flagged) sockets"
+                    "\(flags) and --state \(states.joined(separator: ",")) contradict: \(flags) selects only \(flagged) sockets; drop one"
                 )
             }
             selected = named
