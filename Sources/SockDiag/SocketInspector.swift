@@ -78,8 +78,16 @@ public final class SocketInspector: @unchecked Sendable {
     /// How many times ``sockets(matching:)`` tries a dump the kernel flags as interrupted.
     static let interruptedDumpAttempts = 3
 
-    /// Decodes a captured dump (concatenated reply datagrams) as if it had just been received.
-    static func decode(
+    /// Decodes a captured dump (concatenated reply datagrams, up to and including `NLMSG_DONE`) exactly as a
+    /// live reply is decoded, e.g. replies saved by ``forEachRawMessage(matching:_:)`` or by a capture tool.
+    /// - Parameters:
+    ///   - bytes: The reply datagrams.
+    ///   - transport: The protocol the request asked for (the replies do not say).
+    ///   - boundInactiveRequested: Whether the request set the bound-inactive state bit.
+    ///   - body: Called once per socket.
+    /// - Throws: ``SockDiagError`` (`malformedMessage` for truncated or malformed bytes, the kernel's error for
+    ///   an `NLMSG_ERROR` reply), or what `body` throws.
+    public static func decode(
         capturedDump bytes: UnsafeRawBufferPointer,
         transport: TransportProtocol,
         boundInactiveRequested: Bool = false,
