@@ -8,10 +8,13 @@
 #include <errno.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
+#include <netinet/in.h>
 
 _Static_assert(sizeof(struct inet_diag_msg) == 72, "inet_diag_msg layout");
 _Static_assert(sizeof(struct inet_diag_req_v2) == 56, "inet_diag_req_v2 layout");
+_Static_assert(sizeof(struct inet_diag_req) == 60, "inet_diag_req layout");
 _Static_assert(sizeof(struct inet_diag_bc_op) == 4, "inet_diag_bc_op layout");
+_Static_assert(sizeof(struct inet_diag_hostcond) == 8, "inet_diag_hostcond layout");
 _Static_assert(NLMSG_HDRLEN == 16, "nlmsghdr layout");
 
 struct mnl_socket *CSockDiag_open(int rcvbuf) {
@@ -51,24 +54,39 @@ int CSockDiag_fd(const struct mnl_socket *nl) {
 int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
                                 uint8_t family, uint8_t protocol, uint8_t extensions, uint32_t states,
                                 const void *bytecode, size_t bytecode_len) {
-    size_t needed = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct inet_diag_req_v2))
+    size_t needed = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct inet_diag_req))
                     + (bytecode_len > 0 ? MNL_ALIGN(sizeof(struct nlattr)) + MNL_ALIGN(bytecode_len) : 0);
     if (needed > buflen || bytecode_len > UINT16_MAX - sizeof(struct nlattr)) {
         errno = EMSGSIZE;
         return -1;
     }
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-    nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
     nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     nlh->nlmsg_seq = seq;
 
-    struct inet_diag_req_v2 *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-    req->sdiag_family = family;
-    req->sdiag_protocol = protocol;
-    req->idiag_ext = extensions;
-    req->idiag_states = states;
-    req->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
-    req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    if (family == AF_UNSPEC) {
+        // The legacy request: one walk of the TCP tables for both families.
+        if (protocol != IPPROTO_TCP) {
+            errno = EAFNOSUPPORT;
+            return -1;
+        }
+        nlh->nlmsg_type = TCPDIAG_GETSOCK;
+        struct inet_diag_req *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+        req->idiag_family = AF_UNSPEC;
+        req->idiag_ext = extensions;
+        req->idiag_states = states;
+        req->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+        req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    } else {
+        nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+        struct inet_diag_req_v2 *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+        req->sdiag_family = family;
+        req->sdiag_protocol = protocol;
+        req->idiag_ext = extensions;
+        req->idiag_states = states;
+        req->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+        req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    }
 
     if (bytecode_len > 0) {
         mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, bytecode_len, bytecode);
@@ -88,7 +106,7 @@ struct CSockDiag_trampoline {
 
 static int CSockDiag_data_cb(const struct nlmsghdr *nlh, void *data) {
     struct CSockDiag_trampoline *t = data;
-    if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY) {
+    if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY && nlh->nlmsg_type != TCPDIAG_GETSOCK) {
         return MNL_CB_OK;
     }
     int keep_going = t->cb(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh), t->context);

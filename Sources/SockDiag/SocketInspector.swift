@@ -29,7 +29,9 @@ public final class SocketInspector: @unchecked Sendable {
     ///   - body: Called once per matching socket. An error it throws stops the dump and is rethrown.
     /// - Throws: ``SockDiagError`` for kernel or netlink failures (the dump is not retried: sockets already
     ///   passed to `body` cannot be taken back), or what `body` throws.
-    public func forEachSocket(matching query: SocketQuery, _ body: (Socket) throws -> Void) throws {
+    /// - Returns: What the dump did (requests, replies, where the filter ran and why).
+    @discardableResult
+    public func forEachSocket(matching query: SocketQuery, _ body: (Socket) throws -> Void) throws -> DumpReport {
         try lock.withLock { _ in
             try state.dump(query, body)
         }
@@ -120,31 +122,116 @@ struct DumpState: ~Copyable {
         buffer.deallocate()
     }
 
-    mutating func dump(_ query: SocketQuery, _ body: (Socket) throws -> Void) throws {
+    mutating func dump(_ query: SocketQuery, _ body: (Socket) throws -> Void) throws -> DumpReport {
         let boundInactive = query.states.contains(.boundInactive)
-        try dumpRaw(query) { transport, payload in
-            let socket = try InetDiagParser.parse(payload, transport: transport, boundInactiveRequested: boundInactive)
-            if query.matches(socket) {
-                try body(socket)
+        let expression = query.effectiveFilter
+        var report = DumpReport()
+        var bytecode: [UInt8] = []
+        var filterInSwift = false
+        // `autobound` is decided by the kernel and, as ss does, confirmed here against the ephemeral range.
+        let confirmInSwift = expression.needsKernel
+        let context = query.context ?? (confirmInSwift ? FilterContext.current() : FilterContext())
+        if expression != .all {
+            if query.kernelFiltering, let code = BytecodeCompiler.compile(expression) {
+                bytecode = code
+                report.filterPlacement = .kernel
+            } else {
+                guard !expression.needsKernel else {
+                    throw SockDiagError(
+                        code: .requestRejected,
+                        operation: "filter",
+                        message: "filter: 'autobound' can be evaluated only by the kernel; keep kernel filtering on"
+                    )
+                }
+                filterInSwift = true
+                report.filterPlacement = .swift
             }
         }
+        for (transport, family, states) in Self.requests(for: query) {
+            var received = 0
+            while true {
+                do {
+                    report.requests += 1
+                    try dumpOne(transport: transport, family: family, states: states, bytecode: bytecode) { payload in
+                        received += 1
+                        let socket = try InetDiagParser.parse(
+                            payload,
+                            transport: transport,
+                            boundInactiveRequested: boundInactive
+                        )
+                        guard query.matchesState(socket) else { return }
+                        if filterInSwift {
+                            if expression.usesMarks && socket.mark == nil { throw Self.marksNeedPrivilege }
+                            guard expression.matches(socket, context: context) else { return }
+                        } else if confirmInSwift {
+                            guard expression.matches(socket, context: context) else { return }
+                        }
+                        report.sockets += 1
+                        try body(socket)
+                    }
+                    report.messages += received
+                    break
+                } catch let error as SockDiagError
+                    where !bytecode.isEmpty && received == 0
+                    && (error.code == .requestRejected || error.code == .permissionDenied)
+                {
+                    // The kernel's audit refused the program: filter in Swift where that gives the same answer.
+                    if expression.needsKernel {
+                        throw SockDiagError(
+                            code: error.code,
+                            errno: error.errno,
+                            operation: error.operation,
+                            message: "\(error.operation): the kernel rejected the filter (\(error.errno.map(String.init(describing:)) ?? "no errno")), and 'autobound' can be evaluated only by the kernel"
+                        )
+                    }
+                    if expression.usesMarks && error.code == .permissionDenied { throw Self.marksNeedPrivilege }
+                    report.kernelRejection = error
+                    report.filterPlacement = .swift
+                    bytecode = []
+                    filterInSwift = true
+                }
+            }
+        }
+        return report
+    }
+
+    static let marksNeedPrivilege = SockDiagError(
+        code: .permissionDenied,
+        errno: .notPermitted,
+        operation: "fwmark filter",
+        message: "fwmark filters need CAP_NET_ADMIN: the kernel reports socket marks only to it (run as root)"
+    )
+
+    /// The requests a query needs: per protocol, the families (one legacy request for TCP over both families,
+    /// which walks the tables once) and the states that protocol can be in.
+    static func requests(for query: SocketQuery) -> [(TransportProtocol, UInt8, StateSet)] {
+        var requests: [(TransportProtocol, UInt8, StateSet)] = []
+        for transport in query.protocols {
+            guard let states = query.kernelStates(for: transport) else { continue }
+            let families = Set(query.families)
+            if transport == .tcp && families.count == 2 {
+                requests.append((transport, 0, states))
+            } else {
+                for family in query.families {
+                    requests.append((transport, family.rawValue, states))
+                }
+            }
+        }
+        return requests
     }
 
     mutating func dumpRaw(_ query: SocketQuery, _ body: (TransportProtocol, UnsafeRawBufferPointer) throws -> Void) throws {
-        let bytecode = BytecodeCompiler.compile(query.ports)
-        for transport in query.protocols {
-            guard let states = query.kernelStates(for: transport) else { continue }
-            for family in query.families {
-                try dumpOne(transport: transport, family: family, states: states, bytecode: bytecode) { payload in
-                    try body(transport, payload)
-                }
+        let bytecode = BytecodeCompiler.compile(query.effectiveFilter) ?? []
+        for (transport, family, states) in Self.requests(for: query) {
+            try dumpOne(transport: transport, family: family, states: states, bytecode: bytecode) { payload in
+                try body(transport, payload)
             }
         }
     }
 
     private mutating func dumpOne(
         transport: TransportProtocol,
-        family: AddressFamily,
+        family: UInt8,
         states: StateSet,
         bytecode: [UInt8],
         _ handler: (UnsafeRawBufferPointer) throws -> Void
@@ -157,14 +244,15 @@ struct DumpState: ~Copyable {
         let sequence = self.sequence
         let handle = socket.handle
         let buffer = self.buffer
-        _ = try retryingOnInterrupt("send \(transport)/\(family) dump request") {
+        let label = family == 0 ? "\(transport)" : "\(transport)/\(family == AddressFamily.inet.rawValue ? "inet" : "inet6")"
+        _ = try retryingOnInterrupt("send \(label) dump request") {
             bytecode.withUnsafeBytes { code in
                 CSockDiag_send_dump_request(
                     handle,
                     buffer.baseAddress,
                     buffer.count,
                     sequence,
-                    family.rawValue,
+                    family,
                     transport.rawValue,
                     0,
                     states.rawValue,
@@ -175,7 +263,7 @@ struct DumpState: ~Copyable {
         }
         var reopen = false
         defer { if reopen { needsReopen = true } }
-        try runCallbacks(operation: "\(transport)/\(family) dump", reopen: { reopen = true }) { callback, context in
+        try runCallbacks(operation: "\(label) dump", reopen: { reopen = true }) { callback, context in
             CSockDiag_receive_dump(handle, buffer.baseAddress, buffer.count, sequence, callback, context)
         } handler: { payload in
             try handler(payload)
