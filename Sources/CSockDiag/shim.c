@@ -144,26 +144,77 @@ static int CSockDiag_run_batch(const void *buf, size_t len, uint32_t seq, unsign
     return 2;
 }
 
+// Whether a received batch holds the end of dump `seq` (NLMSG_DONE or NLMSG_ERROR).
+static int CSockDiag_batch_ends_dump(const void *buf, size_t len, uint32_t seq) {
+    const struct nlmsghdr *nlh = buf;
+    int remaining = (int)len;
+    while (mnl_nlmsg_ok(nlh, remaining)) {
+        if (nlh->nlmsg_seq == seq && (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)) {
+            return 1;
+        }
+        nlh = mnl_nlmsg_next(nlh, &remaining);
+    }
+    return 0;
+}
+
+// Reads and discards the rest of dump `seq`, so that the socket can serve the next request. `len` is the
+// length of the batch already in `buf` (0 when it was lost). Returns 0, or -1 with errno set.
+static int CSockDiag_drain(struct mnl_socket *nl, void *buf, size_t buflen, size_t len, uint32_t seq) {
+    if (len > 0 && CSockDiag_batch_ends_dump(buf, len, seq)) {
+        return 0;
+    }
+    for (;;) {
+        ssize_t n = mnl_socket_recvfrom(nl, buf, buflen);
+        if (n < 0) {
+            if (errno == EINTR || errno == ENOSPC) {
+                continue;
+            }
+            return -1;
+        }
+        if (n == 0 || CSockDiag_batch_ends_dump(buf, (size_t)n, seq)) {
+            return 0;
+        }
+    }
+}
+
 int CSockDiag_receive_dump(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
-                           CSockDiag_message_cb cb, void *context) {
+                           CSockDiag_message_cb cb, void *context, int *unusable) {
     struct CSockDiag_trampoline t = {cb, context, 0};
     unsigned int portid = mnl_socket_get_portid(nl);
+    *unusable = 0;
     for (;;) {
         ssize_t n = mnl_socket_recvfrom(nl, buf, buflen);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
             }
+            int saved = errno;
+            // A truncated datagram (ENOSPC) is consumed and the dump goes on behind it; after any other
+            // receive error the socket's state is unknown.
+            if (saved != ENOSPC || CSockDiag_drain(nl, buf, buflen, 0, seq) < 0) {
+                *unusable = 1;
+            }
+            errno = saved;
             return -1;
         }
         if (n == 0) {
             errno = EBADMSG;
+            *unusable = 1;
             return -1;
         }
         int ret = CSockDiag_run_batch(buf, (size_t)n, seq, portid, &t);
-        if (ret != 2) {
-            return ret;
+        if (ret == 2) {
+            continue;
         }
+        // Stopped early, interrupted or malformed: discard the rest of the dump so the socket stays usable.
+        int saved = errno;
+        // An NLMSG_ERROR reply ends the dump; bad framing or a stray sequence number does not.
+        int dump_over = (ret == 0) || (ret == -1 && saved != EBADMSG && saved != EPROTO && saved != ESRCH);
+        if (!dump_over && CSockDiag_drain(nl, buf, buflen, ret == -1 ? 0 : (size_t)n, seq) < 0) {
+            *unusable = 1;
+        }
+        errno = saved;
+        return ret;
     }
 }
 

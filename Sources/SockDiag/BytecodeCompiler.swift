@@ -21,10 +21,12 @@ enum BytecodeCompiler {
     static let opDestinationEqual: UInt8 = 12
     static let opCgroup: UInt8 = 13
 
-    /// The largest program the netlink attribute can carry.
-    static let maximumLength = Int(UInt16.max) - 8
+    /// The largest program sent: it must fit the 32 KiB request buffer with the headers (a longer one is
+    /// evaluated in Swift instead).
+    static let maximumLength = 32_000
 
-    /// The bytecode for `expression`: empty for ``FilterExpression/all``, `nil` when it is too long to send.
+    /// The bytecode for `expression`: empty for ``FilterExpression/all``, `nil` when it is too long to send (jump
+    /// offsets are then not meaningful, so the program is discarded whole).
     static func compile(_ expression: FilterExpression) -> [UInt8]? {
         let code = block(expression)
         return code.count <= maximumLength ? code : nil

@@ -95,7 +95,7 @@ public final class SocketInspector: @unchecked Sendable {
         boundInactiveRequested: Bool = false,
         _ body: (Socket) throws -> Void
     ) throws {
-        try runCallbacks(operation: "decode captured dump", reopen: {}) { callback, context in
+        try runCallbacks(operation: "decode captured dump") { callback, context in
             CSockDiag_process_batch(bytes.baseAddress, bytes.count, callback, context)
         } handler: { payload in
             try body(
@@ -107,9 +107,10 @@ public final class SocketInspector: @unchecked Sendable {
 
 /// The inspector's reusable resources.
 struct DumpState: ~Copyable {
-    var socket: NetlinkSocket
-    /// Set when a dump ended early and its rest may still be queued on the socket.
-    var needsReopen = false
+    let socket: NetlinkSocket
+    /// Set when a failure left unread replies of unknown extent on the socket. The socket is never reopened: a
+    /// new one would belong to the namespace of whichever thread happens to query, not the creator's.
+    var unusable = false
     let buffer: UnsafeMutableRawBufferPointer
     var sequence: UInt32 = 0
 
@@ -236,9 +237,12 @@ struct DumpState: ~Copyable {
         bytecode: [UInt8],
         _ handler: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        if needsReopen {
-            socket = try NetlinkSocket()
-            needsReopen = false
+        if unusable {
+            throw SockDiagError(
+                code: .socketUnavailable,
+                operation: "dump",
+                message: "an earlier failure left the netlink socket in an unknown state; create a new SocketInspector"
+            )
         }
         sequence = sequence == UInt32.max ? 1 : sequence + 1
         let sequence = self.sequence
@@ -261,10 +265,10 @@ struct DumpState: ~Copyable {
                 )
             }
         }
-        var reopen = false
-        defer { if reopen { needsReopen = true } }
-        try runCallbacks(operation: "\(label) dump", reopen: { reopen = true }) { callback, context in
-            CSockDiag_receive_dump(handle, buffer.baseAddress, buffer.count, sequence, callback, context)
+        var broken: Int32 = 0
+        defer { if broken != 0 { unusable = true } }
+        try runCallbacks(operation: "\(label) dump") { callback, context in
+            CSockDiag_receive_dump(handle, buffer.baseAddress, buffer.count, sequence, callback, context, &broken)
         } handler: { payload in
             try handler(payload)
         }
@@ -275,7 +279,6 @@ struct DumpState: ~Copyable {
 /// `handler`, and turns the shim's result into a Swift error.
 private func runCallbacks(
     operation: @autoclosure () -> String,
-    reopen: () -> Void,
     _ run: (CSockDiag_message_cb, UnsafeMutableRawPointer) -> Int32,
     handler: (UnsafeRawBufferPointer) throws -> Void
 ) throws {
@@ -299,10 +302,8 @@ private func runCallbacks(
         case 0:
             return
         case 1:
-            reopen()
             throw context.error ?? SockDiagError.malformed("dump stopped without a reason")
         case CSOCKDIAG_DUMP_INTERRUPTED:
-            reopen()
             throw SockDiagError(
                 code: .dumpInterrupted,
                 errno: .interrupted,
@@ -312,7 +313,6 @@ private func runCallbacks(
         case 2:
             throw SockDiagError.malformed("captured dump ends without NLMSG_DONE")
         default:
-            reopen()
             throw SockDiagError.fromErrno(result.1 ?? .badMessage, operation: operation())
         }
     }

@@ -106,7 +106,14 @@ struct SockDiagCommand: ParsableCommand {
     static func main() {
         let command: SockDiagCommand
         do {
-            command = try parseAsRoot() as! SockDiagCommand
+            let parsed = try parseAsRoot()
+            guard let ours = parsed as? SockDiagCommand else {
+                // ArgumentParser's own commands (help): let them run.
+                var other = parsed
+                try other.run()
+                Glibc.exit(0)
+            }
+            command = ours
         } catch {
             let code = exitCode(for: error)
             if code == .success {

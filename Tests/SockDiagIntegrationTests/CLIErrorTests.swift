@@ -49,14 +49,10 @@ extension Integration {
         func help(arguments: [String]) throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let result = try Commands.run(binary, arguments)
-            // Known bug: SockDiagCommand.main force-casts parseAsRoot()'s result, which is ArgumentParser's
-            // HelpCommand for --help/-h, so the process dies of SIGABRT. Remove this wrapper once fixed.
             let summary = "\(result.signaled ? "signal" : "status") \(result.status): \(result.stderrLines.first ?? "")"
-            withKnownIssue("sockdiag --help crashes: `parseAsRoot() as! SockDiagCommand` in SockDiagCommand.main") {
-                #expect(result.status == 0 && !result.signaled, "\(summary)")
-                #expect(result.stdout.contains("USAGE"), "\(summary)")
-                #expect(result.stdout.contains("--state"), "\(summary)")
-            }
+            #expect(result.status == 0 && !result.signaled, "\(summary)")
+            #expect(result.stdout.contains("USAGE"), "\(summary)")
+            #expect(result.stdout.contains("--state"), "\(summary)")
         }
 
         @Test("a failed write to stdout exits 1 with one `sockdiag: ` line")
