@@ -37,6 +37,12 @@ struct SockDiagCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON array of sockets instead of the table (schema in README.md).")
     var json = false
 
+    @Flag(
+        name: [.customShort("s"), .long],
+        help: "Print totals by protocol, family and state (like ss -s) from one dump plus /proc/net/sockstat."
+    )
+    var summary = false
+
     @Flag(name: .customShort("V"), help: "Print the version and exit.")
     var printVersion = false
 
@@ -53,8 +59,20 @@ struct SockDiagCommand: ParsableCommand {
             return
         }
         let query = try selection.query()
+        // The kernel's counters first, so that they do not count sockdiag's own netlink socket (ss reads them
+        // without opening one).
+        let kernelCounters = summary ? KernelSocketStatistics.read() : nil
         let inspector = try SocketInspector()
         var sink = OutputSink(fileDescriptor: STDOUT_FILENO)
+        if let kernelCounters {
+            let counts = try inspector.count(matching: SocketQuery(protocols: [.tcp, .udp], states: .all))
+            let totals = SocketSummary(counts: counts, kernel: kernelCounters)
+            sink.withBytes { json ? SummaryFormatter.writeJSON(totals, to: &$0) : SummaryFormatter.writeText(totals, to: &$0) }
+            try sink.flush()
+            // As ss: with nothing else asked for, the summary is all.
+            guard selection.asksForSockets else { return }
+            if !json { sink.withBytes { $0.append(UInt8(ascii: "\n")) } }
+        }
         let report: DumpReport
         if json {
             var formatter = JSONFormatter()

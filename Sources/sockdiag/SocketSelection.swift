@@ -73,6 +73,13 @@ struct SocketSelection: ParsableArguments {
     )
     var filter: [String] = []
 
+    /// Whether any option selects sockets to list (with `-s`, ss then lists them after the summary).
+    var asksForSockets: Bool {
+        tcp || udp || ipv4 || ipv6 || all || listening || boundInactive || !states.isEmpty || !ports.isEmpty
+            || !sourcePorts.isEmpty || !destinationPorts.isEmpty || !sources.isEmpty || !destinations.isEmpty
+            || !filter.isEmpty
+    }
+
     static var stateNames: String {
         StateSet.names.map(\.name).joined(separator: ", ")
     }

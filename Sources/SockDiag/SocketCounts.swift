@@ -1,0 +1,72 @@
+/// Socket counts by protocol, family and state, from one dump, without keeping any socket.
+public struct SocketCounts: Hashable, Sendable {
+    // Index: protocol (0 tcp, 1 udp) × family (0 inet, 1 inet6) × state (0…15).
+    private var storage = [Int](repeating: 0, count: 2 * 2 * 16)
+
+    /// Creates empty counts.
+    public init() {}
+
+    @inline(__always)
+    private static func index(_ transport: TransportProtocol, _ family: AddressFamily, _ state: TCPState) -> Int? {
+        guard state.rawValue < 16 else { return nil }
+        return (transport == .tcp ? 0 : 32) + (family == .inet ? 0 : 16) + Int(state.rawValue)
+    }
+
+    /// Adds one socket.
+    @inline(__always)
+    public mutating func add(_ transport: TransportProtocol, _ family: AddressFamily, _ state: TCPState) {
+        if let index = Self.index(transport, family, state) { storage[index] += 1 }
+    }
+
+    /// The number of sockets of that protocol, family and state.
+    public subscript(transport: TransportProtocol, family: AddressFamily, state: TCPState) -> Int {
+        Self.index(transport, family, state).map { storage[$0] } ?? 0
+    }
+
+    /// The number of sockets matching every given criterion (`nil` = any).
+    public func total(
+        _ transport: TransportProtocol? = nil,
+        family: AddressFamily? = nil,
+        states: StateSet? = nil
+    ) -> Int {
+        var sum = 0
+        for candidate in [TransportProtocol.tcp, .udp] where transport == nil || transport == candidate {
+            for candidateFamily in [AddressFamily.inet, .inet6] where family == nil || family == candidateFamily {
+                for raw in 0..<16 {
+                    let state = TCPState(rawValue: UInt8(raw))
+                    if let states, !states.contains(state) { continue }
+                    sum += self[candidate, candidateFamily, state]
+                }
+            }
+        }
+        return sum
+    }
+}
+
+extension SocketInspector {
+    /// Counts the sockets that match `query` by protocol, family and state, reading only those bytes of each reply
+    /// when the kernel does the filtering.
+    /// - Parameter query: What to count.
+    /// - Returns: The counts.
+    /// - Throws: ``SockDiagError``.
+    public func count(matching query: SocketQuery) throws -> SocketCounts {
+        var counts = SocketCounts()
+        let expression = query.effectiveFilter
+        let kernelOnly =
+            expression == .all
+            || (query.kernelFiltering && BytecodeCompiler.compile(expression, context: query.context ?? .current()) != nil)
+        if kernelOnly && !query.states.contains(.boundInactive) {
+            // Family and state are the first two bytes of every inet_diag_msg.
+            try forEachRawMessage(matching: query) { transport, payload in
+                guard payload.count >= InetDiagParser.messageSize else {
+                    throw SockDiagError.malformed("message of \(payload.count) bytes")
+                }
+                let family: AddressFamily = payload[0] == AddressFamily.inet.rawValue ? .inet : .inet6
+                counts.add(transport, family, TCPState(rawValue: payload[1]))
+            }
+        } else {
+            try forEachSocket(matching: query) { counts.add($0.transport, $0.family, $0.state) }
+        }
+        return counts
+    }
+}
