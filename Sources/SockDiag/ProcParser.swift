@@ -281,6 +281,11 @@ struct ProcLineCursor {
         var value: UInt64 = 0
         let start = position
         let end = min(line.count, position + maxDigits)
+        // The kernel pads most hex fields to 8 digits: take those in one step when they are all there.
+        if end - position >= 8, let eight = Self.value(ofEightHexDigits: eightBytes()) {
+            value = UInt64(eight)
+            position += 8
+        }
         while position < end, let digit = hexDigit(line[position]) {
             value = value << 4 | UInt64(digit)
             position += 1
@@ -293,13 +298,44 @@ struct ProcLineCursor {
     @inline(__always)
     mutating func word(field: StaticString) throws(ProcLineError) -> UInt32 {
         guard line.count - position >= 8 else { throw fail(.endsInside, field) }
-        var value: UInt32 = 0
+        if let value = Self.value(ofEightHexDigits: eightBytes()) {
+            position += 8
+            return value
+        }
+        // Find the offending digit for the error.
         for _ in 0..<8 {
-            guard let digit = hexDigit(line[position]) else { throw fail(.badHexDigit, field) }
-            value = value << 4 | UInt32(digit)
+            guard hexDigit(line[position]) != nil else { throw fail(.badHexDigit, field) }
             position += 1
         }
-        return value
+        preconditionFailure("value(ofEightHexDigits:) rejected eight hex digits")
+    }
+
+    /// The eight bytes at `position`, the first in the lowest byte, on either endianness. Needs 8 bytes left.
+    @inline(__always)
+    private func eightBytes() -> UInt64 {
+        UInt64(littleEndian: line.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+    }
+
+    /// The value of eight ASCII hex digits (either case) packed in `chunk`, the first (most significant) digit in
+    /// the lowest byte; `nil` if any byte is not a hex digit. SWAR: all eight at once, without branches.
+    @inline(__always)
+    static func value(ofEightHexDigits chunk: UInt64) -> UInt32? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits = ones &* 0x80
+        guard chunk & highBits == 0 else { return nil }
+        // With every byte below 0x80, adding 0x80 - k sets a byte's high bit exactly when the byte is >= k,
+        // and never carries into the next byte.
+        let digits = (chunk &+ (ones &* (0x80 - 0x30))) & ~(chunk &+ (ones &* (0x80 - 0x3A)))
+        let folded = chunk | (ones &* 0x20)
+        let letters = (folded &+ (ones &* (0x80 - 0x61))) & ~(folded &+ (ones &* (0x80 - 0x67)))
+        guard (digits | letters) & highBits == highBits else { return nil }
+        // A digit's value is its low nibble, plus 9 for letters (the ones with bit 6 set).
+        let nibbles = (chunk & (ones &* 0x0F)) &+ ((chunk >> 6) & ones) &* 9
+        // Pairs of digits into one byte each, in the low byte of every 16-bit lane…
+        let pairs = ((nibbles & 0x000F_000F_000F_000F) << 4) | ((nibbles >> 8) & 0x000F_000F_000F_000F)
+        // …then the four bytes together, first pair lowest, and swapped so the first pair is most significant.
+        let halves = (pairs | (pairs >> 8)) & 0x0000_FFFF_0000_FFFF
+        return UInt32(truncatingIfNeeded: halves | (halves >> 16)).byteSwapped
     }
 
     /// Reads an address: one word for IPv4, four for IPv6. Each word is a native-endian `u32` whose bytes in

@@ -376,6 +376,36 @@ struct ProcParserTests {
         #expect(socket.inode == 4_294_967_296)
     }
 
+    @Test("eight hex digits at once agree with one at a time, for every byte in every position")
+    func eightHexDigits() {
+        func reference(_ bytes: [UInt8]) -> UInt32? {
+            var value: UInt32 = 0
+            for byte in bytes {
+                guard let digit = UInt32(String(UnicodeScalar(byte)), radix: 16) else { return nil }
+                value = value << 4 | digit
+            }
+            return value
+        }
+        func chunk(_ bytes: [UInt8]) -> UInt64 {
+            bytes.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+        }
+        let samples = ["0123abCD", "FFFFFFFF", "00000000", "fedcba98", "0100007F", "9aF0e1D2"].map { Array($0.utf8) }
+        for sample in samples {
+            #expect(ProcLineCursor.value(ofEightHexDigits: chunk(sample)) == reference(sample))
+            for position in 0..<8 {
+                for byte in UInt8.min...UInt8.max {
+                    var bytes = sample
+                    bytes[position] = byte
+                    let fast = ProcLineCursor.value(ofEightHexDigits: chunk(bytes))
+                    if fast != reference(bytes) {
+                        Issue.record("\(bytes): \(String(describing: fast)) != \(String(describing: reference(bytes)))")
+                        return
+                    }
+                }
+            }
+        }
+    }
+
     /// (ticks, USER_HZ, milliseconds).
     static let tickTable: [(UInt64, UInt32, UInt32)] = [
         (0, 100, 0), (1, 100, 10), (99, 100, 990), (100, 100, 1000), (6000, 100, 60_000), (719_963, 100, 7_199_630),
