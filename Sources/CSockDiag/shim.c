@@ -8,10 +8,13 @@
 #include <errno.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
+#include <netinet/in.h>
 
 _Static_assert(sizeof(struct inet_diag_msg) == 72, "inet_diag_msg layout");
 _Static_assert(sizeof(struct inet_diag_req_v2) == 56, "inet_diag_req_v2 layout");
+_Static_assert(sizeof(struct inet_diag_req) == 60, "inet_diag_req layout");
 _Static_assert(sizeof(struct inet_diag_bc_op) == 4, "inet_diag_bc_op layout");
+_Static_assert(sizeof(struct inet_diag_hostcond) == 8, "inet_diag_hostcond layout");
 _Static_assert(NLMSG_HDRLEN == 16, "nlmsghdr layout");
 
 struct mnl_socket *CSockDiag_open(int rcvbuf) {
@@ -51,24 +54,39 @@ int CSockDiag_fd(const struct mnl_socket *nl) {
 int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
                                 uint8_t family, uint8_t protocol, uint8_t extensions, uint32_t states,
                                 const void *bytecode, size_t bytecode_len) {
-    size_t needed = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct inet_diag_req_v2))
+    size_t needed = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct inet_diag_req))
                     + (bytecode_len > 0 ? MNL_ALIGN(sizeof(struct nlattr)) + MNL_ALIGN(bytecode_len) : 0);
     if (needed > buflen || bytecode_len > UINT16_MAX - sizeof(struct nlattr)) {
         errno = EMSGSIZE;
         return -1;
     }
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-    nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
     nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
     nlh->nlmsg_seq = seq;
 
-    struct inet_diag_req_v2 *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-    req->sdiag_family = family;
-    req->sdiag_protocol = protocol;
-    req->idiag_ext = extensions;
-    req->idiag_states = states;
-    req->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
-    req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    if (family == AF_UNSPEC) {
+        // The legacy request: one walk of the TCP tables for both families.
+        if (protocol != IPPROTO_TCP) {
+            errno = EAFNOSUPPORT;
+            return -1;
+        }
+        nlh->nlmsg_type = TCPDIAG_GETSOCK;
+        struct inet_diag_req *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+        req->idiag_family = AF_UNSPEC;
+        req->idiag_ext = extensions;
+        req->idiag_states = states;
+        req->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+        req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    } else {
+        nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+        struct inet_diag_req_v2 *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+        req->sdiag_family = family;
+        req->sdiag_protocol = protocol;
+        req->idiag_ext = extensions;
+        req->idiag_states = states;
+        req->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+        req->id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    }
 
     if (bytecode_len > 0) {
         mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, bytecode_len, bytecode);
@@ -88,7 +106,7 @@ struct CSockDiag_trampoline {
 
 static int CSockDiag_data_cb(const struct nlmsghdr *nlh, void *data) {
     struct CSockDiag_trampoline *t = data;
-    if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY) {
+    if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY && nlh->nlmsg_type != TCPDIAG_GETSOCK) {
         return MNL_CB_OK;
     }
     int keep_going = t->cb(mnl_nlmsg_get_payload(nlh), mnl_nlmsg_get_payload_len(nlh), t->context);
@@ -126,26 +144,77 @@ static int CSockDiag_run_batch(const void *buf, size_t len, uint32_t seq, unsign
     return 2;
 }
 
+// Whether a received batch holds the end of dump `seq` (NLMSG_DONE or NLMSG_ERROR).
+static int CSockDiag_batch_ends_dump(const void *buf, size_t len, uint32_t seq) {
+    const struct nlmsghdr *nlh = buf;
+    int remaining = (int)len;
+    while (mnl_nlmsg_ok(nlh, remaining)) {
+        if (nlh->nlmsg_seq == seq && (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)) {
+            return 1;
+        }
+        nlh = mnl_nlmsg_next(nlh, &remaining);
+    }
+    return 0;
+}
+
+// Reads and discards the rest of dump `seq`, so that the socket can serve the next request. `len` is the
+// length of the batch already in `buf` (0 when it was lost). Returns 0, or -1 with errno set.
+static int CSockDiag_drain(struct mnl_socket *nl, void *buf, size_t buflen, size_t len, uint32_t seq) {
+    if (len > 0 && CSockDiag_batch_ends_dump(buf, len, seq)) {
+        return 0;
+    }
+    for (;;) {
+        ssize_t n = mnl_socket_recvfrom(nl, buf, buflen);
+        if (n < 0) {
+            if (errno == EINTR || errno == ENOSPC) {
+                continue;
+            }
+            return -1;
+        }
+        if (n == 0 || CSockDiag_batch_ends_dump(buf, (size_t)n, seq)) {
+            return 0;
+        }
+    }
+}
+
 int CSockDiag_receive_dump(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
-                           CSockDiag_message_cb cb, void *context) {
+                           CSockDiag_message_cb cb, void *context, int *unusable) {
     struct CSockDiag_trampoline t = {cb, context, 0};
     unsigned int portid = mnl_socket_get_portid(nl);
+    *unusable = 0;
     for (;;) {
         ssize_t n = mnl_socket_recvfrom(nl, buf, buflen);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
             }
+            int saved = errno;
+            // A truncated datagram (ENOSPC) is consumed and the dump goes on behind it; after any other
+            // receive error the socket's state is unknown.
+            if (saved != ENOSPC || CSockDiag_drain(nl, buf, buflen, 0, seq) < 0) {
+                *unusable = 1;
+            }
+            errno = saved;
             return -1;
         }
         if (n == 0) {
             errno = EBADMSG;
+            *unusable = 1;
             return -1;
         }
         int ret = CSockDiag_run_batch(buf, (size_t)n, seq, portid, &t);
-        if (ret != 2) {
-            return ret;
+        if (ret == 2) {
+            continue;
         }
+        // Stopped early, interrupted or malformed: discard the rest of the dump so the socket stays usable.
+        int saved = errno;
+        // An NLMSG_ERROR reply ends the dump; bad framing or a stray sequence number does not.
+        int dump_over = (ret == 0) || (ret == -1 && saved != EBADMSG && saved != EPROTO && saved != ESRCH);
+        if (!dump_over && CSockDiag_drain(nl, buf, buflen, ret == -1 ? 0 : (size_t)n, seq) < 0) {
+            *unusable = 1;
+        }
+        errno = saved;
+        return ret;
     }
 }
 

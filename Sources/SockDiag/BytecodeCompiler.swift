@@ -1,52 +1,125 @@
-/// Compiles port conditions to `INET_DIAG_REQ_BYTECODE` for the kernel's `inet_diag_bc_run()`.
+/// Compiles a ``FilterExpression`` to `INET_DIAG_REQ_BYTECODE` for the kernel's `inet_diag_bc_run()`.
 ///
-/// Each op is `{u8 code, u8 yes, u16 no}`: the walk advances `yes` bytes when the op holds and `no` bytes
-/// when not; a socket matches when the walk ends exactly at the end. A port compare takes a second op
-/// whose `no` holds the port in host order. An OR of alternatives is `A JMP B`: a true `A` lands on the
-/// unconditional `JMP` that skips the rest of the group; a false `A` skips the `JMP` to try `B`.
+/// Each op is `{u8 code, u8 yes, u16 no}`: the walk advances `yes` bytes when the op holds and `no` bytes when
+/// not; a socket matches when the walk ends exactly at the end, and fails when it jumps 4 past it. Every
+/// compiled block keeps that convention (fall off the end = true, end + 4 = false), so blocks combine as ss
+/// combines them: `A and B` is A then B with A's failure exits moved past B; `A or B` is A, an unconditional
+/// `JMP` over B, then B (A's failure lands on B); `not A` is A then a `JMP` to failure (A's failure lands on the
+/// end). Ports are in host order, addresses in network order.
 enum BytecodeCompiler {
     static let opJump: UInt8 = 1
+    static let opSourceAtLeast: UInt8 = 2
+    static let opSourceAtMost: UInt8 = 3
+    static let opDestinationAtLeast: UInt8 = 4
+    static let opDestinationAtMost: UInt8 = 5
+    static let opAutobound: UInt8 = 6
+    static let opSourceCondition: UInt8 = 7
+    static let opDestinationCondition: UInt8 = 8
+    static let opDevice: UInt8 = 9
+    static let opMark: UInt8 = 10
     static let opSourceEqual: UInt8 = 11
     static let opDestinationEqual: UInt8 = 12
+    static let opCgroup: UInt8 = 13
 
-    /// The bytecode for all of `conditions` (AND), or an empty array when there is nothing to filter.
-    static func compile(_ conditions: [PortMatch]) -> [UInt8] {
-        // First pass: the ops with `no` = nil for "fail", resolved once the total length is known.
-        var ops: [(code: UInt8, yes: UInt8, no: UInt16?)] = []
-        for condition in conditions {
-            var alternatives: [(UInt8, UInt16)] = []
-            for port in condition.ports {
-                switch condition.side {
-                case .local: alternatives.append((opSourceEqual, port))
-                case .peer: alternatives.append((opDestinationEqual, port))
-                case .either:
-                    alternatives.append((opSourceEqual, port))
-                    alternatives.append((opDestinationEqual, port))
-                }
+    /// The largest program sent: it must fit the 32 KiB request buffer with the headers (a longer one is
+    /// evaluated in Swift instead).
+    static let maximumLength = 32_000
+
+    /// The bytecode for `expression`: empty for ``FilterExpression/all``, `nil` when it is too long to send (jump
+    /// offsets are then not meaningful, so the program is discarded whole).
+    static func compile(_ expression: FilterExpression) -> [UInt8]? {
+        let code = block(expression)
+        return code.count <= maximumLength ? code : nil
+    }
+
+    private static func block(_ expression: FilterExpression) -> [UInt8] {
+        switch expression {
+        case .all:
+            return []
+        case .and(let lhs, let rhs):
+            var first = block(lhs)
+            let second = block(rhs)
+            relocateFailures(&first, by: second.count)
+            return first + second
+        case .or(let lhs, let rhs):
+            let first = block(lhs)
+            let second = block(rhs)
+            return first + op(opJump, yes: 4, no: second.count + 4) + second
+        case .not(let inner):
+            return block(inner) + op(opJump, yes: 4, no: 8)
+        case .host(let side, let condition):
+            if condition.family == nil && condition.address == nil, let port = condition.port {
+                return compare(side == .source ? opSourceEqual : opDestinationEqual, port)
             }
-            if alternatives.isEmpty { continue }
-            for (index, (code, port)) in alternatives.enumerated() {
-                let isLast = index == alternatives.count - 1
-                // On false: skip this compare (8) and its JMP (4) to the next alternative, or fail.
-                ops.append((code, 8, isLast ? nil : 12))
-                ops.append((0, 0, port))
-                if !isLast {
-                    // Skip the remaining alternatives: each is 8 bytes plus 4 for every JMP but the last's.
-                    let remaining = alternatives.count - index - 1
-                    ops.append((opJump, 4, UInt16(4 + remaining * 8 + (remaining - 1) * 4)))
-                }
+            var payload: [UInt8] = []
+            let family = condition.family
+            payload.append(family?.rawValue ?? 0)
+            payload.append(condition.prefixLength)
+            payload += [0, 0]
+            appendNative(Int32(condition.port.map(Int32.init) ?? -1), to: &payload)
+            switch (family, condition.address) {
+            case (.inet, .v4(let v4)?): appendNative(v4.rawValue.bigEndian, to: &payload)
+            case (.inet6, .v6(let v6)?):
+                appendNative(v6.high.bigEndian, to: &payload)
+                appendNative(v6.low.bigEndian, to: &payload)
+            case (.inet, _): payload += [UInt8](repeating: 0, count: 4)
+            case (.inet6, _): payload += [UInt8](repeating: 0, count: 16)
+            case (nil, _): break
             }
+            let length = 4 + payload.count
+            return op(side == .source ? opSourceCondition : opDestinationCondition, yes: length, no: length + 4) + payload
+        case .portAtLeast(let side, let port):
+            return compare(side == .source ? opSourceAtLeast : opDestinationAtLeast, port)
+        case .portAtMost(let side, let port):
+            return compare(side == .source ? opSourceAtMost : opDestinationAtMost, port)
+        case .device(let index):
+            var code = op(opDevice, yes: 8, no: 12)
+            appendNative(index, to: &code)
+            return code
+        case .mark(let value, let mask):
+            var code = op(opMark, yes: 12, no: 16)
+            appendNative(value, to: &code)
+            appendNative(mask, to: &code)
+            return code
+        case .cgroup(let id):
+            var code = op(opCgroup, yes: 12, no: 16)
+            appendNative(id, to: &code)
+            return code
+        case .autobound:
+            return op(opAutobound, yes: 4, no: 8)
         }
-        if ops.isEmpty { return [] }
-        let total = ops.count * 4
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(total)
-        for (index, op) in ops.enumerated() {
-            let no = op.no ?? UInt16(total - index * 4 + 4)
-            bytes.append(op.code)
-            bytes.append(op.yes)
-            withUnsafeBytes(of: no) { bytes.append(contentsOf: $0) }  // host order
-        }
+    }
+
+    /// A port compare: the op, then an op whose `no` holds the port.
+    private static func compare(_ code: UInt8, _ port: UInt16) -> [UInt8] {
+        op(code, yes: 8, no: 12) + op(0, yes: 0, no: Int(port))
+    }
+
+    private static func op(_ code: UInt8, yes: Int, no: Int) -> [UInt8] {
+        var bytes = [code, UInt8(truncatingIfNeeded: yes)]
+        appendNative(UInt16(truncatingIfNeeded: no), to: &bytes)
         return bytes
+    }
+
+    private static func appendNative<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) }
+    }
+
+    /// Moves the failure exits of `code` (jumps to its end + 4) by `distance` bytes, as ss's `ssfilter_patch()`.
+    private static func relocateFailures(_ code: inout [UInt8], by distance: Int) {
+        var offset = 0
+        while offset < code.count {
+            let remaining = code.count - offset
+            let yes = Int(code[offset + 1])
+            let no = Int(code.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self) })
+            if no == remaining + 4 {
+                let moved = UInt16(truncatingIfNeeded: no + distance)
+                withUnsafeBytes(of: moved) { raw in
+                    code[offset + 2] = raw[0]
+                    code[offset + 3] = raw[1]
+                }
+            }
+            offset += yes
+        }
     }
 }

@@ -8,6 +8,10 @@ enum InetDiagParser {
     static let messageSize = 72
     /// `INET_DIAG_SKV6ONLY`.
     static let attributeV6Only: UInt16 = 11
+    /// `INET_DIAG_MARK` (u32, CAP_NET_ADMIN only).
+    static let attributeMark: UInt16 = 15
+    /// `INET_DIAG_CGROUP_ID` (u64).
+    static let attributeCgroupID: UInt16 = 21
     /// Mask of the type bits of `nla_type` (`NLA_TYPE_MASK`).
     static let attributeTypeMask: UInt16 = 0x3FFF
 
@@ -61,6 +65,8 @@ enum InetDiagParser {
         }
 
         var v6Only: Bool?
+        var mark: UInt32?
+        var cgroupID: UInt64?
         var offset = messageSize
         while offset < payload.count {
             guard payload.count - offset >= 4 else {
@@ -71,8 +77,15 @@ enum InetDiagParser {
             guard length >= 4, length <= payload.count - offset else {
                 throw .malformed("attribute \(type) of length \(length) at offset \(offset) of \(payload.count)")
             }
-            if type == attributeV6Only && length >= 5 {
+            switch type {
+            case attributeV6Only where length >= 5:
                 v6Only = payload[offset + 4] != 0
+            case attributeMark where length >= 8:
+                mark = payload.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)
+            case attributeCgroupID where length >= 12:
+                cgroupID = payload.loadUnaligned(fromByteOffset: offset + 4, as: UInt64.self)
+            default:
+                break
             }
             offset += (length + 3) & ~3
         }
@@ -90,7 +103,9 @@ enum InetDiagParser {
             cookie: UInt64(cookieHigh) << 32 | UInt64(cookieLow),
             interfaceIndex: interfaceIndex,
             timer: timer,
-            v6Only: v6Only
+            v6Only: v6Only,
+            mark: mark,
+            cgroupID: cgroupID
         )
     }
 

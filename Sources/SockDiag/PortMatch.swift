@@ -21,6 +21,21 @@ public struct PortMatch: Hashable, Sendable {
         self.ports = ports
     }
 
+    /// The condition as a filter expression: an `or` of port equalities.
+    public var expression: FilterExpression {
+        var result: FilterExpression?
+        for port in ports {
+            let alternatives: FilterExpression
+            switch side {
+            case .local: alternatives = .port(.source, port)
+            case .peer: alternatives = .port(.destination, port)
+            case .either: alternatives = .or(.port(.source, port), .port(.destination, port))
+            }
+            result = result.map { .or($0, alternatives) } ?? alternatives
+        }
+        return result ?? .not(.all)
+    }
+
     /// Whether `socket` satisfies the condition.
     @inline(__always)
     public func matches(_ socket: Socket) -> Bool {

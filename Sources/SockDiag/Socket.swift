@@ -29,6 +29,10 @@ public struct Socket: Hashable, Sendable {
     public var timer: SocketTimer
     /// For IPv6 listening and unconnected sockets: whether `IPV6_V6ONLY` is set; `nil` when not reported.
     public var v6Only: Bool?
+    /// The firewall mark (`SO_MARK`); the kernel reports it only to CAP_NET_ADMIN, `nil` otherwise.
+    public var mark: UInt32?
+    /// The id of the cgroup v2 the socket belongs to; `nil` when not reported (minisockets).
+    public var cgroupID: UInt64?
 
     /// Creates a socket description.
     public init(
@@ -44,7 +48,9 @@ public struct Socket: Hashable, Sendable {
         cookie: UInt64 = 0,
         interfaceIndex: UInt32 = 0,
         timer: SocketTimer = .off,
-        v6Only: Bool? = nil
+        v6Only: Bool? = nil,
+        mark: UInt32? = nil,
+        cgroupID: UInt64? = nil
     ) {
         self.transport = transport
         self.family = family
@@ -59,5 +65,7 @@ public struct Socket: Hashable, Sendable {
         self.interfaceIndex = interfaceIndex
         self.timer = timer
         self.v6Only = v6Only
+        self.mark = mark
+        self.cgroupID = cgroupID
     }
 }

@@ -29,7 +29,9 @@ public final class SocketInspector: @unchecked Sendable {
     ///   - body: Called once per matching socket. An error it throws stops the dump and is rethrown.
     /// - Throws: ``SockDiagError`` for kernel or netlink failures (the dump is not retried: sockets already
     ///   passed to `body` cannot be taken back), or what `body` throws.
-    public func forEachSocket(matching query: SocketQuery, _ body: (Socket) throws -> Void) throws {
+    /// - Returns: What the dump did (requests, replies, where the filter ran and why).
+    @discardableResult
+    public func forEachSocket(matching query: SocketQuery, _ body: (Socket) throws -> Void) throws -> DumpReport {
         try lock.withLock { _ in
             try state.dump(query, body)
         }
@@ -93,7 +95,7 @@ public final class SocketInspector: @unchecked Sendable {
         boundInactiveRequested: Bool = false,
         _ body: (Socket) throws -> Void
     ) throws {
-        try runCallbacks(operation: "decode captured dump", reopen: {}) { callback, context in
+        try runCallbacks(operation: "decode captured dump") { callback, context in
             CSockDiag_process_batch(bytes.baseAddress, bytes.count, callback, context)
         } handler: { payload in
             try body(
@@ -105,9 +107,10 @@ public final class SocketInspector: @unchecked Sendable {
 
 /// The inspector's reusable resources.
 struct DumpState: ~Copyable {
-    var socket: NetlinkSocket
-    /// Set when a dump ended early and its rest may still be queued on the socket.
-    var needsReopen = false
+    let socket: NetlinkSocket
+    /// Set when a failure left unread replies of unknown extent on the socket. The socket is never reopened: a
+    /// new one would belong to the namespace of whichever thread happens to query, not the creator's.
+    var unusable = false
     let buffer: UnsafeMutableRawBufferPointer
     var sequence: UInt32 = 0
 
@@ -120,51 +123,140 @@ struct DumpState: ~Copyable {
         buffer.deallocate()
     }
 
-    mutating func dump(_ query: SocketQuery, _ body: (Socket) throws -> Void) throws {
+    mutating func dump(_ query: SocketQuery, _ body: (Socket) throws -> Void) throws -> DumpReport {
         let boundInactive = query.states.contains(.boundInactive)
-        try dumpRaw(query) { transport, payload in
-            let socket = try InetDiagParser.parse(payload, transport: transport, boundInactiveRequested: boundInactive)
-            if query.matches(socket) {
-                try body(socket)
+        let expression = query.effectiveFilter
+        var report = DumpReport()
+        var bytecode: [UInt8] = []
+        var filterInSwift = false
+        // `autobound` is decided by the kernel and, as ss does, confirmed here against the ephemeral range.
+        let confirmInSwift = expression.needsKernel
+        let context = query.context ?? (confirmInSwift ? FilterContext.current() : FilterContext())
+        if expression != .all {
+            if query.kernelFiltering, let code = BytecodeCompiler.compile(expression) {
+                bytecode = code
+                report.filterPlacement = .kernel
+            } else {
+                guard !expression.needsKernel else {
+                    throw SockDiagError(
+                        code: .requestRejected,
+                        operation: "filter",
+                        message: "filter: 'autobound' can be evaluated only by the kernel; keep kernel filtering on"
+                    )
+                }
+                filterInSwift = true
+                report.filterPlacement = .swift
             }
         }
+        for (transport, family, states) in Self.requests(for: query) {
+            var received = 0
+            while true {
+                do {
+                    report.requests += 1
+                    try dumpOne(transport: transport, family: family, states: states, bytecode: bytecode) { payload in
+                        received += 1
+                        let socket = try InetDiagParser.parse(
+                            payload,
+                            transport: transport,
+                            boundInactiveRequested: boundInactive
+                        )
+                        guard query.matchesState(socket) else { return }
+                        if filterInSwift {
+                            if expression.usesMarks && socket.mark == nil { throw Self.marksNeedPrivilege }
+                            guard expression.matches(socket, context: context) else { return }
+                        } else if confirmInSwift {
+                            guard expression.matches(socket, context: context) else { return }
+                        }
+                        report.sockets += 1
+                        try body(socket)
+                    }
+                    report.messages += received
+                    break
+                } catch let error as SockDiagError
+                    where !bytecode.isEmpty && received == 0
+                    && (error.code == .requestRejected || error.code == .permissionDenied)
+                {
+                    // The kernel's audit refused the program: filter in Swift where that gives the same answer.
+                    if expression.needsKernel {
+                        throw SockDiagError(
+                            code: error.code,
+                            errno: error.errno,
+                            operation: error.operation,
+                            message: "\(error.operation): the kernel rejected the filter (\(error.errno.map(String.init(describing:)) ?? "no errno")), and 'autobound' can be evaluated only by the kernel"
+                        )
+                    }
+                    if expression.usesMarks && error.code == .permissionDenied { throw Self.marksNeedPrivilege }
+                    report.kernelRejection = error
+                    report.filterPlacement = .swift
+                    bytecode = []
+                    filterInSwift = true
+                }
+            }
+        }
+        return report
+    }
+
+    static let marksNeedPrivilege = SockDiagError(
+        code: .permissionDenied,
+        errno: .notPermitted,
+        operation: "fwmark filter",
+        message: "fwmark filters need CAP_NET_ADMIN: the kernel reports socket marks only to it (run as root)"
+    )
+
+    /// The requests a query needs: per protocol, the families (one legacy request for TCP over both families,
+    /// which walks the tables once) and the states that protocol can be in.
+    static func requests(for query: SocketQuery) -> [(TransportProtocol, UInt8, StateSet)] {
+        var requests: [(TransportProtocol, UInt8, StateSet)] = []
+        for transport in query.protocols {
+            guard let states = query.kernelStates(for: transport) else { continue }
+            let families = Set(query.families)
+            if transport == .tcp && families.count == 2 {
+                requests.append((transport, 0, states))
+            } else {
+                for family in query.families {
+                    requests.append((transport, family.rawValue, states))
+                }
+            }
+        }
+        return requests
     }
 
     mutating func dumpRaw(_ query: SocketQuery, _ body: (TransportProtocol, UnsafeRawBufferPointer) throws -> Void) throws {
-        let bytecode = BytecodeCompiler.compile(query.ports)
-        for transport in query.protocols {
-            guard let states = query.kernelStates(for: transport) else { continue }
-            for family in query.families {
-                try dumpOne(transport: transport, family: family, states: states, bytecode: bytecode) { payload in
-                    try body(transport, payload)
-                }
+        let bytecode = BytecodeCompiler.compile(query.effectiveFilter) ?? []
+        for (transport, family, states) in Self.requests(for: query) {
+            try dumpOne(transport: transport, family: family, states: states, bytecode: bytecode) { payload in
+                try body(transport, payload)
             }
         }
     }
 
     private mutating func dumpOne(
         transport: TransportProtocol,
-        family: AddressFamily,
+        family: UInt8,
         states: StateSet,
         bytecode: [UInt8],
         _ handler: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        if needsReopen {
-            socket = try NetlinkSocket()
-            needsReopen = false
+        if unusable {
+            throw SockDiagError(
+                code: .socketUnavailable,
+                operation: "dump",
+                message: "an earlier failure left the netlink socket in an unknown state; create a new SocketInspector"
+            )
         }
         sequence = sequence == UInt32.max ? 1 : sequence + 1
         let sequence = self.sequence
         let handle = socket.handle
         let buffer = self.buffer
-        _ = try retryingOnInterrupt("send \(transport)/\(family) dump request") {
+        let label = family == 0 ? "\(transport)" : "\(transport)/\(family == AddressFamily.inet.rawValue ? "inet" : "inet6")"
+        _ = try retryingOnInterrupt("send \(label) dump request") {
             bytecode.withUnsafeBytes { code in
                 CSockDiag_send_dump_request(
                     handle,
                     buffer.baseAddress,
                     buffer.count,
                     sequence,
-                    family.rawValue,
+                    family,
                     transport.rawValue,
                     0,
                     states.rawValue,
@@ -173,10 +265,10 @@ struct DumpState: ~Copyable {
                 )
             }
         }
-        var reopen = false
-        defer { if reopen { needsReopen = true } }
-        try runCallbacks(operation: "\(transport)/\(family) dump", reopen: { reopen = true }) { callback, context in
-            CSockDiag_receive_dump(handle, buffer.baseAddress, buffer.count, sequence, callback, context)
+        var broken: Int32 = 0
+        defer { if broken != 0 { unusable = true } }
+        try runCallbacks(operation: "\(label) dump") { callback, context in
+            CSockDiag_receive_dump(handle, buffer.baseAddress, buffer.count, sequence, callback, context, &broken)
         } handler: { payload in
             try handler(payload)
         }
@@ -187,7 +279,6 @@ struct DumpState: ~Copyable {
 /// `handler`, and turns the shim's result into a Swift error.
 private func runCallbacks(
     operation: @autoclosure () -> String,
-    reopen: () -> Void,
     _ run: (CSockDiag_message_cb, UnsafeMutableRawPointer) -> Int32,
     handler: (UnsafeRawBufferPointer) throws -> Void
 ) throws {
@@ -211,10 +302,8 @@ private func runCallbacks(
         case 0:
             return
         case 1:
-            reopen()
             throw context.error ?? SockDiagError.malformed("dump stopped without a reason")
         case CSOCKDIAG_DUMP_INTERRUPTED:
-            reopen()
             throw SockDiagError(
                 code: .dumpInterrupted,
                 errno: .interrupted,
@@ -224,7 +313,6 @@ private func runCallbacks(
         case 2:
             throw SockDiagError.malformed("captured dump ends without NLMSG_DONE")
         default:
-            reopen()
             throw SockDiagError.fromErrno(result.1 ?? .badMessage, operation: operation())
         }
     }

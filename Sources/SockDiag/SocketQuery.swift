@@ -1,7 +1,8 @@
-/// What to ask the kernel for: protocols, families, states and port conditions.
+/// What to ask the kernel for: protocols, families, states and a filter.
 ///
-/// The states go to the kernel as `idiag_states`, the port conditions as `INET_DIAG_REQ_BYTECODE`,
-/// so the kernel sends only what matches; the inspector checks the port conditions again on what comes back.
+/// The states go to the kernel as `idiag_states`, the filter (with the port conditions) as
+/// `INET_DIAG_REQ_BYTECODE`, so the kernel sends only what matches. Where the kernel cannot filter (it rejects the
+/// program, or ``kernelFiltering`` is off) the inspector applies the same filter in Swift, with the same result.
 public struct SocketQuery: Hashable, Sendable {
     /// The protocols to dump, in output order.
     public var protocols: [TransportProtocol]
@@ -9,8 +10,13 @@ public struct SocketQuery: Hashable, Sendable {
     public var families: [AddressFamily]
     /// The states to dump. Include `boundInactive` only when wanted: it makes the kernel walk its bind hash.
     public var states: StateSet
-    /// Port conditions that must all hold.
+    /// Port conditions that must all hold (in addition to ``filter``).
     public var ports: [PortMatch]
+    /// A filter in ss's expression language that must hold.
+    public var filter: FilterExpression
+    /// Whether to let the kernel evaluate the filter (the default); when off, every socket of the requested states
+    /// is dumped and the filter is applied in Swift.
+    public var kernelFiltering: Bool
 
     /// Creates a query.
     /// - Parameters:
@@ -18,28 +24,46 @@ public struct SocketQuery: Hashable, Sendable {
     ///   - families: The families, by default IPv4 then IPv6.
     ///   - states: The states, by default what ss shows without `-a` (``StateSet/ssDefault``).
     ///   - ports: Port conditions that must all hold.
+    ///   - filter: A filter expression that must hold.
+    ///   - kernelFiltering: Whether the kernel may evaluate the filter.
     public init(
         protocols: [TransportProtocol] = [.udp, .tcp],
         families: [AddressFamily] = [.inet, .inet6],
         states: StateSet = .ssDefault,
-        ports: [PortMatch] = []
+        ports: [PortMatch] = [],
+        filter: FilterExpression = .all,
+        kernelFiltering: Bool = true
     ) {
         self.protocols = protocols
         self.families = families
         self.states = states
         self.ports = ports
+        self.filter = filter
+        self.kernelFiltering = kernelFiltering
     }
 
-    /// Whether `socket` satisfies the state and port conditions.
+    /// ``filter`` and every port condition, as one expression.
+    public var effectiveFilter: FilterExpression {
+        ports.reduce(filter) { $0 && $1.expression }
+    }
+
+    /// Whether `socket` satisfies the states, the port conditions and the filter, evaluated in Swift.
     @inline(__always)
     public func matches(_ socket: Socket) -> Bool {
-        guard states.contains(socket.state) || (socket.state == .newSynRecv && states.contains(.synRecv)) else {
-            return false
-        }
+        guard matchesState(socket) else { return false }
         for condition in ports where !condition.matches(socket) {
             return false
         }
-        return true
+        return filter.matches(socket, context: context ?? FilterContext())
+    }
+
+    /// What the filter's userspace checks need (the ephemeral port range for `autobound`); `nil` reads it from
+    /// /proc/sys when a dump needs it.
+    public var context: FilterContext?
+
+    @inline(__always)
+    func matchesState(_ socket: Socket) -> Bool {
+        states.contains(socket.state) || (socket.state == .newSynRecv && states.contains(.synRecv))
     }
 
     /// The state mask to send for `transport`: the requested states it can be in, or `nil` when it can be

@@ -40,6 +40,9 @@ struct SockDiagCommand: ParsableCommand {
     @Flag(name: .customShort("V"), help: "Print the version and exit.")
     var printVersion = false
 
+    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Say on stderr where the filter ran and what the dump cost.")
+    var verbose = false
+
     mutating func validate() throws {
         _ = try selection.query()
     }
@@ -52,10 +55,11 @@ struct SockDiagCommand: ParsableCommand {
         let query = try selection.query()
         let inspector = try SocketInspector()
         var sink = OutputSink(fileDescriptor: STDOUT_FILENO)
+        let report: DumpReport
         if json {
             var formatter = JSONFormatter()
             sink.withBytes { formatter.writeStart(to: &$0) }
-            try inspector.forEachSocket(matching: query) { socket in
+            report = try inspector.forEachSocket(matching: query) { socket in
                 sink.withBytes { formatter.write(socket, to: &$0) }
                 try sink.flushIfNeeded()
             }
@@ -65,19 +69,51 @@ struct SockDiagCommand: ParsableCommand {
             if !noHeader {
                 sink.withBytes { formatter.writeHeader(to: &$0) }
             }
-            try inspector.forEachSocket(matching: query) { socket in
+            report = try inspector.forEachSocket(matching: query) { socket in
                 sink.withBytes { formatter.write(socket, to: &$0) }
                 try sink.flushIfNeeded()
             }
         }
         try sink.flush()
+        if verbose {
+            Self.note(Self.describe(report))
+        }
+    }
+
+    /// One line saying where the filter ran and what the dump cost.
+    static func describe(_ report: DumpReport) -> String {
+        var text: String
+        switch report.filterPlacement {
+        case .none: text = "no filter beyond the states"
+        case .kernel: text = "filter ran in the kernel"
+        case .swift:
+            if let rejection = report.kernelRejection {
+                text = "the kernel rejected the filter (\(rejection.errno.map(String.init(describing:)) ?? "error")); filtered in sockdiag instead"
+            } else {
+                text = "filter ran in sockdiag (--no-kernel-filter)"
+            }
+        }
+        return "\(text); \(report.requests) requests, \(report.messages) replies, \(report.sockets) sockets shown"
+    }
+
+    /// Writes `sockdiag: MESSAGE` to standard error.
+    static func note(_ message: String) {
+        let line = "sockdiag: \(message)\n"
+        line.withCString { text in _ = write(STDERR_FILENO, text, strlen(text)) }
     }
 
     /// Runs the command; usage errors exit 2 with one line, runtime errors exit 1 with one line.
     static func main() {
         let command: SockDiagCommand
         do {
-            command = try parseAsRoot() as! SockDiagCommand
+            let parsed = try parseAsRoot()
+            guard let ours = parsed as? SockDiagCommand else {
+                // ArgumentParser's own commands (help): let them run.
+                var other = parsed
+                try other.run()
+                Glibc.exit(0)
+            }
+            command = ours
         } catch {
             let code = exitCode(for: error)
             if code == .success {

@@ -46,6 +46,33 @@ struct SocketSelection: ParsableArguments {
     @Option(name: .customLong("dport"), help: ArgumentHelp("Peer (destination) port (repeatable: any of them).", valueName: "port"))
     var destinationPorts: [String] = []
 
+    @Option(
+        name: .customLong("src"),
+        help: ArgumentHelp("Local address[/len][:port] (as ss's 'src'; repeatable: any of them).", valueName: "host")
+    )
+    var sources: [String] = []
+
+    @Option(
+        name: .customLong("dst"),
+        help: ArgumentHelp("Peer address[/len][:port] (as ss's 'dst'; repeatable: any of them).", valueName: "host")
+    )
+    var destinations: [String] = []
+
+    @Flag(
+        name: .customLong("kernel-filter"),
+        inversion: .prefixedNo,
+        help: "Let the kernel evaluate the filter (default); --no-kernel-filter dumps everything and filters here."
+    )
+    var kernelFilter = true
+
+    @Argument(
+        help: ArgumentHelp(
+            "ss filter: [ state STATE | exclude STATE ]... [ EXPRESSION ], e.g. state time-wait '( sport = :8000 or dport = :8000 )'.",
+            valueName: "filter"
+        )
+    )
+    var filter: [String] = []
+
     static var stateNames: String {
         StateSet.names.map(\.name).joined(separator: ", ")
     }
@@ -63,6 +90,14 @@ struct SocketSelection: ParsableArguments {
         var families: [AddressFamily] = []
         if ipv4 || !ipv6 { families.append(.inet) }
         if ipv6 || !ipv4 { families.append(.inet6) }
+        let parsed = try FilterParser.parse(filter)
+        if let only = parsed.family {
+            // As in ss, an explicit inet:/inet6: prefix restricts the whole dump to that family.
+            guard families.contains(only) else {
+                throw ValidationError("\(ipv4 ? "-4" : "-6") and the filter's \(only): prefix contradict: nothing could match")
+            }
+            families = [only]
+        }
 
         var named = StateSet()
         for name in states {
@@ -71,17 +106,22 @@ struct SocketSelection: ParsableArguments {
             }
             named.formUnion(set)
         }
+        var stateWords = states
+        if let positional = parsed.states {
+            named.formUnion(positional)
+            stateWords.append(positional.description)
+        }
         var flagged = StateSet()
         if listening { flagged.formUnion(.listening) }
         if boundInactive { flagged.formUnion(.boundInactive) }
 
         let selected: StateSet
-        if !states.isEmpty {
+        if !stateWords.isEmpty {
             // Like ss, a state filter narrows -a; but -l/-B and a state outside them contradict.
             if !flagged.isEmpty && !flagged.isSuperset(of: named) {
                 let flags = [listening ? "-l" : nil, boundInactive ? "-B" : nil].compactMap { $0 }.joined(separator: " ")
                 throw ValidationError(
-                    "\(flags) and --state \(states.joined(separator: ",")) contradict: \(flags) selects only \(flagged) sockets; drop one"
+                    "\(flags) and --state \(stateWords.joined(separator: ",")) contradict: \(flags) selects only \(flagged) sockets; drop one"
                 )
             }
             selected = named
@@ -99,7 +139,32 @@ struct SocketSelection: ParsableArguments {
         ] where !values.isEmpty {
             conditions.append(PortMatch(side, try values.map { try Self.port($0, option: option) }))
         }
-        return SocketQuery(protocols: protocols, families: families, states: selected, ports: conditions)
+        var expression = parsed.expression
+        for (side, values, option) in [(FilterSide.source, sources, "--src"), (.destination, destinations, "--dst")]
+        where !values.isEmpty {
+            var alternatives: FilterExpression?
+            for value in values {
+                let condition: HostCondition
+                do {
+                    condition = try HostCondition(parsing: value)
+                } catch {
+                    throw ValidationError("\(option): \(error.message)")
+                }
+                alternatives = alternatives.map { .or($0, .host(side, condition)) } ?? .host(side, condition)
+            }
+            expression = expression && alternatives!
+        }
+        if ipv4 && !ipv6, expression.requiresFamily(.inet6) {
+            throw ValidationError("-4 and an IPv6 address that every match needs contradict: nothing could match")
+        }
+        return SocketQuery(
+            protocols: protocols,
+            families: families,
+            states: selected,
+            ports: conditions,
+            filter: expression,
+            kernelFiltering: kernelFilter
+        )
     }
 
     /// Parses a port number, with or without ss's leading colon.

@@ -2,125 +2,161 @@ import Testing
 
 @testable import SockDiag
 
-/// A model of the kernel's `inet_diag_bc_audit()` and `inet_diag_bc_run()` (net/ipv4/inet_diag.c) for the
-/// ops the compiler emits.
-enum KernelBytecodeModel {
-    struct Op {
-        var code: UInt8
-        var yes: Int
-        var no: Int
+@Suite("Filters compiled to inet_diag bytecode")
+struct BytecodeCompilerTests {
+    func compile(_ text: String) throws -> [UInt8] {
+        let parsed = try FilterParser.parse([text])
+        return try #require(BytecodeCompiler.compile(parsed.expression))
     }
 
-    static func op(_ bytes: [UInt8], at offset: Int) -> Op {
-        let no = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self) }
-        return Op(code: bytes[offset], yes: Int(bytes[offset + 1]), no: Int(no))
+    @Test("byte-level programs: ops, jump offsets, host-order ports, network-order addresses", arguments: [
+        ("sport = :8000", [11, 8, 12, 0, 0, 0, 0x40, 0x1F]),
+        ("( sport = :8000 or dport = :8000 )", [
+            11, 8, 12, 0, 0, 0, 0x40, 0x1F, 1, 4, 12, 0, 12, 8, 12, 0, 0, 0, 0x40, 0x1F,
+        ]),
+        ("not sport = :80", [11, 8, 12, 0, 0, 0, 80, 0, 1, 4, 8, 0]),
+        ("sport = :1 and dport = :2", [11, 8, 20, 0, 0, 0, 1, 0, 12, 8, 12, 0, 0, 0, 2, 0]),
+        ("sport >= :1024", [2, 8, 12, 0, 0, 0, 0, 4]),
+        ("dport < :1024", [4, 8, 12, 0, 0, 0, 0, 4, 1, 4, 8, 0]),
+        ("src 127.0.0.1/8", [7, 16, 20, 0, 2, 8, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 127, 0, 0, 1]),
+        ("dst [::1]:443", [8, 28, 32, 0, 10, 128, 0, 0, 0xBB, 0x01, 0, 0] + [UInt8](repeating: 0, count: 15) + [1]),
+        ("dev = 1", [9, 8, 12, 0, 1, 0, 0, 0]),
+        ("fwmark = 0x10/0xff", [10, 12, 16, 0, 0x10, 0, 0, 0, 0xFF, 0, 0, 0]),
+        ("autobound", [6, 4, 8, 0]),
+    ] as [(String, [UInt8])])
+    func bytes(text: String, expected: [UInt8]) throws {
+        let code = try compile(text)
+        #expect(code == expected)
+        #expect(KernelBytecodeModel.audit(code))
     }
 
-    /// Whether the kernel's audit accepts `bytes`.
-    static func audit(_ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        var len = bytes.count
-        func validTarget(_ target: Int) -> Bool {
-            // The target must be reachable by following `yes` from the start.
-            var position = 0
-            while position < target {
-                position += op(bytes, at: position).yes
-            }
-            return position == target
-        }
-        while len > 0 {
-            let current = op(bytes, at: offset)
-            var minimum = 4
-            switch current.code {
-            case 11, 12:
-                minimum = 8
-                if len < minimum { return false }
-            case 1, 0:
-                break
-            default:
-                return false
-            }
-            if current.code != 0 {
-                if current.no < minimum || current.no > len + 4 || current.no & 3 != 0 { return false }
-                if current.no < len && !validTarget(offset + current.no) { return false }
-            }
-            if current.yes < minimum || current.yes > len + 4 || current.yes & 3 != 0 { return false }
-            offset += current.yes
-            len -= current.yes
-        }
-        return true
+    @Test("no filter, no bytecode")
+    func empty() {
+        #expect(BytecodeCompiler.compile(.all) == [])
     }
 
-    /// Whether a socket with these ports passes `bytes`.
-    static func run(_ bytes: [UInt8], sport: UInt16, dport: UInt16) -> Bool {
-        var offset = 0
-        var len = bytes.count
-        while len > 0 {
-            let current = op(bytes, at: offset)
-            var yes = true
-            switch current.code {
-            case 1: yes = false
-            case 11: yes = sport == UInt16(op(bytes, at: offset + 4).no)
-            case 12: yes = dport == UInt16(op(bytes, at: offset + 4).no)
-            default: break
-            }
-            let step = yes ? current.yes : current.no
-            offset += step
-            len -= step
+    @Test("the model's audit rejects broken programs")
+    func modelRejects() {
+        #expect(!KernelBytecodeModel.audit([11, 8, 6, 0, 0, 0, 80, 0]))  // fail jump into the middle of an op
+        #expect(!KernelBytecodeModel.audit([99, 4, 8, 0]))  // unknown op
+        #expect(!KernelBytecodeModel.audit([7, 12, 16, 0, 2, 8, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF]))  // address missing
+    }
+
+    /// Sockets covering both families, IPv4-mapped addresses, wildcard and device-bound ends.
+    static let sockets: [Socket] = {
+        let addresses: [(AddressFamily, IPAddress)] = [
+            (.inet, .v4(.loopback)), (.inet, .v4(IPv4Address("10.1.2.3")!)), (.inet, .v4(.any)),
+            (.inet6, .v6(.loopback)), (.inet6, .v6(.any)), (.inet6, .v6(IPv6Address(high: 0, low: 0xFFFF_7F00_0001))),
+            (.inet6, .v6(IPv6Address(high: 0, low: 0xFFFF_0A01_0203))),
+            (.inet6, .v6(IPv6Address(high: 0x2001_0DB8_0000_0000, low: 5))),
+        ]
+        let ports: [UInt16] = [0, 22, 80, 1024, 8000, 40000, 65535]
+        var result: [Socket] = []
+        var generator = SeededGenerator(seed: 7)
+        for _ in 0..<400 {
+            let (family, local) = addresses.randomElement(using: &generator)!
+            let peer = addresses.filter { $0.0 == family }.randomElement(using: &generator)!.1
+            result.append(
+                Socket(
+                    transport: .tcp,
+                    family: family,
+                    state: .established,
+                    local: Endpoint(address: local, port: ports.randomElement(using: &generator)!),
+                    peer: Endpoint(address: peer, port: ports.randomElement(using: &generator)!),
+                    interfaceIndex: [0, 1, 2].randomElement(using: &generator)!,
+                    mark: [0, 0x10, 0x1F].randomElement(using: &generator)!,
+                    cgroupID: [0, 4242].randomElement(using: &generator)!
+                )
+            )
         }
-        return len == 0
+        return result
+    }()
+
+    @Test("for 500 random expressions the kernel's verdict on the compiled program equals the Swift evaluator's")
+    func randomExpressions() throws {
+        var generator = SeededGenerator(seed: 42)
+        var nonTrivial = 0
+        for round in 0..<500 {
+            let text = RandomFilter.expression(depth: 3, using: &generator)
+            let parsed = try FilterParser.parse([text])
+            let code = try #require(BytecodeCompiler.compile(parsed.expression), "\(text)")
+            #expect(KernelBytecodeModel.audit(code), "round \(round): \(text)")
+            var matched = 0
+            for socket in Self.sockets {
+                let kernel = KernelBytecodeModel.run(code, .init(socket))
+                let swift = parsed.expression.matches(socket)
+                #expect(kernel == swift, "\(text) on \(socket.local) → \(socket.peer)")
+                if kernel { matched += 1 }
+            }
+            if matched > 0 && matched < Self.sockets.count { nonTrivial += 1 }
+        }
+        // The generator must produce expressions that split the sockets, or the test proves nothing.
+        #expect(nonTrivial > 250)
     }
 }
 
-@Suite("Port conditions compiled to inet_diag bytecode")
-struct BytecodeCompilerTests {
-    static let cases: [[PortMatch]] = [
-        [PortMatch(.local, [8000])],
-        [PortMatch(.peer, [8000])],
-        [PortMatch(.either, [8000])],
-        [PortMatch(.local, [80, 443, 8080])],
-        [PortMatch(.either, [80, 443])],
-        [PortMatch(.local, [8000]), PortMatch(.peer, [9000])],
-        [PortMatch(.either, [8000]), PortMatch(.local, [8000, 2]), PortMatch(.peer, [3, 4, 5])],
-        [PortMatch(.local, [0])],
-    ]
+/// A small deterministic generator so failures reproduce.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
 
-    @Test("no conditions, no bytecode")
-    func empty() {
-        #expect(BytecodeCompiler.compile([]).isEmpty)
-        #expect(BytecodeCompiler.compile([PortMatch(.local, [])]).isEmpty)
+/// Random filter text from ss's grammar (without `autobound`, which only the kernel can decide).
+enum RandomFilter {
+    static let ports = ["0", "22", "80", "1024", "8000", "40000", "65535", "ssh", "http"]
+    static let hosts = [
+        "127.0.0.1", "127.0.0.0/8", "10.0.0.0/8", "10.1.2.3", "0.0.0.0", "*", "[::1]", "[::]", "[::ffff:127.0.0.1]",
+        "[2001:db8::]/32", "::1", "inet:*", "inet6:*", "127.0.0.1:8000", "[::1]:22", "*:80", "10/8", "0/0",
+        "[::ffff:0:0]/96",
+    ]
+    static let portHosts = ["127.0.0.1:8000", "[::1]:22", "*:80", ":8000", "inet:*:22", "[::ffff:127.0.0.1]:40000", "10/8:80"]
+    static let comparisons = ["=", "==", "eq", "!=", "ne", "neq", "<", "lt", ">", "gt", "<=", "le", "leq", ">=", "ge", "geq"]
+
+    static func predicate(using generator: inout SeededGenerator) -> String {
+        switch Int.random(in: 0..<9, using: &generator) {
+        case 0, 1:
+            let side = Bool.random(using: &generator) ? "sport" : "dport"
+            return "\(side) \(comparisons.randomElement(using: &generator)!) :\(ports.randomElement(using: &generator)!)"
+        case 2, 3:
+            let side = Bool.random(using: &generator) ? "src" : "dst"
+            return "\(side) \(hosts.randomElement(using: &generator)!)"
+        case 4: return "dev \(["=", "!="].randomElement(using: &generator)!) \(Int.random(in: 0...2, using: &generator))"
+        case 5: return "fwmark = \(["0x10", "0x10/0xf0", "0/0xff", "31"].randomElement(using: &generator)!)"
+        case 6: return "cgroup-id-placeholder"
+        default:
+            let side = Bool.random(using: &generator) ? "sport" : "dport"
+            return "\(side) = \(portHosts.randomElement(using: &generator)!)"
+        }
     }
 
-    @Test("the kernel's audit accepts the bytecode and its verdict equals the Swift filter", arguments: cases)
-    func agreesWithSwiftFilter(conditions: [PortMatch]) {
-        let bytecode = BytecodeCompiler.compile(conditions)
-        #expect(bytecode.count % 4 == 0)
-        #expect(KernelBytecodeModel.audit(bytecode))
-        let query = SocketQuery(states: .all, ports: conditions)
-        let interesting: [UInt16] = [0, 1, 2, 3, 4, 5, 80, 443, 8000, 8080, 9000, 65535]
-        var matched = 0
-        for sport in interesting {
-            for dport in interesting {
-                let socket = Socket(
-                    transport: .tcp,
-                    family: .inet,
-                    state: .established,
-                    local: Endpoint(address: .v4(.loopback), port: sport),
-                    peer: Endpoint(address: .v4(.loopback), port: dport)
-                )
-                let kernel = KernelBytecodeModel.run(bytecode, sport: sport, dport: dport)
-                #expect(kernel == query.matches(socket), "sport \(sport) dport \(dport)")
-                if kernel { matched += 1 }
+    static func expression(depth: Int, using generator: inout SeededGenerator) -> String {
+        var text: String
+        if depth == 0 || Int.random(in: 0..<3, using: &generator) == 0 {
+            text = predicate(using: &generator)
+            if text == "cgroup-id-placeholder" { text = "sport > :1000" }
+        } else {
+            let lhs = expression(depth: depth - 1, using: &generator)
+            let rhs = expression(depth: depth - 1, using: &generator)
+            switch Int.random(in: 0..<6, using: &generator) {
+            case 0: text = "\(lhs) and \(rhs)"
+            case 1: text = "\(lhs) \(rhs)"
+            case 2: text = "\(lhs) or \(rhs)"
+            case 3: text = "( \(lhs) | \(rhs) )"
+            case 4: text = "\(lhs) && \(rhs)"
+            default: text = "( \(lhs) || \(rhs) )"
             }
         }
-        #expect(matched > 0)
-        #expect(matched < interesting.count * interesting.count)
-    }
-
-    @Test("the model itself rejects broken bytecode")
-    func modelRejects() {
-        // A fail jump that lands in the middle of an op, and an unknown op code.
-        #expect(!KernelBytecodeModel.audit([11, 8, 6, 0, 0, 0, 80, 0]))
-        #expect(!KernelBytecodeModel.audit([99, 4, 8, 0]))
+        switch Int.random(in: 0..<5, using: &generator) {
+        case 0: return "not \(text)"
+        case 1: return "! ( \(text) )"
+        default: return text
+        }
     }
 }

@@ -36,6 +36,8 @@ int CSockDiag_fd(const struct mnl_socket *nl);
 
 /// Builds an inet_diag_req_v2 dump request in `buf` (family, protocol,
 /// extension bits, state bitmask, optional INET_DIAG_REQ_BYTECODE) and sends it.
+/// With family AF_UNSPEC (TCP only) it sends the legacy TCPDIAG_GETSOCK
+/// request instead, which walks the tables once for both families.
 /// Returns 0, or -1 with errno set (EMSGSIZE if it does not fit in `buflen`).
 int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
                                 uint8_t family, uint8_t protocol, uint8_t extensions, uint32_t states,
@@ -43,12 +45,13 @@ int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen,
 
 /// Receives the replies to request `seq` into `buf` until NLMSG_DONE, running
 /// each batch through mnl_cb_run and `cb`. Returns 0 when the dump ended, 1 when
-/// `cb` asked to stop early (the rest of the dump is still queued on the socket),
-/// CSOCKDIAG_DUMP_INTERRUPTED on NLM_F_DUMP_INTR, or -1 with errno set
-/// (from NLMSG_ERROR, recvmsg, ENOSPC for a truncated datagram, EBADMSG for a
-/// malformed one).
+/// `cb` asked to stop early, CSOCKDIAG_DUMP_INTERRUPTED on NLM_F_DUMP_INTR, or
+/// -1 with errno set (from NLMSG_ERROR, recvmsg, ENOSPC for a truncated
+/// datagram, EBADMSG for a malformed one). Whenever it returns before the end of
+/// the dump it reads and discards the rest, so the socket can serve the next
+/// request; `*unusable` is set when that was impossible.
 int CSockDiag_receive_dump(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
-                           CSockDiag_message_cb cb, void *context);
+                           CSockDiag_message_cb cb, void *context, int *unusable);
 
 /// Runs one batch of already received reply bytes through mnl_cb_run and `cb`,
 /// without sequence or port checks. Returns what CSockDiag_receive_dump

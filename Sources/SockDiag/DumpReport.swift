@@ -1,0 +1,26 @@
+/// What one dump did: how many requests and replies, where the filter ran, and why it ran there.
+public struct DumpReport: Hashable, Sendable {
+    /// Where the filter expression was evaluated.
+    public enum FilterPlacement: Hashable, Sendable {
+        /// There was no filter beyond the states.
+        case none
+        /// The kernel evaluated it while dumping (`INET_DIAG_REQ_BYTECODE`).
+        case kernel
+        /// The kernel sent every socket of the requested states and Swift evaluated the filter.
+        case swift
+    }
+
+    /// Dump requests sent to the kernel.
+    public var requests = 0
+    /// Socket replies received from the kernel.
+    public var messages = 0
+    /// Sockets passed to the caller.
+    public var sockets = 0
+    /// Where the filter was evaluated.
+    public var filterPlacement = FilterPlacement.none
+    /// Why the filter did not run in the kernel although it could have (the kernel's rejection of the program).
+    public var kernelRejection: SockDiagError?
+
+    /// Creates an empty report.
+    public init() {}
+}

@@ -1,0 +1,120 @@
+/// A socket filter in ss's expression language, as a tree.
+///
+/// Parse one from text with ``FilterParser``. The inspector compiles it to `INET_DIAG_REQ_BYTECODE` so the kernel
+/// filters while it dumps, and evaluates it in Swift (``matches(_:)``) where the kernel cannot.
+public indirect enum FilterExpression: Hashable, Sendable {
+    /// Matches every socket (an empty filter).
+    case all
+    /// Matches when the inner expression does not.
+    case not(FilterExpression)
+    /// Matches when both do.
+    case and(FilterExpression, FilterExpression)
+    /// Matches when either does.
+    case or(FilterExpression, FilterExpression)
+    /// `src HOST` / `dst HOST` and `sport = HOST` / `dport = HOST`: the local or peer address lies in a prefix and
+    /// the port is equal (each part optional).
+    case host(FilterSide, HostCondition)
+    /// `sport >= P`, `dport <= P` (`<`, `>` are `not` of these): a port compared with a number.
+    case portAtLeast(FilterSide, UInt16)
+    /// `sport <= P`, `dport <= P`.
+    case portAtMost(FilterSide, UInt16)
+    /// `dev = NAME|INDEX`: the socket is bound to that interface (`SO_BINDTODEVICE`).
+    case device(UInt32)
+    /// `fwmark = MARK[/MASK]`: `socket mark & mask == mark` (the kernel shows marks only to CAP_NET_ADMIN).
+    case mark(value: UInt32, mask: UInt32)
+    /// `cgroup = PATH`: the socket belongs to the cgroup v2 with this id.
+    case cgroup(UInt64)
+    /// `autobound`: the local port was chosen by the kernel, not bound by the program. The kernel decides from the
+    /// socket's bind lock, which userspace cannot see; like ss, sockdiag also requires the port to lie in the
+    /// ephemeral range (`net.ipv4.ip_local_port_range`), which keeps accepted connections out.
+    case autobound
+
+    /// `lhs and rhs`, dropping `all` operands.
+    public static func && (lhs: FilterExpression, rhs: FilterExpression) -> FilterExpression {
+        if lhs == .all { return rhs }
+        if rhs == .all { return lhs }
+        return .and(lhs, rhs)
+    }
+
+    /// `lhs or rhs`.
+    public static func || (lhs: FilterExpression, rhs: FilterExpression) -> FilterExpression {
+        .or(lhs, rhs)
+    }
+
+    /// `sport = P` (or `dport = P`).
+    public static func port(_ side: FilterSide, _ port: UInt16) -> FilterExpression {
+        .host(side, HostCondition(port: port))
+    }
+
+    /// Whether the expression uses a predicate only the kernel can evaluate (`autobound`).
+    public var needsKernel: Bool {
+        switch self {
+        case .autobound: return true
+        case .not(let inner): return inner.needsKernel
+        case .and(let lhs, let rhs), .or(let lhs, let rhs): return lhs.needsKernel || rhs.needsKernel
+        default: return false
+        }
+    }
+
+    /// Whether the expression uses socket marks (which the kernel reports only to CAP_NET_ADMIN).
+    public var usesMarks: Bool {
+        switch self {
+        case .mark: return true
+        case .not(let inner): return inner.usesMarks
+        case .and(let lhs, let rhs), .or(let lhs, let rhs): return lhs.usesMarks || rhs.usesMarks
+        default: return false
+        }
+    }
+
+    /// Evaluates the expression on a socket as the kernel's `inet_diag_bc_run()` would.
+    ///
+    /// For `autobound` only the userspace half is checked here (the local port lies in `context`'s ephemeral range);
+    /// the kernel checks the bind lock. A socket without a reported mark counts as mark 0, and minisockets and
+    /// sockets without a reported cgroup count as cgroup 0, as in the kernel.
+    public func matches(_ socket: Socket, context: FilterContext = FilterContext()) -> Bool {
+        switch self {
+        case .all: return true
+        case .not(let inner): return !inner.matches(socket, context: context)
+        case .and(let lhs, let rhs): return lhs.matches(socket, context: context) && rhs.matches(socket, context: context)
+        case .or(let lhs, let rhs): return lhs.matches(socket, context: context) || rhs.matches(socket, context: context)
+        case .host(let side, let condition):
+            return condition.matches(side == .source ? socket.local : socket.peer, family: socket.family)
+        case .portAtLeast(let side, let port):
+            return (side == .source ? socket.local.port : socket.peer.port) >= port
+        case .portAtMost(let side, let port):
+            return (side == .source ? socket.local.port : socket.peer.port) <= port
+        case .device(let index): return socket.interfaceIndex == index
+        case .mark(let value, let mask): return (socket.mark ?? 0) & mask == value
+        case .cgroup(let id): return (socket.cgroupID ?? 0) == id
+        case .autobound: return context.ephemeralPorts.contains(socket.local.port)
+        }
+    }
+}
+
+/// What evaluating a filter in userspace needs to know about the system.
+public struct FilterContext: Hashable, Sendable {
+    /// The ephemeral port range (`net.ipv4.ip_local_port_range`).
+    public var ephemeralPorts: ClosedRange<UInt16>
+
+    /// Creates a context; by default with the kernel's default range 32768…60999.
+    public init(ephemeralPorts: ClosedRange<UInt16> = 32768...60999) {
+        self.ephemeralPorts = ephemeralPorts
+    }
+
+    /// The context of the calling thread's network namespace, read from /proc/sys (the default range when it
+    /// cannot be read).
+    public static func current() -> FilterContext {
+        guard let text = readSmallFile("/proc/sys/net/ipv4/ip_local_port_range") else { return FilterContext() }
+        let numbers = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).compactMap { UInt16($0) }
+        guard numbers.count == 2, numbers[0] <= numbers[1] else { return FilterContext() }
+        return FilterContext(ephemeralPorts: numbers[0]...numbers[1])
+    }
+}
+
+/// Which end of a socket a predicate looks at.
+public enum FilterSide: Hashable, Sendable {
+    /// The local end (ss's `src`, `sport`).
+    case source
+    /// The peer end (ss's `dst`, `dport`).
+    case destination
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What a finished command left behind.
+struct CommandResult: Sendable, CustomStringConvertible {
+    /// The exit status, or the signal number when `signaled`.
+    var status: Int32
+    /// Whether a signal ended the process.
+    var signaled: Bool
+    var timedOut: Bool
+    var stdout: String
+    var stderr: String
+
+    /// The lines of standard error, without the final newline's empty line.
+    var stderrLines: [Substring] {
+        stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast(stderr.hasSuffix("\n") ? 1 : 0)
+            .map { $0 }
+    }
+
+    var description: String {
+        let ending = "\(signaled ? "signal" : "status") \(status)\(timedOut ? " (timed out)" : "")"
+        return "\(ending)\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
+    }
+}
+
+/// Runs external commands and finds the programs the tests need.
+enum Commands {
+    /// `ip`, when installed.
+    static let ip: String? = find("ip")
+    /// `ss`, when installed.
+    static let ss: String? = find("ss")
+
+    /// The absolute path of `name` in `PATH` or the sbin directories, or `nil`.
+    static func find(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
+        for directory in directories where !directory.isEmpty {
+            let candidate = directory + "/" + name
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// The sockdiag executable: `$SOCKDIAG_BIN`, else `sockdiag` beside this test binary (`/proc/self/exe`).
+    static let sockdiagBinary: String? = {
+        if let override = ProcessInfo.processInfo.environment["SOCKDIAG_BIN"], !override.isEmpty {
+            return access(override, X_OK) == 0 ? override : nil
+        }
+        guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        let candidate = URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("sockdiag").path
+        return access(candidate, X_OK) == 0 ? candidate : nil
+    }()
+
+    /// Runs `executable` with `arguments`, standard input from /dev/null, and waits for it.
+    ///
+    /// Standard output and error go to temporary files (so neither can fill a pipe and stall the child)
+    /// and are read once it has exited. A child still running after `timeout` seconds is sent SIGTERM.
+    /// - Parameter stdoutPath: Where standard output goes instead of being captured (e.g. `/dev/full`).
+    static func run(
+        _ executable: String,
+        _ arguments: [String],
+        timeout: TimeInterval = 30,
+        stdoutPath: String? = nil
+    ) throws -> CommandResult {
+        let directory = FileManager.default.temporaryDirectory
+        let stem = "sockdiag-integration-\(getpid())-\(UUID().uuidString)"
+        let outURL = directory.appendingPathComponent(stem + ".out")
+        let errURL = directory.appendingPathComponent(stem + ".err")
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: stdoutPath.map { URL(fileURLWithPath: $0) } ?? outURL)
+        let errHandle = try FileHandle(forWritingTo: errURL)
+        defer {
+            try? outHandle.close()
+            try? errHandle.close()
+        }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        try process.run()
+        var timedOut = false
+        if exited.wait(timeout: .now() + timeout) == .timedOut {
+            timedOut = true
+            process.terminate()  // SIGTERM to this child's pid only
+            exited.wait()
+        }
+        process.waitUntilExit()
+
+        let stdout = stdoutPath == nil ? try String(contentsOf: outURL, encoding: .utf8) : ""
+        let stderr = try String(contentsOf: errURL, encoding: .utf8)
+        return CommandResult(
+            status: process.terminationStatus,
+            signaled: process.terminationReason == .uncaughtSignal,
+            timedOut: timedOut,
+            stdout: stdout,
+            stderr: stderr
+        )
+    }
+}

@@ -1,0 +1,252 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A kernel socket state number (include/net/tcp_states.h) with the names the tests expect, written out
+/// here rather than taken from the library.
+enum KernelState: UInt8, Hashable, Sendable, Comparable, CaseIterable {
+    case established = 1
+    case synSent, synRecv, finWait1, finWait2, timeWait, closed, closeWait, lastAck, listen, closing
+    case boundInactive = 13
+
+    /// The name sockdiag's JSON and `--state` use.
+    var filterName: String {
+        switch self {
+        case .established: return "established"
+        case .synSent: return "syn-sent"
+        case .synRecv: return "syn-recv"
+        case .finWait1: return "fin-wait-1"
+        case .finWait2: return "fin-wait-2"
+        case .timeWait: return "time-wait"
+        case .closed: return "closed"
+        case .closeWait: return "close-wait"
+        case .lastAck: return "last-ack"
+        case .listen: return "listening"
+        case .closing: return "closing"
+        case .boundInactive: return "bound-inactive"
+        }
+    }
+
+    static func < (lhs: KernelState, rhs: KernelState) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// One socket the test made, as the kernel should report it.
+struct ExpectedSocket: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// `tcp` or `udp`.
+    var transport: String
+    var state: KernelState
+    var local: SocketAddress
+    var peer: SocketAddress
+
+    /// `inet` or `inet6`.
+    var family: String { local.isIPv6 ? "inet6" : "inet" }
+
+    var description: String { "\(transport) \(state.filterName) \(local) \(peer)" }
+
+    static func < (lhs: ExpectedSocket, rhs: ExpectedSocket) -> Bool {
+        (lhs.transport, lhs.state, lhs.local, lhs.peer) < (rhs.transport, rhs.state, rhs.local, rhs.peer)
+    }
+}
+
+/// The mixed socket population one test makes inside its namespace, and the exact list of what exists there.
+///
+/// - TCP listeners: 127.0.0.1:8000, [::1]:8001 (`IPV6_V6ONLY`), [::]:8002 (dual-stack) and 127.0.0.1:9000.
+/// - 10 established pairs: 4 to :8000, 2 to [::1]:8001, 2 from IPv4 to the dual-stack :8002 (the server ends
+///   have IPv4-mapped addresses), 1 from IPv6 to :8002, 1 to :9000.
+/// - 6 server-side TIME_WAIT sockets with local port 8000 (the server closed first).
+/// - 4 client-side TIME_WAIT sockets with peer port 9000 (the client closed first).
+/// - UDP bound to 127.0.0.1:7000 and [::1]:7001, and one UDP socket connected to 127.0.0.1:7000.
+struct Population: Sendable {
+    static let listener8000 = SocketAddress("127.0.0.1", 8000)
+    static let listener8001 = SocketAddress("::1", 8001)
+    static let listener8002 = SocketAddress("::", 8002)
+    static let listener9000 = SocketAddress("127.0.0.1", 9000)
+    static let udp7000 = SocketAddress("127.0.0.1", 7000)
+    static let udp7001 = SocketAddress("::1", 7001)
+    static let serverTimeWaitCount = 6
+    static let clientTimeWaitCount = 4
+
+    /// The open descriptors, closed by ``close()``.
+    var fds: [Int32] = []
+    /// Every socket in the namespace.
+    var expected: [ExpectedSocket] = []
+    /// The TIME_WAIT sockets on the server side of port 8000.
+    var serverTimeWait: [ExpectedSocket] = []
+    /// The TIME_WAIT sockets on the client side of connections to port 9000.
+    var clientTimeWait: [ExpectedSocket] = []
+    /// The inode (`fstat`'s `st_ino`) of each socket that has a descriptor.
+    var inodes: [ExpectedSocket: UInt64] = [:]
+
+    /// The TCP sockets.
+    var tcp: [ExpectedSocket] { expected.filter { $0.transport == "tcp" } }
+
+    /// Closes every descriptor.
+    func close() {
+        LoopbackSockets.closeAll(fds)
+    }
+
+    /// Makes the population inside `namespace` and waits until every TCP socket has reached its state.
+    static func build(in namespace: TestNamespace) throws -> Population {
+        try namespace.onThread {
+            var population = Population()
+            do {
+                try population.fill()
+                try population.settle()
+                return population
+            } catch {
+                population.close()
+                throw error
+            }
+        }
+    }
+
+    private mutating func keep(_ fd: Int32, _ socket: ExpectedSocket) throws {
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw HelperError.system("fstat") }
+        inodes[socket] = UInt64(status.st_ino)
+        expected.append(socket)
+    }
+
+    private mutating func listener(_ address: SocketAddress, v6Only: Bool? = nil) throws -> Int32 {
+        let fd = try LoopbackSockets.tcpListener(address, v6Only: v6Only)
+        fds.append(fd)
+        try keep(
+            fd,
+            ExpectedSocket(transport: "tcp", state: .listen, local: address, peer: address.isIPv6 ? .anyV6 : .anyV4)
+        )
+        return fd
+    }
+
+    /// Connects to `address`, accepts on `listener`; returns both ends' descriptors and descriptions.
+    private mutating func connection(
+        to address: SocketAddress,
+        listener: Int32
+    ) throws -> (client: Int32, server: Int32, clientSocket: ExpectedSocket, serverSocket: ExpectedSocket) {
+        let client = try LoopbackSockets.connected(to: address)
+        fds.append(client)
+        let server = try LoopbackSockets.accept(listener)
+        fds.append(server)
+        let clientSocket = ExpectedSocket(
+            transport: "tcp",
+            state: .established,
+            local: try LoopbackSockets.address(of: client),
+            peer: try LoopbackSockets.address(of: client, peer: true)
+        )
+        let serverSocket = ExpectedSocket(
+            transport: "tcp",
+            state: .established,
+            local: try LoopbackSockets.address(of: server),
+            peer: try LoopbackSockets.address(of: server, peer: true)
+        )
+        return (client, server, clientSocket, serverSocket)
+    }
+
+    private mutating func established(to address: SocketAddress, listener: Int32, count: Int) throws {
+        for _ in 0..<count {
+            let pair = try connection(to: address, listener: listener)
+            try keep(pair.client, pair.clientSocket)
+            try keep(pair.server, pair.serverSocket)
+        }
+    }
+
+    /// Closes `fd` and forgets it.
+    private mutating func closeNow(_ fd: Int32) {
+        fds.removeAll { $0 == fd }
+        Glibc.close(fd)
+    }
+
+    private mutating func fill() throws {
+        let l8000 = try listener(Self.listener8000)
+        let l8001 = try listener(Self.listener8001, v6Only: true)
+        let l8002 = try listener(Self.listener8002, v6Only: false)
+        let l9000 = try listener(Self.listener9000)
+
+        try established(to: Self.listener8000, listener: l8000, count: 4)
+        try established(to: Self.listener8001, listener: l8001, count: 2)
+        try established(to: SocketAddress("127.0.0.1", 8002), listener: l8002, count: 2)
+        try established(to: SocketAddress("::1", 8002), listener: l8002, count: 1)
+        try established(to: Self.listener9000, listener: l9000, count: 1)
+
+        // Server-side TIME_WAIT: the server closes first; once each client has seen the FIN (CLOSE_WAIT)
+        // the client closes too, and the server end is left in TIME_WAIT with local port 8000.
+        var pairs: [(client: Int32, server: Int32, serverSocket: ExpectedSocket)] = []
+        for _ in 0..<Self.serverTimeWaitCount {
+            let pair = try connection(to: Self.listener8000, listener: l8000)
+            pairs.append((pair.client, pair.server, pair.serverSocket))
+        }
+        for pair in pairs { closeNow(pair.server) }
+        for pair in pairs {
+            try LoopbackSockets.waitForState(pair.client, LoopbackSockets.tcpCloseWait)
+            closeNow(pair.client)
+            var socket = pair.serverSocket
+            socket.state = .timeWait
+            serverTimeWait.append(socket)
+        }
+
+        // Client-side TIME_WAIT: the client closes first, to port 9000.
+        var clientPairs: [(client: Int32, server: Int32, clientSocket: ExpectedSocket)] = []
+        for _ in 0..<Self.clientTimeWaitCount {
+            let pair = try connection(to: Self.listener9000, listener: l9000)
+            clientPairs.append((pair.client, pair.server, pair.clientSocket))
+        }
+        for pair in clientPairs { closeNow(pair.client) }
+        for pair in clientPairs {
+            try LoopbackSockets.waitForState(pair.server, LoopbackSockets.tcpCloseWait)
+            closeNow(pair.server)
+            var socket = pair.clientSocket
+            socket.state = .timeWait
+            clientTimeWait.append(socket)
+        }
+        expected += serverTimeWait + clientTimeWait
+
+        let udp4 = try LoopbackSockets.udpBound(Self.udp7000)
+        fds.append(udp4)
+        try keep(udp4, ExpectedSocket(transport: "udp", state: .closed, local: Self.udp7000, peer: .anyV4))
+        let udp6 = try LoopbackSockets.udpBound(Self.udp7001)
+        fds.append(udp6)
+        try keep(udp6, ExpectedSocket(transport: "udp", state: .closed, local: Self.udp7001, peer: .anyV6))
+        let connected = try LoopbackSockets.connected(to: Self.udp7000, type: SOCK_DGRAM)
+        fds.append(connected)
+        try keep(
+            connected,
+            ExpectedSocket(
+                transport: "udp",
+                state: .established,
+                local: try LoopbackSockets.address(of: connected),
+                peer: Self.udp7000
+            )
+        )
+    }
+
+    /// Waits (at most 5 s) until the namespace's TCP tables, read from /proc/thread-self/net/tcp{,6}
+    /// independently of the library, hold exactly the states expected: no FIN exchange still under way.
+    private func settle() throws {
+        var wanted: [UInt8: Int] = [:]
+        for socket in tcp { wanted[socket.state.rawValue, default: 0] += 1 }
+        var seen: [UInt8: Int] = [:]
+        for _ in 0..<1000 {
+            seen = try Self.procTCPStates()
+            if seen == wanted { return }
+            usleep(5_000)
+        }
+        throw HelperError("TCP states did not settle: want \(wanted), /proc shows \(seen)")
+    }
+
+    /// Counts the TCP sockets by state in the calling thread's namespace, from /proc.
+    static func procTCPStates() throws -> [UInt8: Int] {
+        var counts: [UInt8: Int] = [:]
+        for file in ["/proc/thread-self/net/tcp", "/proc/thread-self/net/tcp6"] {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            for line in text.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                guard fields.count > 3, let state = UInt8(fields[3], radix: 16) else {
+                    throw HelperError("unexpected line in \(file): \(line)")
+                }
+                counts[state, default: 0] += 1
+            }
+        }
+        return counts
+    }
+}
