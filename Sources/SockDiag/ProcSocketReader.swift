@@ -16,14 +16,16 @@ import Musl
 /// What `/proc` cannot tell, compared with sock_diag:
 /// - A listener's `sendQueue` is 0: `/proc` does not show the backlog limit that sock_diag reports there.
 ///   (`receiveQueue` is the accept-queue length in both.)
-/// - `cookie` and `interfaceIndex` are 0, IPv6 link-local addresses carry no scope, and `v6Only` is `nil`.
+/// - `cookie` and `interfaceIndex` are 0, IPv6 link-local addresses carry no scope, and `v6Only`, `mark` and
+///   `cgroupID` are `nil`; filters on them (`dev`, `fwmark`, `cgroup`) and `autobound` (the kernel's bind lock)
+///   are refused with ``SockDiagError/Code/unsupportedFilter`` rather than answered wrongly.
 /// - Bound-inactive TCP sockets (state 13) never appear: the files walk only the listening and established
 ///   hash tables, so asking for ``StateSet/boundInactive`` finds nothing.
 /// - Request (SYN-RECV) sockets carry their listener's `uid` (sock_diag reports 0).
 /// - Timers come in clock ticks (`USER_HZ`) and are converted to milliseconds rounding up, as ss does, so an
 ///   expiry is a multiple of 10 ms where sock_diag is exact.
-/// - The kernel cannot filter: every line is read and parsed, and the query's states and port conditions are
-///   checked in Swift on each socket as its line arrives.
+/// - The kernel cannot filter: every line is read and parsed, and the query's states, port conditions and filter
+///   are checked in Swift on each socket as its line arrives.
 ///
 /// Like a sock_diag dump, reading a table is not atomic: under churn a socket can be missed or seen twice.
 ///
@@ -64,12 +66,22 @@ public final class ProcSocketReader: Sendable {
     /// Reads one file per protocol and family, in the query's order (`udp`, `udp6`, `tcp`, `tcp6` by default).
     /// The corresponding C functions are `open(2)` and `read(2)`.
     /// - Parameters:
-    ///   - query: What to read; its states and port conditions are checked on each parsed line.
+    ///   - query: What to read; its states, port conditions and filter are checked on each parsed line
+    ///     (``SocketQuery/kernelFiltering`` does not apply: the kernel cannot filter these files).
     ///   - body: Called once per matching socket. An error it throws stops the reading and is rethrown.
     /// - Throws: ``SockDiagError`` (`procUnavailable` when a file is missing, `permissionDenied`, `ioFailed`,
-    ///   `malformedMessage` for text that does not follow the layout, naming the file and line), or what `body`
-    ///   throws.
+    ///   `malformedMessage` for text that does not follow the layout, naming the file and line, `unsupportedFilter`
+    ///   for a filter on data the files do not have), or what `body` throws.
     public func forEachSocket(matching query: SocketQuery, _ body: (Socket) throws -> Void) throws {
+        let expression = query.effectiveFilter
+        if let predicate = Self.unsupportedPredicate(in: expression) {
+            throw SockDiagError(
+                code: .unsupportedFilter,
+                operation: "filter",
+                message: "filter: /proc/net has no data for '\(predicate)'; use the sock_diag backend (SocketInspector)"
+            )
+        }
+        let context = query.context ?? FilterContext()
         try buffer.withLock { buffer in
             for transport in query.protocols {
                 guard query.kernelStates(for: transport) != nil else { continue }
@@ -80,9 +92,9 @@ public final class ProcSocketReader: Sendable {
                         family: family,
                         clockTicksPerSecond: clockTicksPerSecond
                     ) { socket in
-                        if query.matches(socket) {
-                            try body(socket)
-                        }
+                        guard query.matchesState(socket) else { return }
+                        guard expression == .all || expression.matches(socket, context: context) else { return }
+                        try body(socket)
                     }
                 }
             }
@@ -138,6 +150,21 @@ public final class ProcSocketReader: Sendable {
     static var systemClockTicksPerSecond: UInt32 {
         let ticks = sysconf(Int32(_SC_CLK_TCK))
         return ticks > 0 ? UInt32(clamping: ticks) : 100
+    }
+
+    /// The name of the first predicate in `expression` that needs data `/proc/net` does not have (interface,
+    /// mark, cgroup, bind lock), or `nil` when the whole filter can be evaluated on what the tables show.
+    static func unsupportedPredicate(in expression: FilterExpression) -> String? {
+        switch expression {
+        case .all, .host, .portAtLeast, .portAtMost: return nil
+        case .not(let inner): return unsupportedPredicate(in: inner)
+        case .and(let lhs, let rhs), .or(let lhs, let rhs):
+            return unsupportedPredicate(in: lhs) ?? unsupportedPredicate(in: rhs)
+        case .device: return "dev"
+        case .mark: return "fwmark"
+        case .cgroup: return "cgroup"
+        case .autobound: return "autobound"
+        }
     }
 
     private func path(_ transport: TransportProtocol, _ family: AddressFamily) -> String {

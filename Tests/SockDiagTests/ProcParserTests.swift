@@ -458,6 +458,40 @@ struct ProcSocketReaderTests {
         #expect(try reader.sockets(matching: SocketQuery(states: .boundInactive)).isEmpty)
     }
 
+    @Test("ss filter expressions are evaluated in Swift on what the files show")
+    func filterExpressions() throws {
+        let root = try Self.fixtureRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let reader = ProcSocketReader(procRoot: root.path)
+        func ports(_ filter: String) throws -> [UInt16] {
+            let parsed = try FilterParser.parse(filter.split(separator: " ").map(String.init))
+            let query = SocketQuery(states: parsed.states ?? .all, filter: parsed.expression)
+            return try reader.sockets(matching: query).map(\.local.port).sorted()
+        }
+        #expect(try ports("sport >= :8001 and sport <= :8002") == [8001, 8001, 8001, 8002, 8002])
+        // An IPv4 prefix also matches IPv4-mapped addresses of IPv6 sockets, as in the kernel.
+        #expect(try ports("state established src 127.0.0.1 and dport = :8002") == [38434])
+        #expect(try ports("state established src 127.0.0.0/8 and dport = :38434") == [8002])
+        #expect(try ports("state listening src [::1]") == [8001])
+        #expect(try ports("dst 10.0.0.0/8").isEmpty)
+    }
+
+    @Test(
+        "filters on what /proc does not show are refused, not answered wrongly",
+        arguments: [
+            FilterExpression.device(1), .not(.mark(value: 1, mask: 1)), .cgroup(42), .autobound,
+            .port(.source, 8000) || .not(.device(2)),
+        ]
+    )
+    func unsupportedFilters(filter: FilterExpression) {
+        let reader = ProcSocketReader(procRoot: "/nonexistent-sockdiag-root")
+        #expect {
+            try reader.sockets(matching: SocketQuery(states: .all, filter: filter))
+        } throws: { error in
+            (error as? SockDiagError)?.code == .unsupportedFilter
+        }
+    }
+
     @Test("lines split across read() boundaries are joined, a line longer than the buffer is an error")
     func smallBuffers() throws {
         let path = Fixtures.directory.appendingPathComponent("proc/tcp6").path
