@@ -50,7 +50,9 @@ public final class ProcSocketReader: Sendable {
     ///
     /// Nothing is opened until a query runs, so a wrong root shows up as a `procUnavailable` error then.
     /// - Parameter procRoot: A `/proc` mount, or a process directory to see that process's network namespace:
-    ///   `/proc/1234` reads `/proc/1234/net/tcp`, the tables of the namespace process 1234 is in.
+    ///   `/proc/1234` reads `/proc/1234/net/tcp`, the tables of the namespace process 1234 is in, and
+    ///   `/proc/thread-self` those of the namespace of whichever thread runs the query (`/proc/net` is
+    ///   `/proc/self/net`: the namespace of the process's main thread).
     public init(procRoot: String = "/proc") {
         self.procRoot = procRoot
         self.clockTicksPerSecond = Self.systemClockTicksPerSecond
