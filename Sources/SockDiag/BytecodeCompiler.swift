@@ -27,26 +27,29 @@ enum BytecodeCompiler {
 
     /// The bytecode for `expression`: empty for ``FilterExpression/all``, `nil` when it is too long to send (jump
     /// offsets are then not meaningful, so the program is discarded whole).
-    static func compile(_ expression: FilterExpression) -> [UInt8]? {
-        let code = block(expression)
+    /// - Parameters:
+    ///   - expression: The filter.
+    ///   - context: The ephemeral port range, which `autobound` checks besides the bind lock.
+    static func compile(_ expression: FilterExpression, context: FilterContext = FilterContext()) -> [UInt8]? {
+        let code = block(expression, context)
         return code.count <= maximumLength ? code : nil
     }
 
-    private static func block(_ expression: FilterExpression) -> [UInt8] {
+    private static func block(_ expression: FilterExpression, _ context: FilterContext) -> [UInt8] {
         switch expression {
         case .all:
             return []
         case .and(let lhs, let rhs):
-            var first = block(lhs)
-            let second = block(rhs)
+            var first = block(lhs, context)
+            let second = block(rhs, context)
             relocateFailures(&first, by: second.count)
             return first + second
         case .or(let lhs, let rhs):
-            let first = block(lhs)
-            let second = block(rhs)
+            let first = block(lhs, context)
+            let second = block(rhs, context)
             return first + op(opJump, yes: 4, no: second.count + 4) + second
         case .not(let inner):
-            return block(inner) + op(opJump, yes: 4, no: 8)
+            return block(inner, context) + op(opJump, yes: 4, no: 8)
         case .host(let side, let condition):
             if condition.family == nil && condition.address == nil, let port = condition.port {
                 return compare(side == .source ? opSourceEqual : opDestinationEqual, port)
@@ -86,7 +89,16 @@ enum BytecodeCompiler {
             appendNative(id, to: &code)
             return code
         case .autobound:
-            return op(opAutobound, yes: 4, no: 8)
+            // No bind lock, and the port in the ephemeral range: AUTO and S_GE low and S_LE high.
+            var code = op(opAutobound, yes: 4, no: 8)
+            for next in [
+                compare(opSourceAtLeast, context.ephemeralPorts.lowerBound),
+                compare(opSourceAtMost, context.ephemeralPorts.upperBound),
+            ] {
+                relocateFailures(&code, by: next.count)
+                code += next
+            }
+            return code
         }
     }
 

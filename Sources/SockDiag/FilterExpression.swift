@@ -24,9 +24,9 @@ public indirect enum FilterExpression: Hashable, Sendable {
     case mark(value: UInt32, mask: UInt32)
     /// `cgroup = PATH`: the socket belongs to the cgroup v2 with this id.
     case cgroup(UInt64)
-    /// `autobound`: the local port was chosen by the kernel, not bound by the program. The kernel decides from the
-    /// socket's bind lock, which userspace cannot see; like ss, sockdiag also requires the port to lie in the
-    /// ephemeral range (`net.ipv4.ip_local_port_range`), which keeps accepted connections out.
+    /// `autobound`: the local port was chosen by the kernel, not bound by the program: the socket has no bind lock
+    /// (which only the kernel can see) and its port lies in the ephemeral range (`net.ipv4.ip_local_port_range`,
+    /// which keeps accepted connections out, as ss's userspace check does). Both halves run in the kernel.
     case autobound
 
     /// `lhs and rhs`, dropping `all` operands.
@@ -68,8 +68,8 @@ public indirect enum FilterExpression: Hashable, Sendable {
 
     /// Evaluates the expression on a socket as the kernel's `inet_diag_bc_run()` would.
     ///
-    /// For `autobound` only the userspace half is checked here (the local port lies in `context`'s ephemeral range);
-    /// the kernel checks the bind lock. A socket without a reported mark counts as mark 0, and minisockets and
+    /// For `autobound` only the port-range half can be checked here (the bind lock is visible to the kernel only),
+    /// which is why the inspector refuses to evaluate `autobound` outside the kernel. A socket without a reported mark counts as mark 0, and minisockets and
     /// sockets without a reported cgroup count as cgroup 0, as in the kernel.
     public func matches(_ socket: Socket, context: FilterContext = FilterContext()) -> Bool {
         switch self {

@@ -8,7 +8,8 @@ import Musl
 ///
 /// Expressions: `src`/`dst HOST`, `sport`/`dport OP [FAMILY:][ADDR]:PORT` with `= == eq != ne neq < lt > gt <= le leq
 /// >= ge geq`, `dev`, `fwmark`, `cgroup` (`=` or `!=`), `autobound`; combined with `and` (`&`, `&&`, or nothing),
-/// `or` (`|`, `||`), `not` (`!`) and parentheses, `not` binding tightest and `or` loosest. HOST is
+/// `or` (`|`, `||`), `not` (`!`) and parentheses. `not` binds tightest; `and` and `or` have equal precedence and
+/// group left to right, as ss 6.1 evaluates them (`A or B and C` is `(A or B) and C`). HOST is
 /// `[inet:|inet6:]ADDRESS[/LEN][:PORT]` with IPv6 in brackets and `*` for any address or port.
 public struct FilterParser {
     /// The result of parsing.
@@ -120,31 +121,20 @@ public struct FilterParser {
         }
     }
 
+    /// `and`, `or` and juxtaposition, left to right with equal precedence: ss 6.1 reads `A or B and C` as
+    /// `(A or B) and C` (checked against its output), whatever its grammar file suggests.
     mutating func parseOr() throws(FilterSyntaxError) -> FilterExpression {
-        var expression = try parseAnd()
-        while let token = peek(), ["or", "|", "||"].contains(token.text) {
-            position += 1
-            guard peek() != nil else {
-                throw FilterSyntaxError("expected an expression after '\(token.text)'", column: endColumn)
-            }
-            expression = .or(expression, try parseAnd())
-        }
-        return expression
-    }
-
-    mutating func parseAnd() throws(FilterSyntaxError) -> FilterExpression {
         var expression = try parseNot()
-        while let token = peek() {
-            if ["and", "&", "&&"].contains(token.text) {
+        while let token = peek(), token.text != ")" {
+            let isOr = ["or", "|", "||"].contains(token.text)
+            if isOr || ["and", "&", "&&"].contains(token.text) {
                 position += 1
                 guard peek() != nil else {
                     throw FilterSyntaxError("expected an expression after '\(token.text)'", column: endColumn)
                 }
-            } else if ["or", "|", "||", ")"].contains(token.text) {
-                break
             }
-            // Juxtaposition is an implicit `and`.
-            expression = .and(expression, try parseNot())
+            let rhs = try parseNot()
+            expression = isOr ? .or(expression, rhs) : .and(expression, rhs)
         }
         return expression
     }

@@ -129,11 +129,9 @@ struct DumpState: ~Copyable {
         var report = DumpReport()
         var bytecode: [UInt8] = []
         var filterInSwift = false
-        // `autobound` is decided by the kernel and, as ss does, confirmed here against the ephemeral range.
-        let confirmInSwift = expression.needsKernel
-        let context = query.context ?? (confirmInSwift ? FilterContext.current() : FilterContext())
+        let context = query.context ?? (expression.needsKernel ? FilterContext.current() : FilterContext())
         if expression != .all {
-            if query.kernelFiltering, let code = BytecodeCompiler.compile(expression) {
+            if query.kernelFiltering, let code = BytecodeCompiler.compile(expression, context: context) {
                 bytecode = code
                 report.filterPlacement = .kernel
             } else {
@@ -163,8 +161,6 @@ struct DumpState: ~Copyable {
                         guard query.matchesState(socket) else { return }
                         if filterInSwift {
                             if expression.usesMarks && socket.mark == nil { throw Self.marksNeedPrivilege }
-                            guard expression.matches(socket, context: context) else { return }
-                        } else if confirmInSwift {
                             guard expression.matches(socket, context: context) else { return }
                         }
                         report.sockets += 1
@@ -222,7 +218,9 @@ struct DumpState: ~Copyable {
     }
 
     mutating func dumpRaw(_ query: SocketQuery, _ body: (TransportProtocol, UnsafeRawBufferPointer) throws -> Void) throws {
-        let bytecode = BytecodeCompiler.compile(query.effectiveFilter) ?? []
+        let expression = query.effectiveFilter
+        let context = query.context ?? (expression.needsKernel ? FilterContext.current() : FilterContext())
+        let bytecode = BytecodeCompiler.compile(expression, context: context) ?? []
         for (transport, family, states) in Self.requests(for: query) {
             try dumpOne(transport: transport, family: family, states: states, bytecode: bytecode) { payload in
                 try body(transport, payload)

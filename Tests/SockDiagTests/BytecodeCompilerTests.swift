@@ -22,7 +22,8 @@ struct BytecodeCompilerTests {
         ("dst [::1]:443", [8, 28, 32, 0, 10, 128, 0, 0, 0xBB, 0x01, 0, 0] + [UInt8](repeating: 0, count: 15) + [1]),
         ("dev = 1", [9, 8, 12, 0, 1, 0, 0, 0]),
         ("fwmark = 0x10/0xff", [10, 12, 16, 0, 0x10, 0, 0, 0, 0xFF, 0, 0, 0]),
-        ("autobound", [6, 4, 8, 0]),
+        // AUTO, then sport >= 32768 and sport <= 60999 (the default ephemeral range), failures past the end.
+        ("autobound", [6, 4, 24, 0, 2, 8, 20, 0, 0, 0, 0x00, 0x80, 3, 8, 12, 0, 0, 0, 0x47, 0xEE]),
     ] as [(String, [UInt8])])
     func bytes(text: String, expected: [UInt8]) throws {
         let code = try compile(text)
