@@ -45,4 +45,8 @@ public struct Errno: RawRepresentable, Error, Hashable, Sendable, CustomStringCo
     public static var noSpace: Errno { Errno(rawValue: ENOSPC) }
     /// Bad message (`EBADMSG`).
     public static var badMessage: Errno { Errno(rawValue: EBADMSG) }
+    /// Not a directory (`ENOTDIR`).
+    static var notADirectory: Errno { Errno(rawValue: ENOTDIR) }
+    /// No such process (`ESRCH`): `/proc/PID` of a process that has exited.
+    static var noSuchProcess: Errno { Errno(rawValue: ESRCH) }
 }
