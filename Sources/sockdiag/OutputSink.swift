@@ -9,6 +9,8 @@ struct OutputSink: ~Copyable {
     private(set) var bytes: [UInt8]
     let fileDescriptor: Int32
     let flushThreshold: Int
+    /// Whether anything has been written out yet.
+    private(set) var hasWritten = false
 
     init(fileDescriptor: Int32, capacity: Int = 1 << 16) {
         self.fileDescriptor = fileDescriptor
@@ -23,8 +25,14 @@ struct OutputSink: ~Copyable {
         if bytes.count >= flushThreshold { try flush() }
     }
 
+    /// Drops what is buffered (before a retry from another source).
+    mutating func discard() {
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     /// Writes out everything buffered.
     mutating func flush() throws(OutputError) {
+        if !bytes.isEmpty { hasWritten = true }
         var written = 0
         let total = bytes.count
         while written < total {

@@ -43,6 +43,16 @@ struct SockDiagCommand: ParsableCommand {
     )
     var summary = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where to read sockets: netlink (sock_diag, the default) or proc (/proc/net/{tcp,udp}{,6}).",
+            discussion: "Without sock_diag in the kernel, sockdiag falls back to proc by itself and says so.",
+            valueName: "backend"
+        )
+    )
+    var backend: Backend = .netlink
+
     @Flag(name: .customShort("V"), help: "Print the version and exit.")
     var printVersion = false
 
@@ -50,7 +60,10 @@ struct SockDiagCommand: ParsableCommand {
     var verbose = false
 
     mutating func validate() throws {
-        _ = try selection.query()
+        let query = try selection.query()
+        if backend == .proc && query.states.contains(.boundInactive) {
+            throw ValidationError("--backend proc cannot show bound-inactive sockets (-B): /proc/net does not list them")
+        }
     }
 
     func run() throws {
@@ -62,22 +75,61 @@ struct SockDiagCommand: ParsableCommand {
         // The kernel's counters first, so that they do not count sockdiag's own netlink socket (ss reads them
         // without opening one).
         let kernelCounters = summary ? KernelSocketStatistics.read() : nil
-        let inspector = try SocketInspector()
+        var source = try openSource(for: query)
         var sink = OutputSink(fileDescriptor: STDOUT_FILENO)
+        while true {
+            do {
+                try emit(from: source, query: query, kernelCounters: kernelCounters, into: &sink)
+                return
+            } catch let error as SockDiagError {
+                // sock_diag answered "no handler": read /proc instead, unless output already went out.
+                guard case .netlink = source, SocketSource.isUnavailable(error), !sink.hasWritten,
+                    !query.states.contains(.boundInactive)
+                else { throw error }
+                Self.note("\(error.message); reading /proc/net instead")
+                sink.discard()
+                source = .proc(ProcSocketReader())
+            }
+        }
+    }
+
+    /// The backend asked for; /proc when sock_diag cannot be opened.
+    func openSource(for query: SocketQuery) throws -> SocketSource {
+        if backend == .proc { return .proc(ProcSocketReader()) }
+        let inspector: SocketInspector
+        do {
+            inspector = try SocketInspector()
+        } catch {
+            guard SocketSource.isUnavailable(error), !query.states.contains(.boundInactive) else { throw error }
+            Self.note("\(error.message); reading /proc/net instead")
+            return .proc(ProcSocketReader())
+        }
+        return .netlink(inspector)
+    }
+
+    /// Writes the summary and/or the sockets.
+    func emit(
+        from source: SocketSource,
+        query: SocketQuery,
+        kernelCounters: KernelSocketStatistics?,
+        into sink: inout OutputSink
+    ) throws {
         if let kernelCounters {
-            let counts = try inspector.count(matching: SocketQuery(protocols: [.tcp, .udp], states: .all))
+            let counts = try source.count(matching: SocketQuery(protocols: [.tcp, .udp], states: .all))
             let totals = SocketSummary(counts: counts, kernel: kernelCounters)
             sink.withBytes { json ? SummaryFormatter.writeJSON(totals, to: &$0) : SummaryFormatter.writeText(totals, to: &$0) }
-            try sink.flush()
             // As ss: with nothing else asked for, the summary is all.
-            guard selection.asksForSockets else { return }
+            guard selection.asksForSockets else {
+                try sink.flush()
+                return
+            }
             if !json { sink.withBytes { $0.append(UInt8(ascii: "\n")) } }
         }
-        let report: DumpReport
+        let report: DumpReport?
         if json {
             var formatter = JSONFormatter()
             sink.withBytes { formatter.writeStart(to: &$0) }
-            report = try inspector.forEachSocket(matching: query) { socket in
+            report = try source.forEachSocket(matching: query) { socket in
                 sink.withBytes { formatter.write(socket, to: &$0) }
                 try sink.flushIfNeeded()
             }
@@ -87,14 +139,14 @@ struct SockDiagCommand: ParsableCommand {
             if !noHeader {
                 sink.withBytes { formatter.writeHeader(to: &$0) }
             }
-            report = try inspector.forEachSocket(matching: query) { socket in
+            report = try source.forEachSocket(matching: query) { socket in
                 sink.withBytes { formatter.write(socket, to: &$0) }
                 try sink.flushIfNeeded()
             }
         }
         try sink.flush()
         if verbose {
-            Self.note(Self.describe(report))
+            Self.note(report.map(Self.describe) ?? "read /proc/net; filtered in sockdiag")
         }
     }
 

@@ -66,6 +66,9 @@ extension Integration {
                 ["-tanH", "state", "time-wait", "state", "listening"]
             ),
             (["-tan", "--sport", "8002"], ["-tanH", "sport", "=", ":8002"]),
+            (["-tuan", "--backend", "proc"], ["-tuanH"]),
+            (["--backend", "proc", "--state", "time-wait", "--port", "8000"], ["-tanH", "state", "bucket", "(", "sport", "=", ":8000", "or", "dport", "=", ":8000", ")"]),
+            (["-ta", "( sport = :8000 or dport = :9000 )", "and", "not", "src", "[::1]"], ["-taH", "( sport = :8000 or dport = :9000 )", "and", "not", "src", "[::1]"]),
             (["-tan", "--dport", "9000"], ["-tanH", "dport", "=", ":9000"]),
             (
                 ["-tan", "--port", "8000", "--port", "9000"],
