@@ -43,39 +43,55 @@ public struct FilterParser {
     }
 
     init(text: String) {
-        tokens = Self.tokenize(text)
-        endColumn = text.count + 1
+        tokens = text.isEmpty ? [] : Self.tokenize(text)
+        endColumn = text.unicodeScalars.count + 1
     }
 
     /// Splits on white space; `( ) ! = < > & |` and their two-character forms are tokens even when attached.
+    /// Works on Unicode scalars with `switch`es (no sets or grapheme breaking: this runs on every start-up).
     static func tokenize(_ text: String) -> [Token] {
         var tokens: [Token] = []
-        let characters = Array(text)
+        let scalars = Array(text.unicodeScalars)
+        func isOperator(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar {
+            case "(", ")", "!", "=", "<", ">", "&", "|": return true
+            default: return false
+            }
+        }
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar {
+            case " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}": return true
+            default: return scalar.properties.isWhitespace
+            }
+        }
         var index = 0
-        let operators: Set<Character> = ["(", ")", "!", "=", "<", ">", "&", "|"]
-        while index < characters.count {
-            let character = characters[index]
-            if character.isWhitespace {
+        while index < scalars.count {
+            let scalar = scalars[index]
+            if isSpace(scalar) {
                 index += 1
                 continue
             }
-            if operators.contains(character) {
-                let next = index + 1 < characters.count ? characters[index + 1] : " "
-                let pair = String([character, next])
-                if ["!=", "==", "<=", ">=", "&&", "||"].contains(pair) {
-                    tokens.append(Token(text: pair, column: index + 1))
-                    index += 2
-                } else {
-                    tokens.append(Token(text: String(character), column: index + 1))
-                    index += 1
+            if isOperator(scalar) {
+                let next = index + 1 < scalars.count ? scalars[index + 1] : " "
+                let isPair: Bool
+                switch (scalar, next) {
+                case ("!", "="), ("=", "="), ("<", "="), (">", "="), ("&", "&"), ("|", "|"): isPair = true
+                default: isPair = false
                 }
+                let length = isPair ? 2 : 1
+                var token = ""
+                token.unicodeScalars.append(contentsOf: scalars[index..<index + length])
+                tokens.append(Token(text: token, column: index + 1))
+                index += length
                 continue
             }
             let start = index
-            while index < characters.count && !characters[index].isWhitespace && !operators.contains(characters[index]) {
+            while index < scalars.count && !isSpace(scalars[index]) && !isOperator(scalars[index]) {
                 index += 1
             }
-            tokens.append(Token(text: String(characters[start..<index]), column: start + 1))
+            var token = ""
+            token.unicodeScalars.append(contentsOf: scalars[start..<index])
+            tokens.append(Token(text: token, column: start + 1))
         }
         return tokens
     }

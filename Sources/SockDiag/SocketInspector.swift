@@ -205,8 +205,7 @@ struct DumpState: ~Copyable {
         var requests: [(TransportProtocol, UInt8, StateSet)] = []
         for transport in query.protocols {
             guard let states = query.kernelStates(for: transport) else { continue }
-            let families = Set(query.families)
-            if transport == .tcp && families.count == 2 {
+            if transport == .tcp && query.families.contains(.inet) && query.families.contains(.inet6) {
                 requests.append((transport, 0, states))
             } else {
                 for family in query.families {

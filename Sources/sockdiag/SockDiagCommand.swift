@@ -59,121 +59,52 @@ struct SockDiagCommand: ParsableCommand {
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Say on stderr where the filter ran and what the dump cost.")
     var verbose = false
 
+    /// The parsed options as plain values.
+    var invocation: Invocation {
+        Invocation(
+            selection: selection.plain,
+            numeric: numeric,
+            noHeader: noHeader,
+            json: json,
+            summary: summary,
+            backend: backend,
+            printVersion: printVersion,
+            verbose: verbose
+        )
+    }
+
     mutating func validate() throws {
-        let query = try selection.query()
-        if backend == .proc && query.states.contains(.boundInactive) {
-            throw ValidationError("--backend proc cannot show bound-inactive sockets (-B): /proc/net does not list them")
+        do {
+            try invocation.validate()
+        } catch {
+            throw ValidationError(error.message)
         }
     }
 
     func run() throws {
-        if printVersion {
-            print(sockdiagVersion)
-            return
-        }
-        let query = try selection.query()
-        // The kernel's counters first, so that they do not count sockdiag's own netlink socket (ss reads them
-        // without opening one).
-        let kernelCounters = summary ? KernelSocketStatistics.read() : nil
-        var source = try openSource(for: query)
-        var sink = OutputSink(fileDescriptor: STDOUT_FILENO)
-        while true {
-            do {
-                try emit(from: source, query: query, kernelCounters: kernelCounters, into: &sink)
-                return
-            } catch let error as SockDiagError {
-                // sock_diag answered "no handler": read /proc instead, unless output already went out.
-                guard case .netlink = source, SocketSource.isUnavailable(error), !sink.hasWritten,
-                    !query.states.contains(.boundInactive)
-                else { throw error }
-                Self.note("\(error.message); reading /proc/net instead")
-                sink.discard()
-                source = .proc(ProcSocketReader())
-            }
-        }
+        try invocation.run()
     }
 
-    /// The backend asked for; /proc when sock_diag cannot be opened.
-    func openSource(for query: SocketQuery) throws -> SocketSource {
-        if backend == .proc { return .proc(ProcSocketReader()) }
-        let inspector: SocketInspector
-        do {
-            inspector = try SocketInspector()
-        } catch {
-            guard SocketSource.isUnavailable(error), !query.states.contains(.boundInactive) else { throw error }
-            Self.note("\(error.message); reading /proc/net instead")
-            return .proc(ProcSocketReader())
-        }
-        return .netlink(inspector)
-    }
-
-    /// Writes the summary and/or the sockets.
-    func emit(
-        from source: SocketSource,
-        query: SocketQuery,
-        kernelCounters: KernelSocketStatistics?,
-        into sink: inout OutputSink
-    ) throws {
-        if let kernelCounters {
-            let counts = try source.count(matching: SocketQuery(protocols: [.tcp, .udp], states: .all))
-            let totals = SocketSummary(counts: counts, kernel: kernelCounters)
-            sink.withBytes { json ? SummaryFormatter.writeJSON(totals, to: &$0) : SummaryFormatter.writeText(totals, to: &$0) }
-            // As ss: with nothing else asked for, the summary is all.
-            guard selection.asksForSockets else {
-                try sink.flush()
-                return
-            }
-            if !json { sink.withBytes { $0.append(UInt8(ascii: "\n")) } }
-        }
-        let report: DumpReport?
-        if json {
-            var formatter = JSONFormatter()
-            sink.withBytes { formatter.writeStart(to: &$0) }
-            report = try source.forEachSocket(matching: query) { socket in
-                sink.withBytes { formatter.write(socket, to: &$0) }
-                try sink.flushIfNeeded()
-            }
-            sink.withBytes { formatter.writeEnd(to: &$0) }
-        } else {
-            var formatter = TableFormatter(families: query.families)
-            if !noHeader {
-                sink.withBytes { formatter.writeHeader(to: &$0) }
-            }
-            report = try source.forEachSocket(matching: query) { socket in
-                sink.withBytes { formatter.write(socket, to: &$0) }
-                try sink.flushIfNeeded()
-            }
-        }
-        try sink.flush()
-        if verbose {
-            Self.note(report.map(Self.describe) ?? "read /proc/net; filtered in sockdiag")
-        }
-    }
-
-    /// One line saying where the filter ran and what the dump cost.
-    static func describe(_ report: DumpReport) -> String {
-        var text: String
-        switch report.filterPlacement {
-        case .none: text = "no filter beyond the states"
-        case .kernel: text = "filter ran in the kernel"
-        case .swift:
-            if let rejection = report.kernelRejection {
-                text = "the kernel rejected the filter (\(rejection.errno.map(String.init(describing:)) ?? "error")); filtered in sockdiag instead"
-            } else {
-                text = "filter ran in sockdiag (--no-kernel-filter)"
-            }
-        }
-        return "\(text); \(report.requests) requests, \(report.messages) replies, \(report.sockets) sockets shown"
-    }
-
-    /// Writes `sockdiag: MESSAGE` to standard error.
-    static func note(_ message: String) {
-        let line = "sockdiag: \(message)\n"
-        line.withCString { text in _ = write(STDERR_FILENO, text, strlen(text)) }
-    }
 
     /// Runs the command; usage errors exit 2 with one line, runtime errors exit 1 with one line.
+    ///
+    /// Ordinary command lines take a fast path that skips ArgumentParser's reflection (about 2.5 ms of startup in
+    /// a static binary); anything else (help, an unknown option, a bad value) goes through ArgumentParser, which
+    /// owns the definitive spelling, help and error messages.
     static func main() {
+        if let invocation = FastArguments.parse(CommandLine.arguments.dropFirst()) {
+            do {
+                try invocation.validate()
+            } catch {
+                fail(error.message, status: 2)
+            }
+            do {
+                try invocation.run()
+                Glibc.exit(0)
+            } catch {
+                fail(String(describing: error), status: 1)
+            }
+        }
         let command: SockDiagCommand
         do {
             let parsed = try parseAsRoot()

@@ -1,0 +1,142 @@
+/// A parser for ordinary command lines that does what ArgumentParser does with them, without its start-up cost
+/// (ArgumentParser's reflection looks up protocol conformances across the whole static binary: about 2.5 ms).
+///
+/// It accepts only what it is sure of (the options below, each flag at most once, values that do not start with
+/// `-`) and returns `nil` for everything else, which then goes through ArgumentParser: help, `--`, unknown options,
+/// missing values. A test checks that both parsers give the same ``Invocation`` for a table of command lines.
+/// Plain `switch`es only: key paths, dictionaries and sets would bring back the conformance lookups.
+enum FastArguments {
+    /// The flags, each with a bit for "seen".
+    enum Flag: Int {
+        case tcp, udp, ipv4, ipv6, all, listening, boundInactive, numeric, noHeader, json, summary, verbose, version
+        case kernelFilter
+
+        init?(short character: Character) {
+            switch character {
+            case "t": self = .tcp
+            case "u": self = .udp
+            case "4": self = .ipv4
+            case "6": self = .ipv6
+            case "a": self = .all
+            case "l": self = .listening
+            case "B": self = .boundInactive
+            case "n": self = .numeric
+            case "H": self = .noHeader
+            case "s": self = .summary
+            case "v": self = .verbose
+            case "V": self = .version
+            default: return nil
+            }
+        }
+
+        init?(long name: Substring) {
+            switch name {
+            case "tcp": self = .tcp
+            case "udp": self = .udp
+            case "ipv4": self = .ipv4
+            case "ipv6": self = .ipv6
+            case "all": self = .all
+            case "listening": self = .listening
+            case "bound-inactive": self = .boundInactive
+            case "numeric": self = .numeric
+            case "no-header": self = .noHeader
+            case "json": self = .json
+            case "summary": self = .summary
+            case "verbose": self = .verbose
+            case "version": self = .version
+            default: return nil
+            }
+        }
+
+        func set(in invocation: inout Invocation) {
+            switch self {
+            case .tcp: invocation.selection.tcp = true
+            case .udp: invocation.selection.udp = true
+            case .ipv4: invocation.selection.ipv4 = true
+            case .ipv6: invocation.selection.ipv6 = true
+            case .all: invocation.selection.all = true
+            case .listening: invocation.selection.listening = true
+            case .boundInactive: invocation.selection.boundInactive = true
+            case .numeric: invocation.numeric = true
+            case .noHeader: invocation.noHeader = true
+            case .json: invocation.json = true
+            case .summary: invocation.summary = true
+            case .verbose: invocation.verbose = true
+            case .version: invocation.printVersion = true
+            case .kernelFilter: break
+            }
+        }
+    }
+
+    /// Appends `value` to the option `name`; false for an unknown option or a second `--backend`.
+    static func append(_ value: String, to name: Substring, in invocation: inout Invocation) -> Bool {
+        switch name {
+        case "state": invocation.selection.states.append(value)
+        case "port": invocation.selection.ports.append(value)
+        case "sport": invocation.selection.sourcePorts.append(value)
+        case "dport": invocation.selection.destinationPorts.append(value)
+        case "src": invocation.selection.sources.append(value)
+        case "dst": invocation.selection.destinations.append(value)
+        default: return false
+        }
+        return true
+    }
+
+    /// The invocation for `arguments` (without the program name), or `nil` to let ArgumentParser decide.
+    static func parse(_ arguments: ArraySlice<String>) -> Invocation? {
+        var invocation = Invocation()
+        var seen: UInt32 = 0
+        var backendGiven = false
+        func mark(_ flag: Flag) -> Bool {
+            let bit: UInt32 = 1 << UInt32(flag.rawValue)
+            guard seen & bit == 0 else { return false }
+            seen |= bit
+            return true
+        }
+        var index = arguments.startIndex
+        while index < arguments.endIndex {
+            let argument = arguments[index]
+            index += 1
+            if argument.hasPrefix("--") {
+                var name = argument.dropFirst(2)
+                var value: String?
+                if let equals = name.firstIndex(of: "=") {
+                    value = String(name[name.index(after: equals)...])
+                    name = name[..<equals]
+                }
+                if let flag = Flag(long: name) {
+                    guard value == nil, mark(flag) else { return nil }
+                    flag.set(in: &invocation)
+                    continue
+                }
+                if name == "kernel-filter" || name == "no-kernel-filter" {
+                    guard value == nil, mark(.kernelFilter) else { return nil }
+                    invocation.selection.kernelFilter = name == "kernel-filter"
+                    continue
+                }
+                if value == nil {
+                    guard index < arguments.endIndex else { return nil }
+                    value = arguments[index]
+                    index += 1
+                }
+                guard let value, !value.isEmpty, !value.hasPrefix("-") else { return nil }
+                if name == "backend" {
+                    guard !backendGiven, let backend = Backend(rawValue: value) else { return nil }
+                    backendGiven = true
+                    invocation.backend = backend
+                } else if !append(value, to: name, in: &invocation) {
+                    return nil
+                }
+            } else if argument.hasPrefix("-") {
+                guard argument.count > 1 else { return nil }
+                for character in argument.dropFirst() {
+                    guard let flag = Flag(short: character), mark(flag) else { return nil }
+                    flag.set(in: &invocation)
+                }
+            } else {
+                invocation.selection.filter.append(argument)
+            }
+        }
+        return invocation
+    }
+}

@@ -1,0 +1,139 @@
+import SockDiag
+
+/// The socket selection as plain values, whichever parser filled them (ArgumentParser or the fast path).
+struct Selection: Equatable {
+    var tcp = false
+    var udp = false
+    var ipv4 = false
+    var ipv6 = false
+    var all = false
+    var listening = false
+    var boundInactive = false
+    var states: [String] = []
+    var ports: [String] = []
+    var sourcePorts: [String] = []
+    var destinationPorts: [String] = []
+    var sources: [String] = []
+    var destinations: [String] = []
+    var kernelFilter = true
+    var filter: [String] = []
+
+    /// Whether any option selects sockets to list (with `-s`, ss then lists them after the summary).
+    var asksForSockets: Bool {
+        tcp || udp || ipv4 || ipv6 || all || listening || boundInactive || !states.isEmpty || !ports.isEmpty
+            || !sourcePorts.isEmpty || !destinationPorts.isEmpty || !sources.isEmpty || !destinations.isEmpty
+            || !filter.isEmpty
+    }
+
+    static var stateNames: String {
+        StateSet.names.map(\.name).joined(separator: ", ")
+    }
+
+    /// The query these options describe.
+    /// - Throws: `UsageError` for an unknown state, a bad port, a bad filter or contradictory options.
+    func query() throws(UsageError) -> SocketQuery {
+        var protocols: [TransportProtocol] = []
+        if udp || !tcp { protocols.append(.udp) }
+        if tcp || !udp { protocols.append(.tcp) }
+        if boundInactive && !tcp && udp {
+            throw UsageError("-B/--bound-inactive applies to TCP only, but -u asks for UDP only")
+        }
+
+        var families: [AddressFamily] = []
+        if ipv4 || !ipv6 { families.append(.inet) }
+        if ipv6 || !ipv4 { families.append(.inet6) }
+        let parsed: FilterParser.Result
+        do {
+            parsed = try FilterParser.parse(filter)
+        } catch {
+            throw UsageError(error.description)
+        }
+        if let only = parsed.family {
+            // As in ss, an explicit inet:/inet6: prefix restricts the whole dump to that family.
+            guard families.contains(only) else {
+                throw UsageError("\(ipv4 ? "-4" : "-6") and the filter's \(only): prefix contradict: nothing could match")
+            }
+            families = [only]
+        }
+
+        var named = StateSet()
+        for name in states {
+            guard let set = StateSet.parse(name) else {
+                throw UsageError("unknown state '\(name)'; valid states: \(Self.stateNames)")
+            }
+            named.formUnion(set)
+        }
+        var stateWords = states
+        if let positional = parsed.states {
+            named.formUnion(positional)
+            stateWords.append(positional.description)
+        }
+        var flagged = StateSet()
+        if listening { flagged.formUnion(.listening) }
+        if boundInactive { flagged.formUnion(.boundInactive) }
+
+        let selected: StateSet
+        if !stateWords.isEmpty {
+            // Like ss, a state filter narrows -a; but -l/-B and a state outside them contradict.
+            if !flagged.isEmpty && !flagged.isSuperset(of: named) {
+                let flags = [listening ? "-l" : nil, boundInactive ? "-B" : nil].compactMap { $0 }.joined(separator: " ")
+                throw UsageError(
+                    "\(flags) and --state \(stateWords.joined(separator: ",")) contradict: \(flags) selects only \(flagged) sockets; drop one"
+                )
+            }
+            selected = named
+        } else if all {
+            selected = StateSet.all.union(flagged)
+        } else if !flagged.isEmpty {
+            selected = flagged
+        } else {
+            selected = .ssDefault
+        }
+
+        var conditions: [PortMatch] = []
+        for (side, values, option) in [
+            (PortMatch.Side.either, ports, "--port"), (.local, sourcePorts, "--sport"), (.peer, destinationPorts, "--dport"),
+        ] where !values.isEmpty {
+            var ports: [UInt16] = []
+            for value in values { ports.append(try Self.port(value, option: option)) }
+            conditions.append(PortMatch(side, ports))
+        }
+        var expression = parsed.expression
+        for (side, values, option) in [(FilterSide.source, sources, "--src"), (.destination, destinations, "--dst")]
+        where !values.isEmpty {
+            var alternatives: FilterExpression?
+            for value in values {
+                let condition: HostCondition
+                do {
+                    condition = try HostCondition(parsing: value)
+                } catch {
+                    throw UsageError("\(option): \(error.message)")
+                }
+                alternatives = alternatives.map { .or($0, .host(side, condition)) } ?? .host(side, condition)
+            }
+            expression = expression && alternatives!
+        }
+        if ipv4 && !ipv6, expression.requiresFamily(.inet6) {
+            throw UsageError("-4 and an IPv6 address that every match needs contradict: nothing could match")
+        }
+        return SocketQuery(
+            protocols: protocols,
+            families: families,
+            states: selected,
+            ports: conditions,
+            filter: expression,
+            kernelFiltering: kernelFilter
+        )
+    }
+
+    /// Parses a port number, with or without ss's leading colon.
+    static func port(_ text: String, option: String) throws(UsageError) -> UInt16 {
+        let digits = text.hasPrefix(":") ? text.dropFirst() : Substring(text)
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            digits.utf8.count <= 5, let value = Int(digits), value <= 65535
+        else {
+            throw UsageError("invalid port '\(text)' for \(option): expected a number from 0 to 65535")
+        }
+        return UInt16(value)
+    }
+}

@@ -1,0 +1,41 @@
+import Testing
+
+@testable import sockdiag
+
+/// The fast command-line path must read every ordinary command line exactly as ArgumentParser does.
+@Suite("Fast argument parsing agrees with ArgumentParser")
+struct FastArgumentsTests {
+    static let commandLines: [[String]] = [
+        [], ["-tan"], ["-t", "-a", "-n"], ["-tuan"], ["-t4an"], ["-u6an"], ["-tl"],
+        ["-tln", "-H"], ["--state", "time-wait", "--port", "8000"], ["--state=time-wait", "--port=8000"],
+        ["-tan", "state", "time-wait", "( sport = :8000 or dport = :8000 )"],
+        ["-ta", "sport", "=", ":8000", "or", "dport", "=", ":8000"], ["--sport", "80", "--sport", "443", "--dport", "9"],
+        ["--src", "127.0.0.1", "--dst", "[::1]:443"], ["--json", "-tan"], ["-s"], ["-s", "--json"], ["-st"],
+        ["--backend", "proc", "-tan"], ["--backend=netlink"], ["--no-kernel-filter", "-tan", "src", "10/8"],
+        ["--kernel-filter"], ["-v", "-tan"], ["--verbose"], ["-V"], ["--tcp", "--udp", "--ipv4", "--ipv6"],
+        ["--all", "--listening", "--bound-inactive", "--numeric", "--no-header", "--summary"], ["-tB"],
+        ["-tan", "--state", "connected", "--state", "listening"], ["autobound"], ["-ta", "!", "dev", "=", "lo"],
+    ]
+
+    @Test("same invocation as ArgumentParser", arguments: commandLines)
+    func agrees(arguments: [String]) throws {
+        let fast = try #require(FastArguments.parse(arguments[...]), "fast path declined \(arguments)")
+        let parsed = try SockDiagCommand.parseAsRoot(arguments)
+        let command = try #require(parsed as? SockDiagCommand)
+        #expect(fast == command.invocation, "\(arguments)")
+    }
+
+    @Test("anything unusual goes to ArgumentParser", arguments: [
+        ["--help"], ["-h"], ["--bogus"], ["-x"], ["--state"], ["--port", "-1"], ["--dport=-1"], ["-t", "-t"],
+        ["--tcp", "-t"], ["--", "sport", "=", ":1"], ["--backend", "foo"], ["--backend", "proc", "--backend", "proc"],
+        ["--json=1"], ["-"], ["--kernel-filter", "--no-kernel-filter"], ["--port", ""],
+    ])
+    func declines(arguments: [String]) {
+        #expect(FastArguments.parse(arguments[...]) == nil, "\(arguments)")
+    }
+
+    @Test("--version through ArgumentParser is the version line too")
+    func version() throws {
+        #expect(FastArguments.parse(["--version"][...])?.printVersion == true)
+    }
+}
