@@ -9,8 +9,8 @@
 //       sockets behind (they would still be in the kernel's shared hash tables for the next measurement).
 //
 //   bench-fill tw COUNT COUNT_8000
-//       Leaves COUNT server-side TIME_WAIT sockets, COUNT_8000 of them with local port 8000 and the rest with
-//       local port 8001 (the server closes first, then the client), and exits. TIME_WAIT lasts 60 s whatever
+//       Leaves COUNT server-side TIME_WAIT sockets, 127.0.0.1:8000 (COUNT_8000 of them) or 127.0.0.1:8001
+//       with peers 127.0.0.2:10000, 10001, ... (the server closes first, then the client), and exits. TIME_WAIT lasts 60 s whatever
 //       process made it; `ss -K state time-wait` removes a batch early.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -27,7 +27,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { PAIRS_PER_LISTENER = 20000, FIRST_PAIR_PORT = 9000 };
+enum { PAIRS_PER_LISTENER = 20000, FIRST_PAIR_PORT = 9000, FIRST_CLIENT_PORT = 10000 };
 
 static void die(const char *what) {
     fprintf(stderr, "bench-fill: %s: %s\n", what, strerror(errno));
@@ -51,10 +51,18 @@ static int listener(int port) {
     return fd;
 }
 
-// Connects a client to the listener `server` on `port` and accepts it; returns the accepted socket.
-static int pair(int server, int port, int *client) {
+// Connects a client to the listener `server` on `port` and accepts it; returns the accepted socket. With
+// `source_port`, the client is bound to 127.0.0.2:source_port first; otherwise it gets an ephemeral port.
+static int pair(int server, int port, int source_port, int *client) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) die("socket (raise RLIMIT_NOFILE / fs.nr_open?)");
+    if (fd < 0) die("socket");
+    if (source_port > 0) {
+        int one = 1;
+        if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) die("SO_REUSEADDR");
+        struct sockaddr_in source = loopback(source_port);
+        source.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1);
+        if (bind(fd, (struct sockaddr *)&source, sizeof(source)) < 0) die("bind client");
+    }
     struct sockaddr_in address = loopback(port);
     // On loopback the handshake completes inside connect(), so the accept below never waits.
     if (connect(fd, (struct sockaddr *)&address, sizeof(address)) < 0) die("connect (ephemeral ports exhausted?)");
@@ -86,7 +94,7 @@ static void worker(int port, long pairs, int done) {
     linger_zero(server);
     for (long i = 0; i < pairs; i++) {
         int client;
-        int accepted = pair(server, port, &client);
+        int accepted = pair(server, port, 0, &client);
         linger_zero(client);
         linger_zero(accepted);
     }
@@ -153,12 +161,19 @@ static int hold(long sockets, const char *ready) {
 }
 
 static int time_wait(long count, long count8000) {
+    // Each client gets its own source port on 127.0.0.2 (not an ephemeral one): a closed client's ephemeral
+    // port can come round again, and the new SYN would then take over the server's TIME_WAIT for that tuple.
+    if (count > 65535 - FIRST_CLIENT_PORT) {
+        fprintf(stderr, "bench-fill: at most %d TIME_WAIT sockets\n", 65535 - FIRST_CLIENT_PORT);
+        return 2;
+    }
     int server8000 = listener(8000);
     int server8001 = listener(8001);
     for (long i = 0; i < count; i++) {
         int on8000 = i < count8000;
         int client;
-        int accepted = pair(on8000 ? server8000 : server8001, on8000 ? 8000 : 8001, &client);
+        int accepted =
+            pair(on8000 ? server8000 : server8001, on8000 ? 8000 : 8001, FIRST_CLIENT_PORT + (int)i, &client);
         // Server closes first: FIN_WAIT_2 on the server, CLOSE_WAIT on the client; the client's FIN then puts
         // the server side in TIME_WAIT and the client side, after LAST_ACK, in CLOSE (gone).
         close(accepted);
