@@ -7,11 +7,11 @@
 #        Scripts/bench-scale.sh --live [--runs R]                          (read-only, current namespace)
 #
 #   N                    sockets per namespace: ~95% ESTABLISHED loopback pairs (and their listeners), ~5%
-#                        server-side TIME_WAIT, 10 of which on local port 8000. 300000 works (~1 GiB of kernel
+#                        server-side TIME_WAIT, 10 of which on local port 8000. 300000 works (~0.8 GiB of kernel
 #                        memory) but runs only when asked for.
 #   --runs R             timed runs per command and comparison (default 7, at least 7).
-#   --package-benchmark  also run the package-benchmark live dumps (Benchmarks/, `--filter 'live.*'`) inside each
-#                        namespace; SOCKDIAG_BENCHMARK_METRICS (ci, local, resources) picks their metrics.
+#   --package-benchmark  also run the package-benchmark suite (Benchmarks/) inside each namespace, after the
+#                        comparisons; SOCKDIAG_BENCHMARK_METRICS (ci, local, resources) picks its metrics.
 #   --live               create nothing and change nothing: run the same comparisons in the current network
 #                        namespace, on whatever sockets it has (for an operator on a production server).
 #
@@ -106,6 +106,13 @@ else
 fi
 [ -x "$bin" ] || { echo "bench-scale.sh: no sockdiag at $bin" >&2; exit 1; }
 [ -x "$floor" ] || { echo "bench-scale.sh: no sockdiag-floor at $floor" >&2; exit 1; }
+# Copies: `swift package benchmark` (--package-benchmark) relinks sockdiag-floor in place, dynamically.
+mkdir "$tmp/bin"
+cp "$bin" "$tmp/bin/sockdiag"
+cp "$floor" "$tmp/bin/sockdiag-floor"
+echo "sockdiag: $("$bin" --version) ($bin); sockdiag-floor: $floor" >&2
+bin="$tmp/bin/sockdiag"
+floor="$tmp/bin/sockdiag-floor"
 if $package_benchmark; then
     echo "building the package-benchmark suite (swift package benchmark list) ..." >&2
     (cd "$root/Benchmarks" && swift package benchmark list >&2)
@@ -143,7 +150,7 @@ rows+=(
 
 # Header lines common to every N.
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-echo "kernel $(uname -r); $(ss -V); CPU ${cpu:-unknown} x $(nproc); sockdiag: $("$bin" --version) ($bin)"
+echo "kernel $(uname -r); $(ss -V); CPU ${cpu:-unknown} x $(nproc); $("$bin" --version); runs: $runs per command"
 
 # Runs the comparison rows; $1 is the namespace ("" for the current one), $2 the --before-each command.
 compare() {
@@ -201,10 +208,10 @@ for n in "${sizes[@]}"; do
 
     if $package_benchmark; then
         echo
-        echo "package-benchmark live dumps in $ns (SOCKDIAG_BENCHMARK_METRICS=${SOCKDIAG_BENCHMARK_METRICS:-ci}):"
+        echo "package-benchmark suite in $ns (SOCKDIAG_BENCHMARK_METRICS=${SOCKDIAG_BENCHMARK_METRICS:-ci}):"
         ip netns exec "$ns" sh -c "$renew"
         (cd "$root/Benchmarks" && ip netns exec "$ns" swift package benchmark --target SockDiagBenchmarks \
-            --filter 'live.*' --no-progress 2>&1 | sed -n '/^live/,/╛/p')
+            --no-progress 2>&1 | sed -n '/^decode\|^live/,/╛/p')
     fi
     teardown_namespace
 done
