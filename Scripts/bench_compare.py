@@ -112,6 +112,8 @@ def main():
 
 try:
     main()
+except KeyboardInterrupt:
+    sys.exit(130)
 finally:
     if os.path.exists(RSS_FILE):
         os.remove(RSS_FILE)
