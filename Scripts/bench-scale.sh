@@ -202,8 +202,9 @@ for n in "${sizes[@]}"; do
     echo
     echo "== N = $n: namespace $ns, filled in $((filled / 1000)).$(printf '%03d' $((filled % 1000))) s ($(cat "$tmp/ready-$n"))"
     echo "$(census ip netns exec "$ns"); TIME-WAIT with port 8000: $(ip netns exec "$ns" ss -tanH state time-wait '( sport = :8000 or dport = :8000 )' | wc -l)"
-    echo "TCP sockets in all namespaces (slab objects, tcp + time-wait): $(awk '$1 == "TCP" || $1 == "TCPv6" || $1 == "tw_sock_TCP" || $1 == "tw_sock_TCPv6" { s += $2 } END { print s + 0 }' /proc/slabinfo 2>/dev/null)" \
-        "; tcp_ehash_entries in the namespace: $(ip netns exec "$ns" cat /proc/sys/net/ipv4/tcp_ehash_entries) (negative: the shared table)"
+    everywhere=$(awk '$1 ~ /^(TCP|TCPv6|tw_sock_TCP|tw_sock_TCPv6)$/ { s += $2 } END { print s + 0 }' /proc/slabinfo 2>/dev/null || echo "?")
+    echo "TCP sockets in all namespaces (slab objects): $everywhere; tcp_ehash_entries in the namespace:" \
+        "$(ip netns exec "$ns" cat /proc/sys/net/ipv4/tcp_ehash_entries) (negative: it walks the shared table)"
     compare "$ns" "$renew"
 
     if $package_benchmark; then
