@@ -1,46 +1,119 @@
 #!/usr/bin/env python3
 """Runs pairs of commands side by side, interleaved, and prints medians and ratios.
 
-Usage: bench_compare.py RUNS NAME_A CMD_A NAME_B CMD_B [NAME_A CMD_A NAME_B CMD_B ...]
+Usage: bench_compare.py [--runs N] [--stdout FILE] [--before-each CMD] ROW [ROW ...]
+       bench_compare.py RUNS ROW [ROW ...]            (the older form: RUNS first)
+ROW is NAME_A CMD_A NAME_B CMD_B (a comparison) or --skipped TEXT (printed as "skipped: TEXT").
 Each CMD is a shell-free command line (split on spaces, single quotes group words).
-Per run it records wall time, CPU (user+sys, from os.wait4) and peak RSS (GNU time's %M: a child spawned
-straight from Python would inherit Python's high-water mark), discards stdout, and checks every run exits 0.
+
+Per comparison: one untimed warm-up run of each command, then RUNS runs of each, alternating which goes first
+(A B, B A, ...). Per run it records wall time, CPU (user+sys of the child, from os.wait4) and peak RSS (GNU
+time's %M: a child spawned straight from Python would inherit Python's high-water mark), and checks that the
+run exits 0. stdout goes to /dev/null, or with --stdout to FILE, truncated before each run (writing a real file
+is what a user's redirect costs; the lines of the last run are shown). --before-each CMD runs through the shell,
+untimed, before each comparison (bench-scale.sh uses it to renew the namespace's TIME_WAIT sockets).
 """
 import os, shlex, statistics, subprocess, sys, time
 
 RSS_FILE = f"/tmp/bench-compare-rss-{os.getpid()}"
+NAME_WIDTH = 62
 
-def run_once(argv):
+
+def usage(message):
+    sys.exit(f"bench_compare.py: {message}\n{__doc__}")
+
+
+def run_once(argv, stdout):
     wrapped = ["/usr/bin/time", "-o", RSS_FILE, "-f", "%M"] + argv
     start = time.perf_counter()
     pid = os.posix_spawn(wrapped[0], wrapped, os.environ, file_actions=[
-        (os.POSIX_SPAWN_OPEN, 1, "/dev/null", os.O_WRONLY, 0)])
+        (os.POSIX_SPAWN_OPEN, 1, stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)])
     _, status, usage = os.wait4(pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"command failed ({status}): {' '.join(argv)}")
+        sys.exit(f"command failed ({os.waitstatus_to_exitcode(status)}): {' '.join(argv)}")
     with open(RSS_FILE) as f:
         rss = int(f.read().split()[-1])
     return wall, usage.ru_utime + usage.ru_stime, rss
 
+
+def count_lines(path):
+    if path == "/dev/null":
+        return None
+    with open(path, "rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
+def parse(args):
+    runs, stdout, before = 7, "/dev/null", None
+    if args and args[0].isdigit():
+        runs, args = int(args[0]), args[1:]
+    while args and args[0] in ("--runs", "--stdout", "--before-each"):
+        if len(args) < 2:
+            usage(f"{args[0]} needs a value")
+        option, value, args = args[0], args[1], args[2:]
+        if option == "--runs":
+            runs = int(value)
+        elif option == "--stdout":
+            stdout = value
+        else:
+            before = value
+    rows = []
+    while args:
+        if args[0] == "--skipped":
+            if len(args) < 2:
+                usage("--skipped needs a text")
+            rows.append(("skipped", args[1]))
+            args = args[2:]
+        elif len(args) >= 4:
+            rows.append(("compare", (args[0], shlex.split(args[1]), args[2], shlex.split(args[3]))))
+            args = args[4:]
+        else:
+            usage(f"incomplete comparison: {args}")
+    if runs < 1 or not rows:
+        usage("nothing to run")
+    return runs, stdout, before, rows
+
+
 def main():
-    runs = int(sys.argv[1])
-    rest = sys.argv[2:]
-    pairs = [(rest[i], shlex.split(rest[i + 1]), rest[i + 2], shlex.split(rest[i + 3])) for i in range(0, len(rest), 4)]
-    print(f"{'comparison':<58} {'wall ms':>9} {'cpu ms':>8} {'rss MiB':>8}   ratio wall / cpu / rss")
-    for name_a, cmd_a, name_b, cmd_b in pairs:
-        run_once(cmd_a); run_once(cmd_b)  # warm caches
+    runs, stdout, before, rows = parse(sys.argv[1:])
+    lines_header = " out lines" if stdout != "/dev/null" else ""
+    print(f"{'comparison (median of ' + str(runs) + ' runs each)':<{NAME_WIDTH}} {'wall ms':>9} {'cpu ms':>8} "
+          f"{'rss MiB':>8}{lines_header}   ratio A/B wall / cpu / rss")
+    for kind, row in rows:
+        if kind == "skipped":
+            print(f"skipped: {row}")
+            continue
+        name_a, cmd_a, name_b, cmd_b = row
+        if before:
+            subprocess.run(before, shell=True, check=True)
+        run_once(cmd_a, stdout); run_once(cmd_b, stdout)  # warm caches
         a, b = [], []
-        for _ in range(runs):
-            a.append(run_once(cmd_a)); b.append(run_once(cmd_b))
+        for i in range(runs):
+            if i % 2 == 0:
+                a.append(run_once(cmd_a, stdout)); b.append(run_once(cmd_b, stdout))
+            else:
+                b.append(run_once(cmd_b, stdout)); a.append(run_once(cmd_a, stdout))
+        lines = {}
+        for name, cmd in ((name_a, cmd_a), (name_b, cmd_b)):
+            if stdout != "/dev/null":
+                run_once(cmd, stdout)  # untimed, to count what this command printed
+                lines[name] = count_lines(stdout)
         med = lambda xs, i: statistics.median(x[i] for x in xs)
-        for name, xs in ((name_a, a), (name_b, b)):
-            print(f"{name:<58} {med(xs,0)*1000:9.2f} {med(xs,1)*1000:8.2f} {med(xs,2)/1024:8.1f}")
-        print(f"{'  ' + name_a + ' / ' + name_b:<58} {'':9} {'':8} {'':8}   "
-              f"{med(a,0)/med(b,0):.2f} / {med(a,1)/max(med(b,1),1e-9):.2f} / {med(a,2)/med(b,2):.2f}")
+        for label, name, xs in (("A", name_a, a), ("B", name_b, b)):
+            column = f" {lines[name]:>9}" if name in lines else ""
+            print(f"{label} {name:<{NAME_WIDTH - 2}} {med(xs, 0) * 1000:9.2f} {med(xs, 1) * 1000:8.2f} "
+                  f"{med(xs, 2) / 1024:8.1f}{column}")
+        pad = " " * (10 if lines else 0)
+        print(f"{'':<{NAME_WIDTH}} {'':9} {'':8} {'':8}{pad}   "
+              f"{med(a, 0) / med(b, 0):.2f} / {med(a, 1) / max(med(b, 1), 1e-9):.2f} / {med(a, 2) / med(b, 2):.2f}")
+    sys.stdout.flush()
+
 
 try:
     main()
+except KeyboardInterrupt:
+    sys.exit(130)
 finally:
     if os.path.exists(RSS_FILE):
         os.remove(RSS_FILE)

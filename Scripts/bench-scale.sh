@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# sockdiag against ss (and against itself) at scale: for each N, a private network namespace holding N TCP
+# sockets, and inside it sockdiag and ss side by side, interleaved, >= 7 runs each (medians of wall time,
+# CPU and peak RSS, with ratios). See Benchmarks/README.md for what each row measures and how to read it.
+#
+# Usage: Scripts/bench-scale.sh [--runs R] [--package-benchmark] [N ...]   (root; default N: 10000 100000)
+#        Scripts/bench-scale.sh --live [--runs R]                          (read-only, current namespace)
+#
+#   N                    sockets per namespace: ~95% ESTABLISHED loopback pairs (and their listeners), ~5%
+#                        server-side TIME_WAIT, 10 of which on local port 8000. 300000 works (~0.8 GiB of kernel
+#                        memory) but runs only when asked for.
+#   --runs R             timed runs per command and comparison (default 7, at least 7).
+#   --package-benchmark  also run the package-benchmark suite (Benchmarks/) inside each namespace, after the
+#                        comparisons; SOCKDIAG_BENCHMARK_METRICS (ci, local, resources) picks its metrics.
+#   --live               create nothing and change nothing: run the same comparisons in the current network
+#                        namespace, on whatever sockets it has (for an operator on a production server).
+#
+# Binaries: SOCKDIAG=/path/sockdiag and SOCKDIAG_FLOOR=/path/sockdiag-floor use prebuilt ones (e.g. copied to a
+# server without a toolchain); otherwise both are built in release mode with the Swift stdlib linked statically.
+set -euo pipefail
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+
+live=false
+package_benchmark=false
+runs=7
+sizes=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --live) live=true ;;
+        --package-benchmark) package_benchmark=true ;;
+        --runs)
+            [ $# -ge 2 ] || { echo "bench-scale.sh: --runs needs a number" >&2; exit 2; }
+            runs=$2
+            shift
+            ;;
+        -h | --help) usage; exit 0 ;;
+        '' | *[!0-9]*) echo "bench-scale.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+        *) sizes+=("$1") ;;
+    esac
+    shift
+done
+case "$runs" in '' | *[!0-9]*) echo "bench-scale.sh: --runs needs a number" >&2; exit 2 ;; esac
+[ "$runs" -ge 7 ] || { echo "bench-scale.sh: --runs must be at least 7" >&2; exit 2; }
+if $live; then
+    [ ${#sizes[@]} -eq 0 ] || { echo "bench-scale.sh: --live creates no sockets; give no N" >&2; exit 2; }
+    ! $package_benchmark || { echo "bench-scale.sh: --package-benchmark needs a namespace (not --live)" >&2; exit 2; }
+else
+    [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000)
+    for n in "${sizes[@]}"; do
+        [ "$n" -ge 100 ] || { echo "bench-scale.sh: N must be at least 100" >&2; exit 2; }
+    done
+    [ "$(id -u)" -eq 0 ] || { echo "bench-scale.sh: needs root (ip netns); --live does not" >&2; exit 2; }
+fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+for tool in python3 ss /usr/bin/time; do
+    command -v "$tool" >/dev/null || { echo "bench-scale.sh: $tool is missing (apt-get install time iproute2 python3)" >&2; exit 1; }
+done
+$live || command -v gcc >/dev/null || { echo "bench-scale.sh: gcc is missing (apt-get install gcc)" >&2; exit 1; }
+
+# Everything this script starts or creates, removed by cleanup (on success, failure, Ctrl-C).
+tmp=$(mktemp -d /tmp/bench-scale.XXXXXX)
+ns=""
+holder=""
+teardown_namespace() {
+    if [ -n "$holder" ]; then
+        kill "$holder" 2>/dev/null || true # its workers die with it (PR_SET_PDEATHSIG)
+        wait "$holder" 2>/dev/null || true
+        holder=""
+    fi
+    if [ -n "$ns" ]; then
+        # Wait for the workers to be gone: until then their sockets are in the kernel's shared hash tables.
+        for _ in $(seq 100); do
+            [ -z "$(ip netns pids "$ns" 2>/dev/null)" ] && break
+            sleep 0.1
+        done
+        ip netns del "$ns" 2>/dev/null || true
+        ns=""
+    fi
+}
+cleanup() {
+    teardown_namespace
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Binaries.
+if [ -n "${SOCKDIAG:-}" ]; then
+    bin=$SOCKDIAG
+else
+    echo "building sockdiag (swift build -c release --static-swift-stdlib) ..." >&2
+    (cd "$root" && swift build -c release --static-swift-stdlib >&2)
+    bin="$(cd "$root" && swift build -c release --static-swift-stdlib --show-bin-path)/sockdiag"
+fi
+if [ -n "${SOCKDIAG_FLOOR:-}" ]; then
+    floor=$SOCKDIAG_FLOOR
+else
+    # Linked like sockdiag (static Swift stdlib), so that the floor row compares the work, not the loader.
+    echo "building sockdiag-floor (swift build -c release --static-swift-stdlib --package-path Benchmarks) ..." >&2
+    (cd "$root" && swift build -c release --static-swift-stdlib --package-path Benchmarks --product sockdiag-floor >&2)
+    floor="$(cd "$root" && swift build -c release --static-swift-stdlib --package-path Benchmarks --show-bin-path)/sockdiag-floor"
+fi
+[ -x "$bin" ] || { echo "bench-scale.sh: no sockdiag at $bin" >&2; exit 1; }
+[ -x "$floor" ] || { echo "bench-scale.sh: no sockdiag-floor at $floor" >&2; exit 1; }
+# Copies: `swift package benchmark` (--package-benchmark) relinks sockdiag-floor in place, dynamically.
+mkdir "$tmp/bin"
+cp "$bin" "$tmp/bin/sockdiag"
+cp "$floor" "$tmp/bin/sockdiag-floor"
+echo "sockdiag: $("$bin" --version) ($bin); sockdiag-floor: $floor" >&2
+bin="$tmp/bin/sockdiag"
+floor="$tmp/bin/sockdiag-floor"
+if $package_benchmark; then
+    echo "building the package-benchmark suite (swift package benchmark list) ..." >&2
+    (cd "$root/Benchmarks" && swift package benchmark list >&2)
+fi
+if ! $live; then
+    gcc -O2 -Wall -Wextra -o "$tmp/bench-fill" "$here/bench-fill.c"
+fi
+
+# Rows whose sockdiag command this build lacks are printed as skipped.
+help=$("$bin" --help 2>&1 || true)
+has_option() { grep -qE -- "^[[:space:]]*($1)([,[:space:]]|\$)" <<<"$help"; }
+q() { printf '%q' "$1"; }
+filtered_ss="ss -tan state time-wait '( sport = :8000 or dport = :8000 )'"
+rows=(
+    "sockdiag -tan" "$(q "$bin") -tan" "ss -tan" "ss -tan"
+    "sockdiag --state time-wait --port 8000" "$(q "$bin") --state time-wait --port 8000" "$filtered_ss" "$filtered_ss"
+)
+if has_option "--backend"; then
+    rows+=("sockdiag --backend proc --state time-wait --port 8000" "$(q "$bin") --backend proc --state time-wait --port 8000"
+        "sockdiag --state time-wait --port 8000" "$(q "$bin") --state time-wait --port 8000")
+else
+    rows+=(--skipped "sockdiag --backend proc --state time-wait --port 8000 not supported by this build")
+fi
+if has_option "-s|--summary"; then
+    rows+=("sockdiag -s" "$(q "$bin") -s" "ss -s" "ss -s")
+else
+    rows+=(--skipped "sockdiag -s not supported by this build")
+fi
+rows+=(
+    "sockdiag -tan" "$(q "$bin") -tan" "sockdiag-floor (bare dump, all TCP states)" "$(q "$floor")"
+    "sockdiag --state time-wait --port 8000" "$(q "$bin") --state time-wait --port 8000"
+    "sockdiag-floor --filtered (bare dump)" "$(q "$floor") --filtered"
+    "sockdiag --version (startup)" "$(q "$bin") --version" "ss -V (startup)" "ss -V"
+)
+
+# Header lines common to every N.
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+echo "kernel $(uname -r); $(ss -V); CPU ${cpu:-unknown} x $(nproc); $("$bin" --version); runs: $runs per command"
+
+# Runs the comparison rows; $1 is the namespace ("" for the current one), $2 the --before-each command.
+compare() {
+    local in_ns=() before=()
+    [ -n "$1" ] && in_ns=(ip netns exec "$1")
+    [ -n "$2" ] && before=(--before-each "$2")
+    ${in_ns[@]+"${in_ns[@]}"} python3 "$here/bench_compare.py" --runs "$runs" --stdout "$tmp/stdout" ${before[@]+"${before[@]}"} "${rows[@]}"
+}
+
+# "94990 ESTAB, 5000 TIME-WAIT, ..." and the total, from one `ss -tanH` (what `ss -tanH | wc -l` counts).
+census() {
+    "$@" ss -tanH | awk '{ total++; state[$1]++ }
+        END { line = ""; for (s in state) line = line sprintf("%s%d %s", line == "" ? "" : ", ", state[s], s)
+              printf "%d TCP sockets (ss -tanH | wc -l): %s\n", total, line }'
+}
+
+if $live; then
+    echo "live: the current network namespace, read-only; $(census)"
+    echo "TIME-WAIT with port 8000: $(ss -tanH state time-wait '( sport = :8000 or dport = :8000 )' | wc -l)"
+    compare "" ""
+    exit 0
+fi
+
+for n in "${sizes[@]}"; do
+    tw=$((n / 20))
+    tw8000=10
+    [ "$tw" -ge 20 ] || tw=20
+    ns="sockdiag-scale-$$-$n"
+    ip netns add "$ns"
+    ip -n "$ns" link set lo up
+    ip netns exec "$ns" sysctl -qw net.ipv4.tcp_tw_reuse=0
+    # Private to this namespace: room for 20000 connections per listener port, and for the TIME_WAIT batches.
+    ip netns exec "$ns" sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
+    ip netns exec "$ns" sysctl -qw net.ipv4.tcp_max_tw_buckets=$((tw * 4 + 1024))
+
+    start=$(date +%s%N)
+    ip netns exec "$ns" "$tmp/bench-fill" hold $((n - tw)) "$tmp/ready-$n" &
+    holder=$!
+    until [ -s "$tmp/ready-$n" ]; do
+        kill -0 "$holder" 2>/dev/null || { echo "bench-scale.sh: filling $ns failed" >&2; exit 1; }
+        sleep 0.05
+    done
+    # TIME_WAIT lasts 60 s: the batch is made last, and renewed (old batch destroyed, new one made) before
+    # every comparison, so every row sees the same population.
+    renew="ss -K -tanH state time-wait >/dev/null && $(q "$tmp/bench-fill") tw $tw $tw8000"
+    ip netns exec "$ns" sh -c "$renew"
+    filled=$((($(date +%s%N) - start) / 1000000))
+
+    echo
+    echo "== N = $n: namespace $ns, filled in $((filled / 1000)).$(printf '%03d' $((filled % 1000))) s ($(cat "$tmp/ready-$n"))"
+    echo "$(census ip netns exec "$ns"); TIME-WAIT with port 8000: $(ip netns exec "$ns" ss -tanH state time-wait '( sport = :8000 or dport = :8000 )' | wc -l)"
+    everywhere=$(awk '$1 ~ /^(TCP|TCPv6|tw_sock_TCP|tw_sock_TCPv6)$/ { s += $2 } END { print s + 0 }' /proc/slabinfo 2>/dev/null || echo "?")
+    echo "TCP sockets in all namespaces (slab objects): $everywhere; tcp_ehash_entries in the namespace:" \
+        "$(ip netns exec "$ns" cat /proc/sys/net/ipv4/tcp_ehash_entries) (negative: it walks the shared table)"
+    compare "$ns" "$renew"
+
+    if $package_benchmark; then
+        echo
+        echo "package-benchmark suite in $ns (SOCKDIAG_BENCHMARK_METRICS=${SOCKDIAG_BENCHMARK_METRICS:-ci}):"
+        ip netns exec "$ns" sh -c "$renew"
+        (cd "$root/Benchmarks" && ip netns exec "$ns" swift package benchmark --target SockDiagBenchmarks \
+            --no-progress 2>&1 | sed -n '/^decode\|^live/,/╛/p')
+    fi
+    teardown_namespace
+done
