@@ -41,10 +41,8 @@ public struct IPv4Address: RawRepresentable, Hashable, Sendable, CustomStringCon
 
     /// Appends the dotted-quad text to `buffer`, without allocating.
     public func write(to buffer: inout [UInt8]) {
-        for shift in stride(from: 24, through: 0, by: -8) {
-            buffer.appendDecimal(UInt32((rawValue >> UInt32(shift)) & 0xFF))
-            if shift != 0 { buffer.append(UInt8(ascii: ".")) }
-        }
+        let value = rawValue
+        buffer.appendWriting(maximum: 15) { $0.ipv4(value) }
     }
 
     /// Dotted-quad text, e.g. `127.0.0.1`.
@@ -101,6 +99,12 @@ public struct IPv6Address: Hashable, Sendable, CustomStringConvertible {
     /// Appends the text form to `buffer` as glibc's `inet_ntop` writes it (RFC 5952 compression,
     /// the `::ffff:a.b.c.d` and `::a.b.c.d` forms), without the scope and without allocating.
     public func write(to buffer: inout [UInt8]) {
+        let address = self
+        buffer.appendWriting(maximum: 45) { address.write(to: &$0) }
+    }
+
+    /// Writes the text form, as ``write(to:)-(inout [UInt8])`` (at most 45 bytes).
+    func write(to writer: inout ByteWriter) {
         // Longest run of zero groups, at least two long; the first one wins a tie.
         var bestStart = -1
         var bestLength = 0
@@ -120,17 +124,17 @@ public struct IPv6Address: Hashable, Sendable, CustomStringConvertible {
         if bestLength < 2 { bestStart = -1 }
         for index in 0..<8 {
             if bestStart >= 0 && index >= bestStart && index < bestStart + bestLength {
-                if index == bestStart { buffer.append(UInt8(ascii: ":")) }
+                if index == bestStart { writer.put(UInt8(ascii: ":")) }
                 continue
             }
-            if index != 0 { buffer.append(UInt8(ascii: ":")) }
+            if index != 0 { writer.put(UInt8(ascii: ":")) }
             if index == 6 && bestStart == 0 && (bestLength == 6 || (bestLength == 5 && group(5) == 0xFFFF)) {
-                IPv4Address(rawValue: UInt32(truncatingIfNeeded: low)).write(to: &buffer)
+                writer.ipv4(UInt32(truncatingIfNeeded: low))
                 return
             }
-            buffer.appendHex(group(index))
+            writer.hex(UInt64(group(index)))
         }
-        if bestStart >= 0 && bestStart + bestLength == 8 { buffer.append(UInt8(ascii: ":")) }
+        if bestStart >= 0 && bestStart + bestLength == 8 { writer.put(UInt8(ascii: ":")) }
     }
 
     /// The text form as `inet_ntop` writes it, e.g. `::1`, `fe80::1`, `::ffff:127.0.0.1`.
@@ -162,6 +166,15 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .v4(let address): address.write(to: &buffer)
         case .v6(let address): address.write(to: &buffer)
+        }
+    }
+
+    /// Writes the text form (no brackets, no scope), at most 45 bytes.
+    @inline(__always)
+    func write(to writer: inout ByteWriter) {
+        switch self {
+        case .v4(let address): writer.ipv4(address.rawValue)
+        case .v6(let address): address.write(to: &writer)
         }
     }
 

@@ -23,56 +23,74 @@ public struct JSONFormatter {
 
     /// Appends one object for `socket`.
     public mutating func write(_ socket: Socket, to buffer: inout [UInt8]) {
-        buffer.append(contentsOf: (wroteElement ? ",\n{\"protocol\":\"" : "\n{\"protocol\":\"").utf8)
+        var interface: [UInt8] = []
+        if socket.interfaceIndex != 0 { interface.appendJSONEscaped(interfaces.name(socket.interfaceIndex)) }
+        let first = !wroteElement
         wroteElement = true
-        buffer.append(contentsOf: socket.transport.description.utf8)
-        buffer.append(contentsOf: "\",\"family\":\"".utf8)
-        buffer.append(contentsOf: socket.family.description.utf8)
-        buffer.append(contentsOf: "\",\"state\":\"".utf8)
-        buffer.append(contentsOf: socket.state.name.utf8)
-        buffer.append(contentsOf: "\",\"local\":".utf8)
-        writeEndpoint(socket.local, to: &buffer)
-        buffer.append(contentsOf: ",\"peer\":".utf8)
-        writeEndpoint(socket.peer, to: &buffer)
-        buffer.append(contentsOf: ",\"recv_q\":".utf8)
-        buffer.appendDecimal(socket.receiveQueue)
-        buffer.append(contentsOf: ",\"send_q\":".utf8)
-        buffer.appendDecimal(socket.sendQueue)
-        buffer.append(contentsOf: ",\"uid\":".utf8)
-        buffer.appendDecimal(socket.uid)
-        buffer.append(contentsOf: ",\"inode\":".utf8)
-        buffer.appendDecimal(socket.inode)
-        buffer.append(contentsOf: ",\"cookie\":\"".utf8)
-        buffer.appendHex(socket.cookie)
-        buffer.append(contentsOf: "\",\"interface\":".utf8)
-        if socket.interfaceIndex == 0 {
-            buffer.append(contentsOf: "null".utf8)
-        } else {
-            buffer.append(UInt8(ascii: "\""))
-            buffer.appendJSONEscaped(interfaces.name(socket.interfaceIndex))
-            buffer.append(UInt8(ascii: "\""))
+        buffer.appendWriting(maximum: 512 + interface.count) { out in
+            out.put(first ? "\n{\"protocol\":\"" : ",\n{\"protocol\":\"")
+            out.put(socket.transport == .tcp ? "tcp" : "udp")
+            out.put(socket.family == .inet ? "\",\"family\":\"inet" : "\",\"family\":\"inet6")
+            out.put("\",\"state\":\"")
+            out.put(socket.state.nameWord)
+            out.put("\",\"local\":")
+            Self.writeEndpoint(socket.local, to: &out)
+            out.put(",\"peer\":")
+            Self.writeEndpoint(socket.peer, to: &out)
+            out.put(",\"recv_q\":")
+            out.decimal(socket.receiveQueue)
+            out.put(",\"send_q\":")
+            out.decimal(socket.sendQueue)
+            out.put(",\"uid\":")
+            out.decimal(socket.uid)
+            out.put(",\"inode\":")
+            out.decimal(socket.inode)
+            out.put(",\"cookie\":\"")
+            out.hex(socket.cookie)
+            out.put("\",\"interface\":")
+            if socket.interfaceIndex == 0 {
+                out.put("null")
+            } else {
+                out.put(UInt8(ascii: "\""))
+                out.put(interface)
+                out.put(UInt8(ascii: "\""))
+            }
+            switch socket.v6Only {
+            case .none: out.put(",\"v6only\":null")
+            case .some(true): out.put(",\"v6only\":true")
+            case .some(false): out.put(",\"v6only\":false")
+            }
+            out.put(",\"timer\":{\"kind\":\"")
+            out.put(socket.timer.kind.word)
+            out.put("\",\"expires_ms\":")
+            out.decimal(socket.timer.expiresMilliseconds)
+            out.put(",\"retransmits\":")
+            out.decimal(UInt32(socket.timer.retransmits))
+            out.put("}}")
         }
-        buffer.append(contentsOf: ",\"v6only\":".utf8)
-        switch socket.v6Only {
-        case .none: buffer.append(contentsOf: "null".utf8)
-        case .some(true): buffer.append(contentsOf: "true".utf8)
-        case .some(false): buffer.append(contentsOf: "false".utf8)
-        }
-        buffer.append(contentsOf: ",\"timer\":{\"kind\":\"".utf8)
-        buffer.append(contentsOf: socket.timer.kind.description.utf8)
-        buffer.append(contentsOf: "\",\"expires_ms\":".utf8)
-        buffer.appendDecimal(socket.timer.expiresMilliseconds)
-        buffer.append(contentsOf: ",\"retransmits\":".utf8)
-        buffer.appendDecimal(UInt32(socket.timer.retransmits))
-        buffer.append(contentsOf: "}}".utf8)
     }
 
-    private func writeEndpoint(_ endpoint: Endpoint, to buffer: inout [UInt8]) {
-        buffer.append(contentsOf: "{\"address\":\"".utf8)
-        endpoint.address.write(to: &buffer)
-        buffer.append(contentsOf: "\",\"port\":".utf8)
-        buffer.appendDecimal(UInt32(endpoint.port))
-        buffer.append(UInt8(ascii: "}"))
+    @inline(__always)
+    private static func writeEndpoint(_ endpoint: Endpoint, to out: inout ByteWriter) {
+        out.put("{\"address\":\"")
+        endpoint.address.write(to: &out)
+        out.put("\",\"port\":")
+        out.decimal(UInt32(endpoint.port))
+        out.put(UInt8(ascii: "}"))
+    }
+}
+
+extension SocketTimer.Kind {
+    /// The ss name as a static string.
+    var word: StaticString {
+        switch rawValue {
+        case 0: return "off"
+        case 1: return "on"
+        case 2: return "keepalive"
+        case 3: return "timewait"
+        case 4: return "persist"
+        default: return "unknown"
+        }
     }
 }
 

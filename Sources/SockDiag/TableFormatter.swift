@@ -28,57 +28,122 @@ public struct TableFormatter {
 
     /// Appends one row for `socket`.
     public mutating func write(_ socket: Socket, to buffer: inout [UInt8]) {
-        let start = buffer.count
-        buffer.append(contentsOf: socket.transport.description.utf8)
-        buffer.appendSpaces(6 - (buffer.count - start))
-        let stateStart = buffer.count
-        buffer.append(contentsOf: socket.state.columnName.utf8)
-        buffer.appendSpaces(11 - (buffer.count - stateStart))
-        let receiveStart = buffer.count
-        buffer.appendDecimal(socket.receiveQueue)
-        buffer.appendSpaces(7 - (buffer.count - receiveStart))
-        let sendStart = buffer.count
-        buffer.appendDecimal(socket.sendQueue)
-        buffer.appendSpaces(7 - (buffer.count - sendStart))
-        writeEndpoint(socket.local, of: socket, interface: socket.interfaceIndex, to: &buffer)
-        let portStart = buffer.count
-        buffer.appendPort(socket.local.port)
-        buffer.appendSpaces(6 - (buffer.count - portStart))
-        writeEndpoint(socket.peer, of: socket, interface: 0, to: &buffer)
-        buffer.appendPort(socket.peer.port)
-        buffer.append(UInt8(ascii: "\n"))
+        // Interface names are looked up (and cached) outside the raw-pointer section.
+        let interface: [UInt8]? = socket.interfaceIndex == 0 ? nil : interfaces.name(socket.interfaceIndex)
+        let width = addressWidth
+        buffer.appendWriting(maximum: Self.maximumRow + 2 * width) { out in
+            let start = out.count
+            out.put(socket.transport == .tcp ? "tcp" : "udp")
+            out.spaces(6 - (out.count - start))
+            let stateStart = out.count
+            out.put(socket.state.columnWord)
+            out.spaces(11 - (out.count - stateStart))
+            let receiveStart = out.count
+            out.decimal(socket.receiveQueue)
+            out.spaces(7 - (out.count - receiveStart))
+            let sendStart = out.count
+            out.decimal(socket.sendQueue)
+            out.spaces(7 - (out.count - sendStart))
+            Self.writeEndpoint(socket.local, v6Only: socket.v6Only ?? false, interface: interface, width: width, to: &out)
+            let portStart = out.count
+            Self.writePort(socket.local.port, to: &out)
+            out.spaces(6 - (out.count - portStart))
+            Self.writeEndpoint(socket.peer, v6Only: socket.v6Only ?? false, interface: nil, width: width, to: &out)
+            Self.writePort(socket.peer.port, to: &out)
+            out.put(UInt8(ascii: "\n"))
+        }
     }
 
-    /// The address right-aligned in its column, then the colon.
-    private mutating func writeEndpoint(_ endpoint: Endpoint, of socket: Socket, interface: UInt32, to buffer: inout [UInt8]) {
-        let start = buffer.count
-        endpoint.writeAddress(v6Only: socket.v6Only ?? false, to: &buffer)
-        if interface != 0 {
-            buffer.append(UInt8(ascii: "%"))
-            buffer.append(contentsOf: interfaces.name(interface))
+    /// The longest row without address padding: columns, two bracketed IPv6 addresses with an interface name,
+    /// two ports.
+    static let maximumRow = 6 + 11 + 11 + 11 + 2 * (47 + 17 + 1) + 6 + 5 + 1
+
+    /// The address right-aligned in `width` columns, then the colon.
+    private static func writeEndpoint(
+        _ endpoint: Endpoint,
+        v6Only: Bool,
+        interface: [UInt8]?,
+        width: Int,
+        to out: inout ByteWriter
+    ) {
+        // Write the address first, then move it right by the padding it needs.
+        let start = out.count
+        endpoint.writeAddress(v6Only: v6Only, to: &out)
+        if let interface {
+            out.put(UInt8(ascii: "%"))
+            out.put(interface)
         }
-        let length = buffer.count - start
-        if length < addressWidth {
-            buffer.insert(contentsOf: repeatElement(UInt8(ascii: " "), count: addressWidth - length), at: start)
+        let length = out.count - start
+        if length < width {
+            let padding = width - length
+            (out.base + start + padding).update(from: out.base + start, count: length)
+            (out.base + start).update(repeating: UInt8(ascii: " "), count: padding)
+            out.count += padding
         }
-        buffer.append(UInt8(ascii: ":"))
+        out.put(UInt8(ascii: ":"))
+    }
+
+    @inline(__always)
+    private static func writePort(_ port: UInt16, to out: inout ByteWriter) {
+        if port == 0 { out.put(UInt8(ascii: "*")) } else { out.decimal(UInt32(port)) }
+    }
+}
+
+extension TCPState {
+    /// ``columnName`` as a static string, for the formatters' hot path.
+    var columnWord: StaticString {
+        switch rawValue {
+        case 1: return "ESTAB"
+        case 2: return "SYN-SENT"
+        case 3, 12: return "SYN-RECV"
+        case 4: return "FIN-WAIT-1"
+        case 5: return "FIN-WAIT-2"
+        case 6: return "TIME-WAIT"
+        case 7, 13: return "UNCONN"
+        case 8: return "CLOSE-WAIT"
+        case 9: return "LAST-ACK"
+        case 10: return "LISTEN"
+        case 11: return "CLOSING"
+        default: return "UNKNOWN"
+        }
+    }
+
+    /// ``name`` as a static string, for the formatters' hot path (unknown states print as `unknown`).
+    var nameWord: StaticString {
+        switch rawValue {
+        case 1: return "established"
+        case 2: return "syn-sent"
+        case 3: return "syn-recv"
+        case 4: return "fin-wait-1"
+        case 5: return "fin-wait-2"
+        case 6: return "time-wait"
+        case 7: return "closed"
+        case 8: return "close-wait"
+        case 9: return "last-ack"
+        case 10: return "listening"
+        case 11: return "closing"
+        case 12: return "new-syn-recv"
+        case 13: return "bound-inactive"
+        default: return "unknown"
+        }
     }
 }
 
 extension Endpoint {
-    /// Appends the address as ss prints it: IPv6 in brackets, and `*` for the IPv6 wildcard of a socket
+    /// Writes the address as ss prints it: IPv6 in brackets, and `*` for the IPv6 wildcard of a socket
     /// that also accepts IPv4 (no `IPV6_V6ONLY`).
-    func writeAddress(v6Only: Bool, to buffer: inout [UInt8]) {
+    @inline(__always)
+    func writeAddress(v6Only: Bool, to out: inout ByteWriter) {
         switch address {
         case .v4(let v4):
-            v4.write(to: &buffer)
+            out.ipv4(v4.rawValue)
         case .v6(let v6):
             if v6.isAny && !v6Only {
-                buffer.append(UInt8(ascii: "*"))
+                out.put(UInt8(ascii: "*"))
             } else {
-                buffer.append(UInt8(ascii: "["))
-                v6.write(to: &buffer)
-                buffer.append(UInt8(ascii: "]"))
+                out.put(UInt8(ascii: "["))
+                v6.write(to: &out)
+                out.put(UInt8(ascii: "]"))
             }
         }
     }
