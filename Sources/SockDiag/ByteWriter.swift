@@ -101,18 +101,14 @@ struct ByteWriter {
 }
 
 extension [UInt8] {
-    /// Appends what `body` writes, which must be at most `maximum` bytes.
+    /// Appends what `body` writes, which must be at most `maximum` bytes: written on the stack, then copied once.
     @inline(__always)
     mutating func appendWriting(maximum: Int, _ body: (inout ByteWriter) -> Void) {
-        let start = count
-        reserveCapacity(start + maximum)
-        append(contentsOf: repeatElement(0, count: maximum))
-        let used = withUnsafeMutableBufferPointer { buffer in
-            var writer = ByteWriter(base: buffer.baseAddress! + start)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximum) { scratch in
+            var writer = ByteWriter(base: scratch.baseAddress!)
             body(&writer)
             precondition(writer.count <= maximum, "formatter wrote past its reservation")
-            return writer.count
+            append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<writer.count]))
         }
-        removeLast(maximum - used)
     }
 }
