@@ -6,6 +6,7 @@
 #include "CSockDiag.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 #include <netinet/in.h>
@@ -221,6 +222,10 @@ int CSockDiag_receive_dump(struct mnl_socket *nl, void *buf, size_t buflen, uint
 int CSockDiag_process_batch(const void *buf, size_t len, CSockDiag_message_cb cb, void *context) {
     struct CSockDiag_trampoline t = {cb, context, 0};
     return CSockDiag_run_batch(buf, len, 0, 0, &t);
+}
+
+int CSockDiag_enter_network_namespace(int fd) {
+    return setns(fd, CLONE_NEWNET);
 }
 
 #endif /* __linux__ */

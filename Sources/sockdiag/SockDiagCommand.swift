@@ -18,6 +18,8 @@ struct SockDiagCommand: ParsableCommand {
             what ss shows by default: every state but LISTEN, TIME-WAIT, SYN-RECV and UNCONN/CLOSE.
             Addresses and ports are always numeric.
 
+            Why does bind() fail? sockdiag bind-check [ADDRESS:]PORT (see sockdiag bind-check --help).
+
             Examples:
               sockdiag --state time-wait --port 8000
               sockdiag -tan
@@ -92,6 +94,10 @@ struct SockDiagCommand: ParsableCommand {
     /// a static binary); anything else (help, an unknown option, a bad value) goes through ArgumentParser, which
     /// owns the definitive spelling, help and error messages.
     static func main() {
+        let arguments = CommandLine.arguments
+        if arguments.count > 1 && arguments[1] == "bind-check" {
+            BindCheckCommand.main(arguments: Array(arguments.dropFirst(2)))
+        }
         if let invocation = FastArguments.parse(CommandLine.arguments.dropFirst()) {
             do {
                 try invocation.validate()

@@ -59,5 +59,9 @@ int CSockDiag_receive_dump(struct mnl_socket *nl, void *buf, size_t buflen, uint
 /// captured dumps.
 int CSockDiag_process_batch(const void *buf, size_t len, CSockDiag_message_cb cb, void *context);
 
+/// Moves the calling thread into the network namespace `fd` refers to (setns(2) with CLONE_NEWNET, which
+/// Swift's Glibc module does not export). Returns 0, or -1 with errno set.
+int CSockDiag_enter_network_namespace(int fd);
+
 #endif /* __linux__ */
 #endif /* C_SOCKDIAG_H */

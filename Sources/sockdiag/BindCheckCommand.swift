@@ -1,0 +1,183 @@
+import ArgumentParser
+import SockDiag
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// `sockdiag bind-check [ADDRESS:]PORT`: why bind() fails with EADDRINUSE, proven by test binds, explained by the
+/// socket table, with what to do.
+struct BindCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sockdiag bind-check",
+        abstract: "Say whether bind() to ADDRESS:PORT works, why not, and what to do.",
+        discussion: """
+            Proof: a fresh socket is bound to the address and port plainly, with SO_REUSEADDR and with SO_REUSEPORT, \
+            and closed at once (never listens, never connects). Evidence: one netlink dump of every socket on the \
+            port (listeners, bound-but-inactive sockets, TIME_WAIT, connections; both families).
+            Exit status: 0 when the bind works as asked (plain, or with --reuseaddr/--reuseport), 1 when it does not, \
+            2 on bad input.
+
+            Examples:
+              sockdiag bind-check 8000
+              sockdiag bind-check 127.0.0.1:8000 --json
+              sockdiag bind-check [::]:443 --wait 90
+              sockdiag bind-check --udp 5353 -N mycontainer
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The address and port: PORT, ADDRESS:PORT or [IPV6]:PORT (address 0.0.0.0 by default).", valueName: "address:port"))
+    var target: String
+
+    @Flag(name: .long, help: "Check a UDP bind (TCP by default).")
+    var udp = false
+
+    @Flag(name: .long, help: "Ask whether a bind with SO_REUSEADDR works (for the exit status and --wait).")
+    var reuseaddr = false
+
+    @Flag(name: .long, help: "Ask whether a bind with SO_REUSEPORT works (for the exit status and --wait).")
+    var reuseport = false
+
+    @Flag(name: .long, help: "Print the result as one JSON object.")
+    var json = false
+
+    @Option(
+        name: .customLong("wait-seconds"),
+        help: ArgumentHelp("Written --wait [SECONDS]: block until the bind works (polling), at most SECONDS.", valueName: "seconds")
+    )
+    var waitSeconds: Double?
+
+    @Option(name: [.customShort("N"), .customLong("net")], help: ArgumentHelp("Check inside the named network namespace (/var/run/netns/NAME).", valueName: "name"))
+    var namespace: String?
+
+    mutating func validate() throws {
+        do {
+            _ = try BindTarget(parsing: target, transport: udp ? .udp : .tcp)
+        } catch {
+            throw ValidationError(error.message)
+        }
+        if reuseaddr && reuseport {
+            throw ValidationError("--reuseaddr and --reuseport contradict: a bind asks for one of them")
+        }
+        if let waitSeconds, !(waitSeconds > 0) {
+            throw ValidationError("--wait takes a number of seconds above 0")
+        }
+    }
+
+    /// Rewrites `--wait [SECONDS]` (an option with an optional value, which ArgumentParser lacks) to
+    /// `--wait-seconds=SECONDS` (a day when no number follows).
+    static func normalize(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--wait" {
+                if index + 1 < arguments.count, Double(arguments[index + 1]) != nil {
+                    result.append("--wait-seconds=\(arguments[index + 1])")
+                    index += 2
+                    continue
+                }
+                result.append("--wait-seconds=86400")
+            } else if argument.hasPrefix("--wait=") {
+                result.append("--wait-seconds=" + argument.dropFirst("--wait=".count))
+            } else {
+                result.append(argument)
+            }
+            index += 1
+        }
+        return result
+    }
+
+    /// Parses and runs; exits 0 (bindable as asked), 1 (not), 2 (bad input).
+    static func main(arguments: [String]) -> Never {
+        let command: BindCheckCommand
+        do {
+            let parsed = try parseAsRoot(normalize(arguments))
+            guard let ours = parsed as? BindCheckCommand else {
+                var other = parsed
+                try other.run()
+                Glibc.exit(0)
+            }
+            command = ours
+        } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            SockDiagCommand.fail(message(for: error), status: 2)
+        }
+        do {
+            Glibc.exit(try command.check() ? 0 : 1)
+        } catch let error as SockDiagError where error.operation.hasPrefix("open /") {
+            SockDiagCommand.fail(error.message, status: 2)
+        } catch {
+            SockDiagCommand.fail(String(describing: error), status: 1)
+        }
+    }
+
+    /// Runs the check (and the wait); returns whether the bind works as asked.
+    func check() throws -> Bool {
+        if let namespace { try NetworkNamespace.enter(named: namespace) }
+        let target = try BindTarget(parsing: self.target, transport: udp ? .udp : .tcp)
+        let inspector = try SocketInspector()
+        var result = try BindCheckResult(checking: target, with: inspector)
+        if let waitSeconds, !result.bindable(reuseAddress: reuseaddr, reusePort: reuseport) {
+            result = try wait(for: target, seconds: waitSeconds, inspector: inspector, initial: result)
+        }
+        var bytes: [UInt8] = []
+        if json {
+            BindReportFormatter.writeJSON(result, evidenceCommand: evidenceCommand(target), to: &bytes)
+        } else {
+            BindReportFormatter.writeText(result, evidenceCommand: evidenceCommand(target), to: &bytes)
+        }
+        var sink = OutputSink(fileDescriptor: STDOUT_FILENO)
+        sink.withBytes { $0.append(contentsOf: bytes) }
+        try sink.flush()
+        return result.bindable(reuseAddress: reuseaddr, reusePort: reuseport)
+    }
+
+    /// Polls until the bind works as asked or `seconds` pass; a countdown on a terminal, silence otherwise.
+    func wait(for target: BindTarget, seconds: Double, inspector: SocketInspector, initial: BindCheckResult) throws
+        -> BindCheckResult
+    {
+        let option: Int32? = reuseport ? SO_REUSEPORT : reuseaddr ? SO_REUSEADDR : nil
+        let deadline = Self.now() + seconds
+        let showCountdown = isatty(STDERR_FILENO) == 1
+        let timeWait = SocketQuery(protocols: [.tcp], states: .timeWait, filter: .port(.source, target.port))
+        var shown = false
+        while Self.now() < deadline {
+            if BindProof.bind(target, option: option).succeeded { break }
+            if showCountdown {
+                var expiry: UInt32 = 0
+                if target.transport == .tcp {
+                    try inspector.forEachSocket(matching: timeWait) { expiry = max(expiry, $0.timer.expiresMilliseconds) }
+                }
+                let left = Int(deadline - Self.now())
+                let line = expiry > 0
+                    ? "\rwaiting for \(target): TIME_WAIT ends in \((expiry + 999) / 1000) s (giving up in \(left) s)  "
+                    : "\rwaiting for \(target) (giving up in \(left) s)  "
+                line.withCString { _ = Glibc.write(STDERR_FILENO, $0, strlen($0)) }
+                shown = true
+            }
+            usleep(200_000)
+        }
+        if shown { "\r\u{1B}[K".withCString { _ = Glibc.write(STDERR_FILENO, $0, strlen($0)) } }
+        return try BindCheckResult(checking: target, with: inspector)
+    }
+
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// The sockdiag command that lists the evidence.
+    func evidenceCommand(_ target: BindTarget) -> String {
+        var words = ["sockdiag", udp ? "-uan" : "-tanB"]
+        if let namespace { words += ["-N", namespace] }
+        words.append("'sport = :\(target.port)'")
+        return words.joined(separator: " ")
+    }
+}
