@@ -17,8 +17,10 @@ extension Integration {
             let population = try Population.build(in: namespace)
             defer { population.close() }
 
-            let seed = ProcessInfo.processInfo.environment["SOCKDIAG_FILTER_SEED"].flatMap(UInt64.init)
-                ?? UInt64.random(in: 0...UInt64(UInt32.max))
+            // A fixed seed by default, so that CI is reproducible; SOCKDIAG_FILTER_SEED=random explores new ones.
+            let requested = ProcessInfo.processInfo.environment["SOCKDIAG_FILTER_SEED"]
+            let seed = requested == "random"
+                ? UInt64.random(in: 0...UInt64(UInt32.max)) : requested.flatMap(UInt64.init) ?? 20_261_123
             var generator = LiveFilterGenerator(seed: seed)
             var splitting = 0
             var compared = 0
@@ -83,8 +85,8 @@ struct LiveFilterGenerator {
     static let ports = ["8000", "8001", "8002", "9000", "7000", "7001", "32768", "45000", "0"]
     static let operators = ["=", "==", "eq", "!=", "ne", "<", "lt", ">", "gt", "<=", "le", ">=", "ge", "geq", "leq", "neq"]
     static let hosts = [
-        "127.0.0.1", "127.0.0.0/8", "127/8", "10.0.0.0/8", "*", "[::1]", "[::]", "[::ffff:127.0.0.1]", "[::ffff:0:0]/96",
-        "inet:*", "inet6:*", "127.0.0.1:8000", "[::1]:8001", "*:9000", "[::ffff:127.0.0.1]:8002", "::1",
+        "127.0.0.1", "127.0.0.0/8", "127/8", "10.0.0.0/8", "*", "[::1]", "[::ffff:127.0.0.1]", "[::ffff:0:0]/96",
+        "127.0.0.1:8000", "[::1]:8001", "*:9000", "[::ffff:127.0.0.1]:8002", "::1",
     ]
 
     /// A predicate, and whether ss evaluates it inconsistently under `not` (see ``expression(depth:)``).
@@ -103,11 +105,12 @@ struct LiveFilterGenerator {
         }
     }
 
-    /// Hosts for which ss's kernel program and its userspace re-check disagree, so that ss's answer under `not` is
-    /// neither meaning: `[::]` (userspace compares addresses without their family, so 0.0.0.0 equals ::). `0/0` is
-    /// left out entirely: ss's kernel program reads it as any IPv4 address and its userspace check as any address,
-    /// and which one wins depends on whether the rest of the filter compiles (`dev` does not, in ss).
-    static let quirkyHosts: Set<String> = ["[::]"]
+    /// Hosts for which ss's kernel program and its userspace re-check disagree. Left out entirely, because which
+    /// meaning wins in ss depends on whether the rest of the filter compiles (`dev` does not, in ss), under `not` or
+    /// not: `[::]` (ss's userspace check compares addresses without their family, so 0.0.0.0 equals ::) and `0/0`
+    /// (any IPv4 address to ss's kernel program, any address to its userspace check). Likewise `inet:*` and
+    /// `inet6:*`: two different family prefixes in one filter leave ss's two halves disagreeing.
+    static let quirkyHosts: Set<String> = []
 
     /// Random filter text. Subexpressions with `autobound` or a quirky host are never negated: ss applies its
     /// kernel program and its userspace check separately, which under `not` gives an answer that is neither
