@@ -13,7 +13,9 @@ extension JSONFormatter {
     static func writeDetails(_ socket: Socket, details: OutputDetails, to out: inout ByteWriter) {
         if details.contains(.extended) {
             if let shutdown = socket.shutdown {
-                out.put(shutdown.contains(.receive) ? ",\"shutdown\":{\"receive\":true" : ",\"shutdown\":{\"receive\":false")
+                out.put(
+                    shutdown.contains(.receive) ? ",\"shutdown\":{\"receive\":true" : ",\"shutdown\":{\"receive\":false"
+                )
                 out.put(shutdown.contains(.send) ? ",\"send\":true}" : ",\"send\":false}")
             } else {
                 out.put(",\"shutdown\":null")

@@ -154,7 +154,9 @@ struct DumpState: ~Copyable {
                 report.filterPlacement = .swift
             }
         }
+        // Moved out (not copied), so that the storage stays uniquely referenced and can be overwritten.
         var reuse = self.reuse
+        self.reuse = nil
         defer { self.reuse = reuse }
         for (transport, family, states) in Self.requests(for: query) {
             var received = 0

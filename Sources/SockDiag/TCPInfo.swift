@@ -199,7 +199,9 @@ public struct TCPInfo: Hashable, Sendable {
         @inline(__always) func u16(_ offset: Int) -> UInt16? {
             count >= offset + 2 ? bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self) : nil
         }
-        @inline(__always) func u32(_ offset: Int) -> UInt32 { bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self) }
+        @inline(__always) func u32(_ offset: Int) -> UInt32 {
+            bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+        }
         @inline(__always) func u32(ifPresent offset: Int) -> UInt32? { count >= offset + 4 ? u32(offset) : nil }
         @inline(__always) func u64(_ offset: Int) -> UInt64? {
             count >= offset + 8 ? bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self) : nil

@@ -102,7 +102,12 @@ extension TableFormatter {
     }
 
     /// ss's `tcp_stats_print`: every field only when non-zero, fields a shorter `tcp_info` lacks as zero.
-    private static func writeTCPInfo(_ info: TCPInfo, of socket: Socket, details: OutputDetails, to out: inout ByteWriter) {
+    private static func writeTCPInfo(
+        _ info: TCPInfo,
+        of socket: Socket,
+        details: OutputDetails,
+        to out: inout ByteWriter
+    ) {
         let numeric = details.contains(.numericRates)
         if details.contains(.timer) {
             if info.options.contains(.timestamps) { out.put(" ts") }

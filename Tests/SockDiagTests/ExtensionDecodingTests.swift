@@ -180,6 +180,22 @@ struct ExtensionDecodingTests {
         #expect(kept[0].tcpInfo?.sendMSS == seen[0])
         #expect(changed.tcpInfo == nil && changed != kept[0])
     }
+
+    @Test("streaming reuses one details storage when no socket is kept")
+    func streamingReusesStorage() throws {
+        var identities = Set<ObjectIdentifier>()
+        var withDetails = 0
+        try Fixtures.bytes("ext-tcp4.bin").withUnsafeBytes { raw in
+            try SocketInspector.decode(capturedDump: raw, transport: .tcp) { socket in
+                if let storage = socket.details.storage {
+                    identities.insert(ObjectIdentifier(storage))
+                    withDetails += 1
+                }
+            }
+        }
+        #expect(withDetails == 10)
+        #expect(identities.count == 1)
+    }
 }
 
 /// Rewrites captured dumps attribute by attribute.
