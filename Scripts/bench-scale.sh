@@ -136,6 +136,16 @@ if has_option "--backend"; then
 else
     rows+=(--skipped "sockdiag --backend proc --state time-wait --port 8000 not supported by this build")
 fi
+if has_option "-i|--info"; then
+    rows+=("sockdiag -tani" "$(q "$bin") -tani" "ss -tani" "ss -tani")
+else
+    rows+=(--skipped "sockdiag -tani not supported by this build")
+fi
+if has_option "-m|--memory"; then
+    rows+=("sockdiag -tanm" "$(q "$bin") -tanm" "ss -tanm" "ss -tanm")
+else
+    rows+=(--skipped "sockdiag -tanm not supported by this build")
+fi
 if has_option "-s|--summary"; then
     rows+=("sockdiag -s" "$(q "$bin") -s" "ss -s" "ss -s")
 else

@@ -6,6 +6,22 @@
 enum InetDiagParser {
     /// Size of `struct inet_diag_msg`.
     static let messageSize = 72
+    /// `INET_DIAG_MEMINFO` (`struct inet_diag_meminfo`, 16 bytes).
+    static let attributeMemInfo: UInt16 = 1
+    /// `INET_DIAG_INFO` (`struct tcp_info`, by length).
+    static let attributeInfo: UInt16 = 2
+    /// `INET_DIAG_VEGASINFO` (`struct tcpvegas_info`, 16 bytes).
+    static let attributeVegasInfo: UInt16 = 3
+    /// `INET_DIAG_CONG` (NUL-terminated name).
+    static let attributeCongestion: UInt16 = 4
+    /// `INET_DIAG_SKMEMINFO` (`u32[SK_MEMINFO_VARS]`, by length).
+    static let attributeSKMemInfo: UInt16 = 7
+    /// `INET_DIAG_SHUTDOWN` (u8).
+    static let attributeShutdown: UInt16 = 8
+    /// `INET_DIAG_DCTCPINFO` (`struct tcp_dctcp_info`, 16 bytes).
+    static let attributeDCTCPInfo: UInt16 = 9
+    /// `INET_DIAG_BBRINFO` (`struct tcp_bbr_info`, 20 bytes).
+    static let attributeBBRInfo: UInt16 = 16
     /// `INET_DIAG_SKV6ONLY`.
     static let attributeV6Only: UInt16 = 11
     /// `INET_DIAG_MARK` (u32, CAP_NET_ADMIN only).
@@ -21,14 +37,17 @@ enum InetDiagParser {
     ///   - transport: The protocol the request asked for (the message does not say).
     ///   - boundInactiveRequested: Whether the request set the bound-inactive state bit: the kernel reports
     ///     those TCP sockets as `TCP_CLOSE`, and no other TCP socket in that state is hashed.
+    ///   - reuse: Storage for the extension attributes that the previous socket used: overwritten when nothing
+    ///     else holds it any more, else replaced by a new one (so streaming allocates nothing per socket).
     /// - Returns: The socket.
     /// - Throws: ``SockDiagError`` with code `malformedMessage` when the message is short, names an
-    ///   unknown family, or has an attribute that runs past its end.
+    ///   unknown family, has an attribute that runs past its end, or an extension attribute of the wrong size.
     @inline(__always)
     static func parse(
         _ payload: UnsafeRawBufferPointer,
         transport: TransportProtocol,
-        boundInactiveRequested: Bool
+        boundInactiveRequested: Bool,
+        reuse: inout SocketDetails.Storage?
     ) throws(SockDiagError) -> Socket {
         guard payload.count >= messageSize else {
             throw .malformed("message of \(payload.count) bytes, an inet_diag_msg needs \(messageSize)")
@@ -67,6 +86,12 @@ enum InetDiagParser {
         var v6Only: Bool?
         var mark: UInt32?
         var cgroupID: UInt64?
+        var shutdown: SocketShutdown?
+        var tcpInfo: TCPInfo?
+        var congestion: CongestionControlName?
+        var congestionControlInfo: CongestionControlInfo?
+        var counters: SocketMemory.Counters?
+        var queues: SocketMemory.Queues?
         var offset = messageSize
         while offset < payload.count {
             guard payload.count - offset >= 4 else {
@@ -84,13 +109,76 @@ enum InetDiagParser {
                 mark = payload.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)
             case attributeCgroupID where length >= 12:
                 cgroupID = payload.loadUnaligned(fromByteOffset: offset + 4, as: UInt64.self)
+            case attributeShutdown:
+                guard length >= 5 else { throw badLength(type, length) }
+                shutdown = SocketShutdown(rawValue: payload[offset + 4])
+            case attributeInfo:
+                let bytes = UnsafeRawBufferPointer(rebasing: payload[(offset + 4)..<(offset + length)])
+                guard let info = TCPInfo(bytes: bytes) else { throw badLength(type, length) }
+                tcpInfo = info
+            case attributeCongestion:
+                let bytes = UnsafeRawBufferPointer(rebasing: payload[(offset + 4)..<(offset + length)])
+                guard let name = CongestionControlName(bytes: bytes) else { throw badLength(type, length) }
+                congestion = name
+            case attributeSKMemInfo:
+                let count = (length - 4) / 4
+                guard count >= SocketMemory.Counters.minimumCount else { throw badLength(type, length) }
+                func counter(_ index: Int) -> UInt32 {
+                    payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
+                }
+                counters = SocketMemory.Counters(
+                    receiveAllocated: counter(0),
+                    receiveBuffer: counter(1),
+                    sendAllocated: counter(2),
+                    sendBuffer: counter(3),
+                    forwardAllocated: counter(4),
+                    sendQueued: counter(5),
+                    optionMemory: counter(6),
+                    backlog: count > 7 ? counter(7) : nil,
+                    drops: count > 8 ? counter(8) : nil
+                )
+            case attributeMemInfo:
+                guard length >= 4 + 16 else { throw badLength(type, length) }
+                func field(_ index: Int) -> UInt32 {
+                    payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
+                }
+                queues = SocketMemory.Queues(receive: field(0), send: field(1), forwardAllocated: field(2), transmit: field(3))
+            case attributeVegasInfo:
+                guard length >= 4 + 16 else { throw badLength(type, length) }
+                func field(_ index: Int) -> UInt32 {
+                    payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
+                }
+                congestionControlInfo = .vegas(enabled: field(0), rttCount: field(1), rtt: field(2), minRTT: field(3))
+            case attributeDCTCPInfo:
+                guard length >= 4 + 16 else { throw badLength(type, length) }
+                func field(_ index: Int) -> UInt32 {
+                    payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
+                }
+                congestionControlInfo = .dctcp(
+                    enabled: payload.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self),
+                    ceState: payload.loadUnaligned(fromByteOffset: offset + 6, as: UInt16.self),
+                    alpha: field(1),
+                    ackedBytesECN: field(2),
+                    ackedBytesTotal: field(3)
+                )
+            case attributeBBRInfo:
+                guard length >= 4 + 20 else { throw badLength(type, length) }
+                func field(_ index: Int) -> UInt32 {
+                    payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
+                }
+                congestionControlInfo = .bbr(
+                    bandwidth: UInt64(field(1)) << 32 | UInt64(field(0)),
+                    minRTT: field(2),
+                    pacingGain: field(3),
+                    congestionWindowGain: field(4)
+                )
             default:
                 break
             }
             offset += (length + 3) & ~3
         }
 
-        return Socket(
+        var socket = Socket(
             transport: transport,
             family: family,
             state: state,
@@ -105,8 +193,28 @@ enum InetDiagParser {
             timer: timer,
             v6Only: v6Only,
             mark: mark,
-            cgroupID: cgroupID
+            cgroupID: cgroupID,
+            shutdown: shutdown
         )
+        if tcpInfo != nil || congestion != nil || congestionControlInfo != nil || counters != nil || queues != nil {
+            let storage: SocketDetails.Storage
+            if isKnownUniquelyReferenced(&reuse) {
+                storage = reuse!
+            } else {
+                storage = SocketDetails.Storage()
+                reuse = storage
+            }
+            storage.tcpInfo = tcpInfo
+            storage.congestion = congestion
+            storage.congestionControlInfo = congestionControlInfo
+            storage.memory = counters == nil && queues == nil ? nil : SocketMemory(counters: counters, queues: queues)
+            socket.details = SocketDetails(storage: storage)
+        }
+        return socket
+    }
+
+    private static func badLength(_ type: UInt16, _ length: Int) -> SockDiagError {
+        .malformed("attribute \(type) has a payload of \(length - 4) bytes, which is not a valid size for it")
     }
 
     @inline(__always)

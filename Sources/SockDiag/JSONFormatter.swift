@@ -2,8 +2,11 @@
 ///
 /// Each object: `protocol`, `family`, `state` (ss's filter names), `local` and `peer` (`address`, `port`),
 /// `recv_q`, `send_q`, `uid`, `inode`, `cookie` (hex string, as ss's `sk:`), `interface` (name or null),
-/// `v6only` (bool or null), `timer` (`kind`, `expires_ms`, `retransmits`).
+/// `v6only` (bool or null), `timer` (`kind`, `expires_ms`, `retransmits`); with ``details``, the keys
+/// `writeDetails` documents (`memory`, `congestion`, `tcp_info`, …).
 public struct JSONFormatter {
+    /// The `-e`, `-m`, `-i` additions to each object (none by default).
+    public var details: OutputDetails = []
     private var wroteElement = false
     private var interfaces = InterfaceNames()
 
@@ -27,7 +30,8 @@ public struct JSONFormatter {
         if socket.interfaceIndex != 0 { interface.appendJSONEscaped(interfaces.name(socket.interfaceIndex)) }
         let first = !wroteElement
         wroteElement = true
-        buffer.appendWriting(maximum: 512 + interface.count) { out in
+        let details = self.details
+        buffer.appendWriting(maximum: 512 + interface.count + (details.isEmpty ? 0 : Self.maximumDetails)) { out in
             out.put(first ? "\n{\"protocol\":\"" : ",\n{\"protocol\":\"")
             out.put(socket.transport == .tcp ? "tcp" : "udp")
             out.put(socket.family == .inet ? "\",\"family\":\"inet" : "\",\"family\":\"inet6")
@@ -66,7 +70,9 @@ public struct JSONFormatter {
             out.decimal(socket.timer.expiresMilliseconds)
             out.put(",\"retransmits\":")
             out.decimal(UInt32(socket.timer.retransmits))
-            out.put("}}")
+            out.put(UInt8(ascii: "}"))
+            if !details.isEmpty { Self.writeDetails(socket, details: details, to: &out) }
+            out.put(UInt8(ascii: "}"))
         }
     }
 

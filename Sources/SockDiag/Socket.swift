@@ -1,6 +1,9 @@
 /// One internet socket as the kernel's socket table describes it.
 ///
-/// A plain value: copying it allocates nothing. TIME_WAIT and request (SYN-RECV) sockets are minisockets
+/// A plain value: copying it allocates nothing. The extension attributes (``tcpInfo``, ``congestion``,
+/// ``congestionControlInfo``, ``memory``), present only when the query asked for them
+/// (``SocketQuery/extensions``), live in one shared, copy-on-write object, so that a socket without them stays
+/// small and a copy of one with them costs one reference. TIME_WAIT and request (SYN-RECV) sockets are minisockets
 /// without an owner: their `uid`, `inode` and queues are always 0.
 public struct Socket: Hashable, Sendable {
     /// TCP or UDP.
@@ -33,6 +36,38 @@ public struct Socket: Hashable, Sendable {
     public var mark: UInt32?
     /// The id of the cgroup v2 the socket belongs to; `nil` when not reported (minisockets).
     public var cgroupID: UInt64?
+    /// Which directions are shut down (`INET_DIAG_SHUTDOWN`, sent for every full socket); `nil` for minisockets
+    /// and from /proc.
+    public var shutdown: SocketShutdown?
+    /// The extension attributes, out of line.
+    var details: SocketDetails = .none
+
+    /// The kernel's `struct tcp_info` (`INET_DIAG_INFO`), when the query asked for ``SocketExtensions/tcpInfo``;
+    /// never for UDP sockets or TCP minisockets.
+    public var tcpInfo: TCPInfo? {
+        get { details.read(\.tcpInfo) }
+        set { details.modify { $0.tcpInfo = newValue } }
+    }
+
+    /// The congestion control algorithm (`INET_DIAG_CONG`), when the query asked for ``SocketExtensions/tcpInfo``.
+    public var congestion: CongestionControlName? {
+        get { details.read(\.congestion) }
+        set { details.modify { $0.congestion = newValue } }
+    }
+
+    /// What the congestion control module reports (Vegas, DCTCP, BBR), when the query asked for
+    /// ``SocketExtensions/tcpInfo`` and the module sends anything.
+    public var congestionControlInfo: CongestionControlInfo? {
+        get { details.read(\.congestionControlInfo) }
+        set { details.modify { $0.congestionControlInfo = newValue } }
+    }
+
+    /// Memory use (`INET_DIAG_SKMEMINFO`, `INET_DIAG_MEMINFO`), when the query asked for
+    /// ``SocketExtensions/memory``; never for TCP minisockets.
+    public var memory: SocketMemory? {
+        get { details.read(\.memory) }
+        set { details.modify { $0.memory = newValue } }
+    }
 
     /// Creates a socket description.
     public init(
@@ -50,7 +85,8 @@ public struct Socket: Hashable, Sendable {
         timer: SocketTimer = .off,
         v6Only: Bool? = nil,
         mark: UInt32? = nil,
-        cgroupID: UInt64? = nil
+        cgroupID: UInt64? = nil,
+        shutdown: SocketShutdown? = nil
     ) {
         self.transport = transport
         self.family = family
@@ -67,5 +103,6 @@ public struct Socket: Hashable, Sendable {
         self.v6Only = v6Only
         self.mark = mark
         self.cgroupID = cgroupID
+        self.shutdown = shutdown
     }
 }

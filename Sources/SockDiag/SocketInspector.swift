@@ -95,11 +95,17 @@ public final class SocketInspector: @unchecked Sendable {
         boundInactiveRequested: Bool = false,
         _ body: (Socket) throws -> Void
     ) throws {
+        var reuse: SocketDetails.Storage?
         try runCallbacks(operation: "decode captured dump") { callback, context in
             CSockDiag_process_batch(bytes.baseAddress, bytes.count, callback, context)
         } handler: { payload in
             try body(
-                InetDiagParser.parse(payload, transport: transport, boundInactiveRequested: boundInactiveRequested)
+                InetDiagParser.parse(
+                    payload,
+                    transport: transport,
+                    boundInactiveRequested: boundInactiveRequested,
+                    reuse: &reuse
+                )
             )
         }
     }
@@ -113,6 +119,8 @@ struct DumpState: ~Copyable {
     var unusable = false
     let buffer: UnsafeMutableRawBufferPointer
     var sequence: UInt32 = 0
+    /// The extension attributes' storage of the last socket decoded, reused when the caller dropped that socket.
+    var reuse: SocketDetails.Storage?
 
     init(socket: consuming NetlinkSocket) {
         self.socket = socket
@@ -146,17 +154,28 @@ struct DumpState: ~Copyable {
                 report.filterPlacement = .swift
             }
         }
+        // Moved out (not copied), so that the storage stays uniquely referenced and can be overwritten.
+        var reuse = self.reuse
+        self.reuse = nil
+        defer { self.reuse = reuse }
         for (transport, family, states) in Self.requests(for: query) {
             var received = 0
             while true {
                 do {
                     report.requests += 1
-                    try dumpOne(transport: transport, family: family, states: states, bytecode: bytecode) { payload in
+                    try dumpOne(
+                        transport: transport,
+                        family: family,
+                        states: states,
+                        extensions: query.extensions,
+                        bytecode: bytecode
+                    ) { payload in
                         received += 1
                         let socket = try InetDiagParser.parse(
                             payload,
                             transport: transport,
-                            boundInactiveRequested: boundInactive
+                            boundInactiveRequested: boundInactive,
+                            reuse: &reuse
                         )
                         guard query.matchesState(socket) else { return }
                         if filterInSwift {
@@ -221,7 +240,13 @@ struct DumpState: ~Copyable {
         let context = query.context ?? (expression.needsKernel ? FilterContext.current() : FilterContext())
         let bytecode = BytecodeCompiler.compile(expression, context: context) ?? []
         for (transport, family, states) in Self.requests(for: query) {
-            try dumpOne(transport: transport, family: family, states: states, bytecode: bytecode) { payload in
+            try dumpOne(
+                transport: transport,
+                family: family,
+                states: states,
+                extensions: query.extensions,
+                bytecode: bytecode
+            ) { payload in
                 try body(transport, payload)
             }
         }
@@ -231,6 +256,7 @@ struct DumpState: ~Copyable {
         transport: TransportProtocol,
         family: UInt8,
         states: StateSet,
+        extensions: SocketExtensions,
         bytecode: [UInt8],
         _ handler: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
@@ -255,7 +281,7 @@ struct DumpState: ~Copyable {
                     sequence,
                     family,
                     transport.rawValue,
-                    0,
+                    extensions.rawValue,
                     states.rawValue,
                     code.baseAddress,
                     code.count

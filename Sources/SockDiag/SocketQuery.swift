@@ -17,6 +17,9 @@ public struct SocketQuery: Hashable, Sendable {
     /// Whether to let the kernel evaluate the filter (the default); when off, every socket of the requested states
     /// is dumped and the filter is applied in Swift.
     public var kernelFiltering: Bool
+    /// Extra attributes to ask the kernel for with each socket (`idiag_ext`); none by default, which is the
+    /// cheapest dump.
+    public var extensions: SocketExtensions
 
     /// Creates a query.
     /// - Parameters:
@@ -26,13 +29,16 @@ public struct SocketQuery: Hashable, Sendable {
     ///   - ports: Port conditions that must all hold.
     ///   - filter: A filter expression that must hold.
     ///   - kernelFiltering: Whether the kernel may evaluate the filter.
+    ///   - extensions: Extra attributes to ask for with each socket (``SocketExtensions/tcpInfo``,
+    ///     ``SocketExtensions/memory``).
     public init(
         protocols: [TransportProtocol] = [.udp, .tcp],
         families: [AddressFamily] = [.inet, .inet6],
         states: StateSet = .ssDefault,
         ports: [PortMatch] = [],
         filter: FilterExpression = .all,
-        kernelFiltering: Bool = true
+        kernelFiltering: Bool = true,
+        extensions: SocketExtensions = []
     ) {
         self.protocols = protocols
         self.families = families
@@ -40,6 +46,7 @@ public struct SocketQuery: Hashable, Sendable {
         self.ports = ports
         self.filter = filter
         self.kernelFiltering = kernelFiltering
+        self.extensions = extensions
     }
 
     /// ``filter`` and every port condition, as one expression.

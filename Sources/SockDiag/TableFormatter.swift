@@ -5,6 +5,11 @@
 public struct TableFormatter {
     /// Width of the address part of the two endpoint columns (right-aligned, as ss aligns on the colon).
     public var addressWidth: Int
+    /// The `-o`, `-e`, `-m`, `-i`, `-n` additions to each row (none by default).
+    public var details: OutputDetails = []
+    /// The cgroup path to print for a cgroup id under ``OutputDetails/extended`` (ss: `cg_id_to_path`); `nil`
+    /// prints no cgroup.
+    public var cgroupPath: (@Sendable (UInt64) -> [UInt8])?
     private var interfaces = InterfaceNames()
 
     /// Creates a formatter sized for `families`.
@@ -50,7 +55,18 @@ public struct TableFormatter {
             out.spaces(6 - (out.count - portStart))
             Self.writeEndpoint(socket.peer, v6Only: socket.v6Only ?? false, interface: nil, width: width, to: &out)
             Self.writePort(socket.peer.port, to: &out)
-            out.put(UInt8(ascii: "\n"))
+            if details.isEmpty { out.put(UInt8(ascii: "\n")) }
+        }
+        if !details.isEmpty {
+            var cgroup: [UInt8]?
+            if details.contains(.extended), let id = socket.cgroupID, id != 0, let cgroupPath {
+                cgroup = cgroupPath(id)
+            }
+            let details = self.details
+            buffer.appendWriting(maximum: Self.maximumDetails + (cgroup?.count ?? 0)) { out in
+                Self.writeDetails(socket, details: details, cgroup: cgroup, to: &out)
+                out.put(UInt8(ascii: "\n"))
+            }
         }
     }
 

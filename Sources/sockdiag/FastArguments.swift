@@ -10,6 +10,7 @@ enum FastArguments {
     enum Flag: Int {
         case tcp, udp, ipv4, ipv6, all, listening, boundInactive, numeric, noHeader, json, summary, verbose, version
         case kernelFilter
+        case options, extended, memory, info
 
         init?(short character: Character) {
             switch character {
@@ -25,6 +26,10 @@ enum FastArguments {
             case "s": self = .summary
             case "v": self = .verbose
             case "V": self = .version
+            case "o": self = .options
+            case "e": self = .extended
+            case "m": self = .memory
+            case "i": self = .info
             default: return nil
             }
         }
@@ -44,6 +49,10 @@ enum FastArguments {
             case "summary": self = .summary
             case "verbose": self = .verbose
             case "version": self = .version
+            case "options": self = .options
+            case "extended": self = .extended
+            case "memory": self = .memory
+            case "info": self = .info
             default: return nil
             }
         }
@@ -64,6 +73,10 @@ enum FastArguments {
             case .verbose: invocation.verbose = true
             case .version: invocation.printVersion = true
             case .kernelFilter: break
+            case .options: invocation.options = true
+            case .extended: invocation.extended = true
+            case .memory: invocation.memory = true
+            case .info: invocation.info = true
             }
         }
     }

@@ -23,6 +23,33 @@ struct Invocation: Equatable {
     var backend: Backend = .netlink
     var printVersion = false
     var verbose = false
+    /// `-o`: timers.
+    var options = false
+    /// `-e`: uid, inode, cookie, mark, cgroup, v6only, shutdown (and timers, as in ss).
+    var extended = false
+    /// `-m`: socket memory (asks the kernel for the memory extensions).
+    var memory = false
+    /// `-i`: tcp_info and the congestion control algorithm (asks the kernel for them).
+    var info = false
+
+    /// The kernel extensions the output needs: none unless -m or -i (every extension costs kernel time).
+    var extensions: SocketExtensions {
+        var extensions: SocketExtensions = []
+        if memory { extensions.formUnion(.memory) }
+        if info { extensions.formUnion(.tcpInfo) }
+        return extensions
+    }
+
+    /// The columns the formatters add, as ss's -o -e -m -i -n (-e implies -o).
+    var details: OutputDetails {
+        var details: OutputDetails = []
+        if options || extended { details.insert(.timer) }
+        if extended { details.insert(.extended) }
+        if memory { details.insert(.memory) }
+        if info { details.insert(.tcpInfo) }
+        if numeric && !details.isEmpty { details.insert(.numericRates) }
+        return details
+    }
 
     /// Checks the options together.
     /// - Throws: `UsageError`.
@@ -31,6 +58,9 @@ struct Invocation: Equatable {
         if backend == .proc && query.states.contains(.boundInactive) {
             throw UsageError("--backend proc cannot show bound-inactive sockets (-B): /proc/net does not list them")
         }
+        if backend == .proc && (memory || info) {
+            throw UsageError("--backend proc cannot show \(memory ? "-m" : "-i"): the kernel reports it only over netlink")
+        }
     }
 
     func run() throws {
@@ -38,7 +68,8 @@ struct Invocation: Equatable {
             print(sockdiagVersion)
             return
         }
-        let query = try selection.query()
+        var query = try selection.query()
+        query.extensions = extensions
         // The kernel's counters first, so that they do not count sockdiag's own netlink socket (ss reads them
         // without opening one).
         let kernelCounters = summary ? KernelSocketStatistics.read() : nil
@@ -95,6 +126,7 @@ struct Invocation: Equatable {
         let report: DumpReport?
         if json {
             var formatter = JSONFormatter()
+            formatter.details = details
             sink.withBytes { formatter.writeStart(to: &$0) }
             report = try source.forEachSocket(matching: query) { socket in
                 sink.withBytes { formatter.write(socket, to: &$0) }
@@ -103,6 +135,11 @@ struct Invocation: Equatable {
             sink.withBytes { formatter.writeEnd(to: &$0) }
         } else {
             var formatter = TableFormatter(families: query.families)
+            formatter.details = details
+            if extended {
+                let cgroups = CgroupPaths()
+                formatter.cgroupPath = { cgroups.path(of: $0) }
+            }
             if !noHeader {
                 sink.withBytes { formatter.writeHeader(to: &$0) }
             }

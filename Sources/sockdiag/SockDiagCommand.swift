@@ -61,6 +61,24 @@ struct SockDiagCommand: ParsableCommand {
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Say on stderr where the filter ran and what the dump cost.")
     var verbose = false
 
+    @Flag(name: [.customShort("o"), .customLong("options")], help: "Show timers: timer:(kind,expiry,retransmits).")
+    var options = false
+
+    @Flag(
+        name: [.customShort("e"), .customLong("extended")],
+        help: "Show uid, inode, socket cookie (sk:), mark, cgroup, v6only and shutdown state; implies -o."
+    )
+    var extended = false
+
+    @Flag(name: [.customShort("m"), .customLong("memory")], help: "Show socket memory: skmem:(r,rb,t,tb,f,w,o,bl,d).")
+    var memory = false
+
+    @Flag(
+        name: [.customShort("i"), .customLong("info")],
+        help: "Show TCP internals (tcp_info) and the congestion control algorithm on a second line."
+    )
+    var info = false
+
     /// The parsed options as plain values.
     var invocation: Invocation {
         Invocation(
@@ -71,7 +89,11 @@ struct SockDiagCommand: ParsableCommand {
             summary: summary,
             backend: backend,
             printVersion: printVersion,
-            verbose: verbose
+            verbose: verbose,
+            options: options,
+            extended: extended,
+            memory: memory,
+            info: info
         )
     }
 

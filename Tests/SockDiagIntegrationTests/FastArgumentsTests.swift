@@ -15,6 +15,8 @@ struct FastArgumentsTests {
         ["--kernel-filter"], ["-v", "-tan"], ["--verbose"], ["-V"], ["--tcp", "--udp", "--ipv4", "--ipv6"],
         ["--all", "--listening", "--bound-inactive", "--numeric", "--no-header", "--summary"], ["-tB"],
         ["-tan", "--state", "connected", "--state", "listening"], ["autobound"], ["-ta", "!", "dev", "=", "lo"],
+        ["-tanoemi"], ["-tani"], ["-tanm"], ["-o"], ["-e", "-t"], ["-tm", "--json"], ["-ti", "--json", "-n"],
+        ["--options", "--extended", "--memory", "--info"], ["-tanie", "state", "established"], ["-u", "-m"],
     ]
 
     @Test("same invocation as ArgumentParser", arguments: commandLines)
@@ -28,7 +30,8 @@ struct FastArgumentsTests {
     @Test("anything unusual goes to ArgumentParser", arguments: [
         ["--help"], ["-h"], ["--bogus"], ["-x"], ["--state"], ["--port", "-1"], ["--dport=-1"], ["-t", "-t"],
         ["--tcp", "-t"], ["--", "sport", "=", ":1"], ["--backend", "foo"], ["--backend", "proc", "--backend", "proc"],
-        ["--json=1"], ["-"], ["--kernel-filter", "--no-kernel-filter"], ["--port", ""],
+        ["--json=1"], ["-"], ["--kernel-filter", "--no-kernel-filter"], ["--port", ""], ["-ii"], ["-o", "--options"],
+        ["--info=1"], ["-tanx"],
     ])
     func declines(arguments: [String]) {
         #expect(FastArguments.parse(arguments[...]) == nil, "\(arguments)")
