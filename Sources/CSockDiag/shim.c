@@ -118,6 +118,22 @@ static int CSockDiag_data_cb(const struct nlmsghdr *nlh, void *data) {
     return MNL_CB_OK;
 }
 
+// libmnl's default NLMSG_DONE handler ignores the error a dump can end with (the kernel puts it in the
+// DONE payload, e.g. -ENOENT when no handler serves the requested protocol): report it.
+static int CSockDiag_done_cb(const struct nlmsghdr *nlh, void *data) {
+    (void)data;
+    if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
+        int error = *(const int *)mnl_nlmsg_get_payload(nlh);
+        if (error < 0) {
+            errno = -error;
+            return MNL_CB_ERROR;
+        }
+    }
+    return MNL_CB_STOP;
+}
+
+static mnl_cb_t CSockDiag_control_callbacks[NLMSG_MIN_TYPE] = {[NLMSG_DONE] = CSockDiag_done_cb};
+
 // mnl_cb_run silently ignores trailing bytes that do not form a whole message;
 // a dump must not lose sockets that way, so check the framing first.
 static int CSockDiag_framing_ok(const void *buf, size_t len) {
@@ -135,7 +151,7 @@ static int CSockDiag_run_batch(const void *buf, size_t len, uint32_t seq, unsign
         errno = EBADMSG;
         return -1;
     }
-    int ret = mnl_cb_run(buf, len, seq, portid, CSockDiag_data_cb, t);
+    int ret = mnl_cb_run2(buf, len, seq, portid, CSockDiag_data_cb, t, CSockDiag_control_callbacks, NLMSG_MIN_TYPE);
     if (ret < 0) {
         return errno == EINTR ? CSOCKDIAG_DUMP_INTERRUPTED : -1;
     }

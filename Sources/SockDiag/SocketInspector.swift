@@ -290,10 +290,19 @@ struct DumpState: ~Copyable {
         }
         var broken: Int32 = 0
         defer { if broken != 0 { unusable = true } }
-        try runCallbacks(operation: "\(label) dump") { callback, context in
-            CSockDiag_receive_dump(handle, buffer.baseAddress, buffer.count, sequence, callback, context, &broken)
-        } handler: { payload in
-            try handler(payload)
+        do {
+            try runCallbacks(operation: "\(label) dump") { callback, context in
+                CSockDiag_receive_dump(handle, buffer.baseAddress, buffer.count, sequence, callback, context, &broken)
+            } handler: { payload in
+                try handler(payload)
+            }
+        } catch let error as SockDiagError where transport == .raw && error.code == .moduleNotLoaded {
+            throw SockDiagError(
+                code: error.code,
+                errno: error.errno,
+                operation: error.operation,
+                message: "\(error.operation): the kernel has no raw_diag handler (CONFIG_INET_RAW_DIAG; `modprobe raw_diag`); /proc/net/raw lists raw sockets (ProcSocketReader)"
+            )
         }
     }
 }

@@ -167,6 +167,7 @@ struct Invocation: Equatable {
                 text = "filter ran in sockdiag (--no-kernel-filter)"
             }
         }
+        if report.rawFromProc { text += "; raw sockets from /proc/net/raw (the kernel has no raw_diag)" }
         return "\(text); \(report.requests) requests, \(report.messages) replies, \(report.sockets) sockets shown"
     }
 

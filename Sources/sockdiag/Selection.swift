@@ -4,6 +4,8 @@ import SockDiag
 struct Selection: Equatable {
     var tcp = false
     var udp = false
+    /// `-w`: raw sockets.
+    var raw = false
     var ipv4 = false
     var ipv6 = false
     var all = false
@@ -20,7 +22,7 @@ struct Selection: Equatable {
 
     /// Whether any option selects sockets to list (with `-s`, ss then lists them after the summary).
     var asksForSockets: Bool {
-        tcp || udp || ipv4 || ipv6 || all || listening || boundInactive || !states.isEmpty || !ports.isEmpty
+        tcp || udp || raw || ipv4 || ipv6 || all || listening || boundInactive || !states.isEmpty || !ports.isEmpty
             || !sourcePorts.isEmpty || !destinationPorts.isEmpty || !sources.isEmpty || !destinations.isEmpty
             || !filter.isEmpty
     }
@@ -32,11 +34,14 @@ struct Selection: Equatable {
     /// The query these options describe.
     /// - Throws: `UsageError` for an unknown state, a bad port, a bad filter or contradictory options.
     func query() throws(UsageError) -> SocketQuery {
+        // ss's order: raw, udp, tcp; without a protocol option, udp and tcp.
+        let noProtocol = !tcp && !udp && !raw
         var protocols: [TransportProtocol] = []
-        if udp || !tcp { protocols.append(.udp) }
-        if tcp || !udp { protocols.append(.tcp) }
-        if boundInactive && !tcp && udp {
-            throw UsageError("-B/--bound-inactive applies to TCP only, but -u asks for UDP only")
+        if raw { protocols.append(.raw) }
+        if udp || noProtocol { protocols.append(.udp) }
+        if tcp || noProtocol { protocols.append(.tcp) }
+        if boundInactive && !protocols.contains(.tcp) {
+            throw UsageError("-B/--bound-inactive applies to TCP only, but \(udp ? "-u" : "-w") asks for no TCP")
         }
 
         var families: [AddressFamily] = []

@@ -17,6 +17,7 @@ struct FastArgumentsTests {
         ["-tan", "--state", "connected", "--state", "listening"], ["autobound"], ["-ta", "!", "dev", "=", "lo"],
         ["-tanoemi"], ["-tani"], ["-tanm"], ["-o"], ["-e", "-t"], ["-tm", "--json"], ["-ti", "--json", "-n"],
         ["--options", "--extended", "--memory", "--info"], ["-tanie", "state", "established"], ["-u", "-m"],
+        ["-wa"], ["--raw", "-n"], ["-wtua"],
     ]
 
     @Test("same invocation as ArgumentParser", arguments: commandLines)
