@@ -10,6 +10,7 @@
 #include <string.h>
 #include <libmnl/libmnl.h>
 #include <netinet/in.h>
+#include <linux/unix_diag.h>
 
 _Static_assert(sizeof(struct inet_diag_msg) == 72, "inet_diag_msg layout");
 _Static_assert(sizeof(struct inet_diag_req_v2) == 56, "inet_diag_req_v2 layout");
@@ -17,6 +18,9 @@ _Static_assert(sizeof(struct inet_diag_req) == 60, "inet_diag_req layout");
 _Static_assert(sizeof(struct inet_diag_bc_op) == 4, "inet_diag_bc_op layout");
 _Static_assert(sizeof(struct inet_diag_hostcond) == 8, "inet_diag_hostcond layout");
 _Static_assert(NLMSG_HDRLEN == 16, "nlmsghdr layout");
+_Static_assert(sizeof(struct unix_diag_req) == 24, "unix_diag_req layout");
+_Static_assert(sizeof(struct unix_diag_msg) == 16, "unix_diag_msg layout");
+_Static_assert(sizeof(struct unix_diag_rqlen) == 8, "unix_diag_rqlen layout");
 
 struct mnl_socket *CSockDiag_open(int rcvbuf) {
     struct mnl_socket *nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
@@ -94,6 +98,26 @@ int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen,
     }
     ssize_t sent = mnl_socket_sendto(nl, nlh, nlh->nlmsg_len);
     if (sent < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+int CSockDiag_send_unix_dump_request(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
+                                     uint32_t states, uint32_t show) {
+    if (MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct unix_diag_req)) > buflen) {
+        errno = EMSGSIZE;
+        return -1;
+    }
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    nlh->nlmsg_seq = seq;
+    struct unix_diag_req *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+    req->sdiag_family = AF_UNIX;
+    req->udiag_states = states;
+    req->udiag_show = show;
+    if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
         return -1;
     }
     return 0;

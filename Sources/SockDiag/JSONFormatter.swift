@@ -7,7 +7,7 @@
 public struct JSONFormatter {
     /// The `-e`, `-m`, `-i` additions to each object (none by default).
     public var details: OutputDetails = []
-    private var wroteElement = false
+    var wroteElement = false
     private var interfaces = InterfaceNames()
 
     /// Creates a formatter.

@@ -11,7 +11,7 @@ enum FastArguments {
         case tcp, udp, ipv4, ipv6, all, listening, boundInactive, numeric, noHeader, json, summary, verbose, version
         case kernelFilter
         case options, extended, memory, info
-        case raw
+        case raw, unix
 
         init?(short character: Character) {
             switch character {
@@ -32,6 +32,7 @@ enum FastArguments {
             case "m": self = .memory
             case "i": self = .info
             case "w": self = .raw
+            case "x": self = .unix
             default: return nil
             }
         }
@@ -56,6 +57,7 @@ enum FastArguments {
             case "memory": self = .memory
             case "info": self = .info
             case "raw": self = .raw
+            case "unix": self = .unix
             default: return nil
             }
         }
@@ -81,6 +83,7 @@ enum FastArguments {
             case .memory: invocation.memory = true
             case .info: invocation.info = true
             case .raw: invocation.selection.raw = true
+            case .unix: invocation.selection.unix = true
             }
         }
     }
