@@ -156,7 +156,30 @@ static int CSockDiag_done_cb(const struct nlmsghdr *nlh, void *data) {
     return MNL_CB_STOP;
 }
 
-static mnl_cb_t CSockDiag_control_callbacks[NLMSG_MIN_TYPE] = {[NLMSG_DONE] = CSockDiag_done_cb};
+// With a control array, mnl_cb_run2 uses no default for the other control types: these are libmnl's.
+static int CSockDiag_error_cb(const struct nlmsghdr *nlh, void *data) {
+    (void)data;
+    if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nlmsgerr))) {
+        errno = EBADMSG;
+        return MNL_CB_ERROR;
+    }
+    const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+    errno = err->error < 0 ? -err->error : err->error;
+    return err->error == 0 ? MNL_CB_STOP : MNL_CB_ERROR;
+}
+
+static int CSockDiag_noop_cb(const struct nlmsghdr *nlh, void *data) {
+    (void)nlh;
+    (void)data;
+    return MNL_CB_OK;
+}
+
+static mnl_cb_t CSockDiag_control_callbacks[NLMSG_MIN_TYPE] = {
+    [NLMSG_NOOP] = CSockDiag_noop_cb,
+    [NLMSG_ERROR] = CSockDiag_error_cb,
+    [NLMSG_DONE] = CSockDiag_done_cb,
+    [NLMSG_OVERRUN] = CSockDiag_noop_cb,
+};
 
 // mnl_cb_run silently ignores trailing bytes that do not form a whole message;
 // a dump must not lose sockets that way, so check the framing first.
