@@ -44,7 +44,9 @@ extension JSONFormatter {
     /// `abstract`, `inode`, `peer_inode` (0 for none), `recv_q`, `send_q`.
     public mutating func write(_ socket: UnixSocket, to buffer: inout [UInt8]) {
         var path: [UInt8] = []
-        if !socket.name.isEmpty { path.appendJSONEscaped(socket.isAbstract ? Array(socket.name.dropFirst()) : socket.name) }
+        if !socket.name.isEmpty {
+            path.appendJSONEscaped(socket.isAbstract ? Array(socket.name.dropFirst()) : socket.name)
+        }
         let first = !wroteElement
         wroteElement = true
         buffer.appendWriting(maximum: 256 + path.count) { out in

@@ -161,7 +161,8 @@ enum UnixDiagParser {
                 throw .malformed("\(payload.count - offset) stray bytes after the last attribute")
             }
             let length = Int(payload.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-            let type = payload.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self)
+            let type =
+                payload.loadUnaligned(fromByteOffset: offset + 2, as: UInt16.self)
                 & InetDiagParser.attributeTypeMask
             guard length >= 4, length <= payload.count - offset else {
                 throw .malformed("attribute \(type) of length \(length) at offset \(offset) of \(payload.count)")

@@ -33,7 +33,7 @@ extension Integration {
             func check(_ ok: Bool, _ what: String) throws {
                 if !ok {
                     let error = errno
-                    fds.forEach { close($0) }
+                    for fd in fds { close(fd) }
                     throw POSIXError(POSIXErrorCode(rawValue: error) ?? .EIO, userInfo: ["what": what])
                 }
             }
@@ -75,7 +75,7 @@ extension Integration {
             unlink(path)
             defer { unlink(path) }
             let fds = try namespace.onThread { try Self.population(path: path) }
-            defer { fds.forEach { close($0) } }
+            defer { for fd in fds { close(fd) } }
 
             let ours = try namespace.exec([binary, "-xaH"])
             let theirs = try namespace.exec([ss, "-xaH"])
@@ -93,7 +93,8 @@ extension Integration {
             let objects = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
             #expect(objects.count == ourRows.count)
             let inodes = Set(objects.compactMap { $0["inode"] as? Int })
-            for object in objects where (object["peer_inode"] as? Int ?? 0) != 0 && object["type"] as? String != "stream" {
+            for object in objects
+            where (object["peer_inode"] as? Int ?? 0) != 0 && object["type"] as? String != "stream" {
                 #expect(inodes.contains(object["peer_inode"] as! Int))
             }
             #expect(objects.contains { $0["path"] as? String == "sockdiag-test" && $0["abstract"] as? Bool == true })

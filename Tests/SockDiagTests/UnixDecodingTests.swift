@@ -136,9 +136,11 @@ struct RawSocketTests {
         var formatter = TableFormatter(families: [.inet])
         var bytes: [UInt8] = []
         formatter.write(Self.icmp, to: &bytes)
-        #expect(UnixDecodingTests.words(String(String(decoding: bytes, as: UTF8.self).dropLast())) == [
-            "raw", "UNCONN", "0", "0", "0.0.0.0:1", "0.0.0.0:*",
-        ])
+        #expect(
+            UnixDecodingTests.words(String(String(decoding: bytes, as: UTF8.self).dropLast())) == [
+                "raw", "UNCONN", "0", "0", "0.0.0.0:1", "0.0.0.0:*",
+            ]
+        )
     }
 
     @Test("JSON names the protocol raw and adds ip_protocol")
@@ -162,6 +164,6 @@ struct RawSocketTests {
             try ProcSocketReader.decode(capturedTable: raw, transport: .raw, family: .inet) { sockets.append($0) }
         }
         #expect(sockets.count == 1)
-        #expect(sockets.first?.ipProtocol == 1 && sockets.first?.state == .closed && sockets.first?.inode == 4134746)
+        #expect(sockets.first?.ipProtocol == 1 && sockets.first?.state == .closed && sockets.first?.inode == 4_134_746)
     }
 }
