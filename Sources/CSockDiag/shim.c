@@ -10,6 +10,7 @@
 #include <string.h>
 #include <libmnl/libmnl.h>
 #include <netinet/in.h>
+#include <linux/unix_diag.h>
 
 _Static_assert(sizeof(struct inet_diag_msg) == 72, "inet_diag_msg layout");
 _Static_assert(sizeof(struct inet_diag_req_v2) == 56, "inet_diag_req_v2 layout");
@@ -17,6 +18,9 @@ _Static_assert(sizeof(struct inet_diag_req) == 60, "inet_diag_req layout");
 _Static_assert(sizeof(struct inet_diag_bc_op) == 4, "inet_diag_bc_op layout");
 _Static_assert(sizeof(struct inet_diag_hostcond) == 8, "inet_diag_hostcond layout");
 _Static_assert(NLMSG_HDRLEN == 16, "nlmsghdr layout");
+_Static_assert(sizeof(struct unix_diag_req) == 24, "unix_diag_req layout");
+_Static_assert(sizeof(struct unix_diag_msg) == 16, "unix_diag_msg layout");
+_Static_assert(sizeof(struct unix_diag_rqlen) == 8, "unix_diag_rqlen layout");
 
 struct mnl_socket *CSockDiag_open(int rcvbuf) {
     struct mnl_socket *nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
@@ -99,6 +103,26 @@ int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen,
     return 0;
 }
 
+int CSockDiag_send_unix_dump_request(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
+                                     uint32_t states, uint32_t show) {
+    if (MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct unix_diag_req)) > buflen) {
+        errno = EMSGSIZE;
+        return -1;
+    }
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    nlh->nlmsg_seq = seq;
+    struct unix_diag_req *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+    req->sdiag_family = AF_UNIX;
+    req->udiag_states = states;
+    req->udiag_show = show;
+    if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
 struct CSockDiag_trampoline {
     CSockDiag_message_cb cb;
     void *context;
@@ -118,6 +142,45 @@ static int CSockDiag_data_cb(const struct nlmsghdr *nlh, void *data) {
     return MNL_CB_OK;
 }
 
+// libmnl's default NLMSG_DONE handler ignores the error a dump can end with (the kernel puts it in the
+// DONE payload, e.g. -ENOENT when no handler serves the requested protocol): report it.
+static int CSockDiag_done_cb(const struct nlmsghdr *nlh, void *data) {
+    (void)data;
+    if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
+        int error = *(const int *)mnl_nlmsg_get_payload(nlh);
+        if (error < 0) {
+            errno = -error;
+            return MNL_CB_ERROR;
+        }
+    }
+    return MNL_CB_STOP;
+}
+
+// With a control array, mnl_cb_run2 uses no default for the other control types: these are libmnl's.
+static int CSockDiag_error_cb(const struct nlmsghdr *nlh, void *data) {
+    (void)data;
+    if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(struct nlmsgerr))) {
+        errno = EBADMSG;
+        return MNL_CB_ERROR;
+    }
+    const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+    errno = err->error < 0 ? -err->error : err->error;
+    return err->error == 0 ? MNL_CB_STOP : MNL_CB_ERROR;
+}
+
+static int CSockDiag_noop_cb(const struct nlmsghdr *nlh, void *data) {
+    (void)nlh;
+    (void)data;
+    return MNL_CB_OK;
+}
+
+static mnl_cb_t CSockDiag_control_callbacks[NLMSG_MIN_TYPE] = {
+    [NLMSG_NOOP] = CSockDiag_noop_cb,
+    [NLMSG_ERROR] = CSockDiag_error_cb,
+    [NLMSG_DONE] = CSockDiag_done_cb,
+    [NLMSG_OVERRUN] = CSockDiag_noop_cb,
+};
+
 // mnl_cb_run silently ignores trailing bytes that do not form a whole message;
 // a dump must not lose sockets that way, so check the framing first.
 static int CSockDiag_framing_ok(const void *buf, size_t len) {
@@ -135,7 +198,7 @@ static int CSockDiag_run_batch(const void *buf, size_t len, uint32_t seq, unsign
         errno = EBADMSG;
         return -1;
     }
-    int ret = mnl_cb_run(buf, len, seq, portid, CSockDiag_data_cb, t);
+    int ret = mnl_cb_run2(buf, len, seq, portid, CSockDiag_data_cb, t, CSockDiag_control_callbacks, NLMSG_MIN_TYPE);
     if (ret < 0) {
         return errno == EINTR ? CSOCKDIAG_DUMP_INTERRUPTED : -1;
     }

@@ -20,6 +20,9 @@ public struct DumpReport: Hashable, Sendable {
     public var filterPlacement = FilterPlacement.none
     /// Why the filter did not run in the kernel although it could have (the kernel's rejection of the program).
     public var kernelRejection: SockDiagError?
+    /// Whether raw sockets were read from `/proc/net/raw{,6}` because the kernel has no raw_diag handler (set
+    /// by callers that fall back, as ss does; the inspector itself never reads /proc).
+    public var rawFromProc = false
 
     /// Creates an empty report.
     public init() {}

@@ -1,13 +1,13 @@
 /// Formats sockets as one JSON array, one object per line, written as the sockets arrive.
 ///
-/// Each object: `protocol`, `family`, `state` (ss's filter names), `local` and `peer` (`address`, `port`),
+/// Each object: `protocol` (`tcp`, `udp`, `raw`; raw sockets add `ip_protocol`), `family`, `state` (ss's filter names), `local` and `peer` (`address`, `port`),
 /// `recv_q`, `send_q`, `uid`, `inode`, `cookie` (hex string, as ss's `sk:`), `interface` (name or null),
 /// `v6only` (bool or null), `timer` (`kind`, `expires_ms`, `retransmits`); with ``details``, the keys
 /// `writeDetails` documents (`memory`, `congestion`, `tcp_info`, …).
 public struct JSONFormatter {
     /// The `-e`, `-m`, `-i` additions to each object (none by default).
     public var details: OutputDetails = []
-    private var wroteElement = false
+    var wroteElement = false
     private var interfaces = InterfaceNames()
 
     /// Creates a formatter.
@@ -33,8 +33,14 @@ public struct JSONFormatter {
         let details = self.details
         buffer.appendWriting(maximum: 512 + interface.count + (details.isEmpty ? 0 : Self.maximumDetails)) { out in
             out.put(first ? "\n{\"protocol\":\"" : ",\n{\"protocol\":\"")
-            out.put(socket.transport == .tcp ? "tcp" : "udp")
-            out.put(socket.family == .inet ? "\",\"family\":\"inet" : "\",\"family\":\"inet6")
+            out.put(socket.transport.word)
+            if socket.transport == .raw {
+                out.put("\",\"ip_protocol\":")
+                out.decimal(UInt32(socket.local.port))
+                out.put(socket.family == .inet ? ",\"family\":\"inet" : ",\"family\":\"inet6")
+            } else {
+                out.put(socket.family == .inet ? "\",\"family\":\"inet" : "\",\"family\":\"inet6")
+            }
             out.put("\",\"state\":\"")
             out.put(socket.state.nameWord)
             out.put("\",\"local\":")

@@ -41,6 +41,8 @@ public final class ProcSocketReader: Sendable {
     private let tcp6Path: String
     private let udp4Path: String
     private let udp6Path: String
+    private let raw4Path: String
+    private let raw6Path: String
     private let buffer: Mutex<ProcReadBuffer>
 
     /// Size of the read buffer; a line longer than this is reported as malformed.
@@ -60,6 +62,8 @@ public final class ProcSocketReader: Sendable {
         tcp6Path = "\(procRoot)/net/tcp6"
         udp4Path = "\(procRoot)/net/udp"
         udp6Path = "\(procRoot)/net/udp6"
+        raw4Path = "\(procRoot)/net/raw"
+        raw6Path = "\(procRoot)/net/raw6"
         buffer = Mutex(ProcReadBuffer(byteCount: Self.readBufferSize))
     }
 
@@ -175,6 +179,8 @@ public final class ProcSocketReader: Sendable {
         case (.tcp, .inet6): return tcp6Path
         case (.udp, .inet): return udp4Path
         case (.udp, .inet6): return udp6Path
+        case (.raw, .inet): return raw4Path
+        case (.raw, .inet6): return raw6Path
         }
     }
 }

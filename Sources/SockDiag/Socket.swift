@@ -6,11 +6,11 @@
 /// small and a copy of one with them costs one reference. TIME_WAIT and request (SYN-RECV) sockets are minisockets
 /// without an owner: their `uid`, `inode` and queues are always 0.
 public struct Socket: Hashable, Sendable {
-    /// TCP or UDP.
+    /// TCP, UDP or raw.
     public var transport: TransportProtocol
     /// IPv4 or IPv6.
     public var family: AddressFamily
-    /// The state; UDP sockets are `established` (connected) or `closed` (unconnected).
+    /// The state; UDP and raw sockets are `established` (connected) or `closed` (unconnected).
     public var state: TCPState
     /// The local address and port.
     public var local: Endpoint
@@ -41,6 +41,13 @@ public struct Socket: Hashable, Sendable {
     public var shutdown: SocketShutdown?
     /// The extension attributes, out of line.
     var details: SocketDetails = .none
+
+    /// For a raw socket, its IP protocol (`1` for ICMP, `58` for ICMPv6, as given to `socket(2)`); `nil` for TCP
+    /// and UDP. The kernel reports it as the local port (`inet_num`; ss prints `0.0.0.0:icmp`), and also as
+    /// `INET_DIAG_PROTOCOL`.
+    public var ipProtocol: UInt8? {
+        transport == .raw ? UInt8(truncatingIfNeeded: local.port) : nil
+    }
 
     /// The kernel's `struct tcp_info` (`INET_DIAG_INFO`), when the query asked for ``SocketExtensions/tcpInfo``;
     /// never for UDP sockets or TCP minisockets.

@@ -54,6 +54,66 @@ public final class SocketInspector: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` for every UNIX domain socket that matches `query` (`UNIX_DIAG`), as the replies arrive,
+    /// without collecting them. The closure runs with the inspector's lock held: it must not query the same
+    /// inspector.
+    ///
+    /// The kernel lists the UNIX sockets of the inspector's network namespace and filters them by state.
+    /// - Parameters:
+    ///   - query: The types and states to dump.
+    ///   - body: Called once per matching socket. An error it throws stops the dump and is rethrown.
+    /// - Throws: ``SockDiagError`` for kernel or netlink failures (`moduleNotLoaded` without unix_diag), or what
+    ///   `body` throws.
+    /// - Returns: What the dump did (requests, replies, sockets passed on).
+    @discardableResult
+    public func forEachUnixSocket(matching query: UnixSocketQuery, _ body: (UnixSocket) throws -> Void) throws
+        -> DumpReport
+    {
+        try lock.withLock { _ in
+            try state.dumpUnix(query, body)
+        }
+    }
+
+    /// Returns every UNIX domain socket that matches `query`.
+    ///
+    /// Retries the whole dump up to three times when the kernel flags it as interrupted.
+    /// - Parameter query: The types and states to dump.
+    /// - Returns: The matching sockets, in the order the kernel sent them.
+    /// - Throws: ``SockDiagError``.
+    public func unixSockets(matching query: UnixSocketQuery) throws(SockDiagError) -> [UnixSocket] {
+        var attempt = 0
+        while true {
+            attempt += 1
+            var result: [UnixSocket] = []
+            do {
+                try forEachUnixSocket(matching: query) { result.append($0) }
+                return result
+            } catch let error as SockDiagError {
+                if error.code == .dumpInterrupted && attempt < Self.interruptedDumpAttempts { continue }
+                throw error
+            } catch {
+                preconditionFailure("only SockDiagError can escape: \(error)")
+            }
+        }
+    }
+
+    /// Decodes a captured `UNIX_DIAG` dump (concatenated reply datagrams, up to and including `NLMSG_DONE`)
+    /// exactly as a live reply is decoded.
+    /// - Parameters:
+    ///   - bytes: The reply datagrams.
+    ///   - body: Called once per socket.
+    /// - Throws: ``SockDiagError`` (`malformedMessage` for truncated or malformed bytes, the kernel's error for
+    ///   an `NLMSG_ERROR` reply), or what `body` throws.
+    public static func decode(capturedUnixDump bytes: UnsafeRawBufferPointer, _ body: (UnixSocket) throws -> Void)
+        throws
+    {
+        try runCallbacks(operation: "decode captured dump") { callback, context in
+            CSockDiag_process_batch(bytes.baseAddress, bytes.count, callback, context)
+        } handler: { payload in
+            try body(UnixDiagParser.parse(payload))
+        }
+    }
+
     /// Returns every socket that matches `query`.
     ///
     /// Retries the whole dump up to three times when the kernel flags it as interrupted.
@@ -252,6 +312,23 @@ struct DumpState: ~Copyable {
         }
     }
 
+    mutating func dumpUnix(_ query: UnixSocketQuery, _ body: (UnixSocket) throws -> Void) throws -> DumpReport {
+        var report = DumpReport()
+        let states = query.kernelStates
+        guard states != 0 else { return report }
+        report.requests = 1
+        try runDump(label: "unix") { handle, buffer, sequence in
+            CSockDiag_send_unix_dump_request(handle, buffer.baseAddress, buffer.count, sequence, states, UnixDiagParser.show)
+        } handler: { payload in
+            report.messages += 1
+            let socket = try UnixDiagParser.parse(payload)
+            guard query.matchesType(socket) else { return }
+            report.sockets += 1
+            try body(socket)
+        }
+        return report
+    }
+
     private mutating func dumpOne(
         transport: TransportProtocol,
         family: UInt8,
@@ -259,6 +336,43 @@ struct DumpState: ~Copyable {
         extensions: SocketExtensions,
         bytecode: [UInt8],
         _ handler: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        let label = family == 0 ? "\(transport)" : "\(transport)/\(family == AddressFamily.inet.rawValue ? "inet" : "inet6")"
+        do {
+            try runDump(label: label) { handle, buffer, sequence in
+                bytecode.withUnsafeBytes { code in
+                    CSockDiag_send_dump_request(
+                        handle,
+                        buffer.baseAddress,
+                        buffer.count,
+                        sequence,
+                        family,
+                        transport.rawValue,
+                        extensions.rawValue,
+                        states.rawValue,
+                        code.baseAddress,
+                        code.count
+                    )
+                }
+            } handler: { payload in
+                try handler(payload)
+            }
+        } catch let error as SockDiagError where transport == .raw && error.code == .moduleNotLoaded {
+            throw SockDiagError(
+                code: error.code,
+                errno: error.errno,
+                operation: error.operation,
+                message: "\(error.operation): the kernel has no raw_diag handler (CONFIG_INET_RAW_DIAG; `modprobe raw_diag`); /proc/net/raw lists raw sockets (ProcSocketReader)"
+            )
+        }
+    }
+
+    /// Sends one dump request with `send` (a shim call given the socket, the buffer and the sequence number) and
+    /// passes every reply payload to `handler`.
+    private mutating func runDump(
+        label: String,
+        send: (OpaquePointer?, UnsafeMutableRawBufferPointer, UInt32) -> Int32,
+        handler: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         if unusable {
             throw SockDiagError(
@@ -271,22 +385,8 @@ struct DumpState: ~Copyable {
         let sequence = self.sequence
         let handle = socket.handle
         let buffer = self.buffer
-        let label = family == 0 ? "\(transport)" : "\(transport)/\(family == AddressFamily.inet.rawValue ? "inet" : "inet6")"
         _ = try retryingOnInterrupt("send \(label) dump request") {
-            bytecode.withUnsafeBytes { code in
-                CSockDiag_send_dump_request(
-                    handle,
-                    buffer.baseAddress,
-                    buffer.count,
-                    sequence,
-                    family,
-                    transport.rawValue,
-                    extensions.rawValue,
-                    states.rawValue,
-                    code.baseAddress,
-                    code.count
-                )
-            }
+            send(handle, buffer, sequence)
         }
         var broken: Int32 = 0
         defer { if broken != 0 { unusable = true } }

@@ -38,7 +38,7 @@ public struct TableFormatter {
         let width = addressWidth
         buffer.appendWriting(maximum: Self.maximumRow + 2 * width) { out in
             let start = out.count
-            out.put(socket.transport == .tcp ? "tcp" : "udp")
+            out.put(socket.transport.word)
             out.spaces(6 - (out.count - start))
             let stateStart = out.count
             out.put(socket.state.columnWord)

@@ -4,12 +4,25 @@ public enum TransportProtocol: UInt8, Sendable, Hashable, CaseIterable, CustomSt
     case tcp = 6
     /// UDP (`IPPROTO_UDP`).
     case udp = 17
+    /// Raw IP sockets (`SOCK_RAW`), dumped through inet_diag's `IPPROTO_RAW` handler whatever their IP protocol;
+    /// ``Socket/ipProtocol`` says which one.
+    case raw = 255
 
-    /// The name ss prints in its Netid column: `tcp`, `udp`.
+    /// The name ss prints in its Netid column: `tcp`, `udp`, `raw`.
     public var description: String {
         switch self {
         case .tcp: return "tcp"
         case .udp: return "udp"
+        case .raw: return "raw"
+        }
+    }
+
+    /// ``description`` as a static string, for the formatters' hot path.
+    var word: StaticString {
+        switch self {
+        case .tcp: return "tcp"
+        case .udp: return "udp"
+        case .raw: return "raw"
         }
     }
 
@@ -17,7 +30,7 @@ public enum TransportProtocol: UInt8, Sendable, Hashable, CaseIterable, CustomSt
     public var possibleStates: StateSet {
         switch self {
         case .tcp: return .all.union(.boundInactive)
-        case .udp: return [.established, .closed]
+        case .udp, .raw: return [.established, .closed]
         }
     }
 }

@@ -11,6 +11,7 @@ enum FastArguments {
         case tcp, udp, ipv4, ipv6, all, listening, boundInactive, numeric, noHeader, json, summary, verbose, version
         case kernelFilter
         case options, extended, memory, info
+        case raw, unix
 
         init?(short character: Character) {
             switch character {
@@ -30,6 +31,8 @@ enum FastArguments {
             case "e": self = .extended
             case "m": self = .memory
             case "i": self = .info
+            case "w": self = .raw
+            case "x": self = .unix
             default: return nil
             }
         }
@@ -53,6 +56,8 @@ enum FastArguments {
             case "extended": self = .extended
             case "memory": self = .memory
             case "info": self = .info
+            case "raw": self = .raw
+            case "unix": self = .unix
             default: return nil
             }
         }
@@ -77,6 +82,8 @@ enum FastArguments {
             case .extended: invocation.extended = true
             case .memory: invocation.memory = true
             case .info: invocation.info = true
+            case .raw: invocation.selection.raw = true
+            case .unix: invocation.selection.unix = true
             }
         }
     }

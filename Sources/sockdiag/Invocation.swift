@@ -58,6 +58,9 @@ struct Invocation: Equatable {
         if backend == .proc && query.states.contains(.boundInactive) {
             throw UsageError("--backend proc cannot show bound-inactive sockets (-B): /proc/net does not list them")
         }
+        if backend == .proc && selection.unix {
+            throw UsageError("--backend proc cannot show UNIX sockets (-x): they are read over netlink (unix_diag) only")
+        }
         if backend == .proc && (memory || info) {
             throw UsageError("--backend proc cannot show \(memory ? "-m" : "-i"): the kernel reports it only over netlink")
         }
@@ -128,6 +131,7 @@ struct Invocation: Equatable {
             var formatter = JSONFormatter()
             formatter.details = details
             sink.withBytes { formatter.writeStart(to: &$0) }
+            try emitUnix(from: source, into: &sink) { socket, bytes in formatter.write(socket, to: &bytes) }
             report = try source.forEachSocket(matching: query) { socket in
                 sink.withBytes { formatter.write(socket, to: &$0) }
                 try sink.flushIfNeeded()
@@ -143,6 +147,7 @@ struct Invocation: Equatable {
             if !noHeader {
                 sink.withBytes { formatter.writeHeader(to: &$0) }
             }
+            try emitUnix(from: source, into: &sink) { socket, bytes in formatter.write(socket, to: &bytes) }
             report = try source.forEachSocket(matching: query) { socket in
                 sink.withBytes { formatter.write(socket, to: &$0) }
                 try sink.flushIfNeeded()
@@ -151,6 +156,22 @@ struct Invocation: Equatable {
         try sink.flush()
         if verbose {
             Self.note(report.map(Self.describe) ?? "read /proc/net; filtered in sockdiag")
+        }
+    }
+
+    /// Writes the UNIX sockets (`-x`) first, in ss's order, with `write`.
+    func emitUnix(
+        from source: SocketSource,
+        into sink: inout OutputSink,
+        _ write: (UnixSocket, inout [UInt8]) -> Void
+    ) throws {
+        guard let unixQuery = try selection.unixQuery() else { return }
+        guard case .netlink(let inspector) = source else {
+            throw UsageError("UNIX sockets (-x) are read over netlink (unix_diag) only, and sock_diag is unavailable")
+        }
+        try inspector.forEachUnixSocket(matching: unixQuery) { socket in
+            sink.withBytes { write(socket, &$0) }
+            try sink.flushIfNeeded()
         }
     }
 
@@ -167,6 +188,7 @@ struct Invocation: Equatable {
                 text = "filter ran in sockdiag (--no-kernel-filter)"
             }
         }
+        if report.rawFromProc { text += "; raw sockets from /proc/net/raw (the kernel has no raw_diag)" }
         return "\(text); \(report.requests) requests, \(report.messages) replies, \(report.sockets) sockets shown"
     }
 

@@ -4,6 +4,10 @@ import SockDiag
 struct Selection: Equatable {
     var tcp = false
     var udp = false
+    /// `-w`: raw sockets.
+    var raw = false
+    /// `-x`: UNIX domain sockets.
+    var unix = false
     var ipv4 = false
     var ipv6 = false
     var all = false
@@ -20,7 +24,7 @@ struct Selection: Equatable {
 
     /// Whether any option selects sockets to list (with `-s`, ss then lists them after the summary).
     var asksForSockets: Bool {
-        tcp || udp || ipv4 || ipv6 || all || listening || boundInactive || !states.isEmpty || !ports.isEmpty
+        tcp || udp || raw || unix || ipv4 || ipv6 || all || listening || boundInactive || !states.isEmpty || !ports.isEmpty
             || !sourcePorts.isEmpty || !destinationPorts.isEmpty || !sources.isEmpty || !destinations.isEmpty
             || !filter.isEmpty
     }
@@ -32,11 +36,19 @@ struct Selection: Equatable {
     /// The query these options describe.
     /// - Throws: `UsageError` for an unknown state, a bad port, a bad filter or contradictory options.
     func query() throws(UsageError) -> SocketQuery {
+        // ss's order: raw, udp, tcp; without a protocol option, udp and tcp.
+        let noProtocol = !tcp && !udp && !raw && !unix
         var protocols: [TransportProtocol] = []
-        if udp || !tcp { protocols.append(.udp) }
-        if tcp || !udp { protocols.append(.tcp) }
-        if boundInactive && !tcp && udp {
-            throw UsageError("-B/--bound-inactive applies to TCP only, but -u asks for UDP only")
+        if raw { protocols.append(.raw) }
+        if udp || noProtocol { protocols.append(.udp) }
+        if tcp || noProtocol { protocols.append(.tcp) }
+        if boundInactive && !protocols.contains(.tcp) {
+            throw UsageError("-B/--bound-inactive applies to TCP only, but \(udp ? "-u" : "-w") asks for no TCP")
+        }
+        if unix && (!ports.isEmpty || !sourcePorts.isEmpty || !destinationPorts.isEmpty || !sources.isEmpty
+            || !destinations.isEmpty)
+        {
+            throw UsageError("port and address filters do not apply to UNIX sockets (-x); only states do")
         }
 
         var families: [AddressFamily] = []
@@ -113,6 +125,9 @@ struct Selection: Equatable {
             }
             expression = expression && alternatives!
         }
+        if unix && expression != .all {
+            throw UsageError("filter expressions do not apply to UNIX sockets (-x); only 'state' and 'exclude' do")
+        }
         if ipv4 && !ipv6, expression.requiresFamily(.inet6) {
             throw UsageError("-4 and an IPv6 address that every match needs contradict: nothing could match")
         }
@@ -124,6 +139,13 @@ struct Selection: Equatable {
             filter: expression,
             kernelFiltering: kernelFilter
         )
+    }
+
+    /// The UNIX socket query these options describe (`-x`), or `nil` when UNIX sockets are not asked for.
+    /// - Throws: `UsageError`, as ``query()``.
+    func unixQuery() throws(UsageError) -> UnixSocketQuery? {
+        guard unix else { return nil }
+        return UnixSocketQuery(states: try query().states)
     }
 
     /// Parses a port number, with or without ss's leading colon.

@@ -9,6 +9,12 @@ struct SocketSelection: ParsableArguments {
     @Flag(name: [.customShort("u"), .long], help: "Display UDP sockets.")
     var udp = false
 
+    @Flag(name: [.customShort("w"), .long], help: "Display raw sockets (the local port column is the IP protocol).")
+    var raw = false
+
+    @Flag(name: [.customShort("x"), .long], help: "Display UNIX domain sockets (path and inode, peer inode).")
+    var unix = false
+
     @Flag(name: [.customShort("4"), .customLong("ipv4")], help: "Display only IPv4 sockets.")
     var ipv4 = false
 
@@ -76,7 +82,7 @@ struct SocketSelection: ParsableArguments {
     /// The parsed values.
     var plain: Selection {
         Selection(
-            tcp: tcp, udp: udp, ipv4: ipv4, ipv6: ipv6, all: all, listening: listening, boundInactive: boundInactive,
+            tcp: tcp, udp: udp, raw: raw, unix: unix, ipv4: ipv4, ipv6: ipv6, all: all, listening: listening, boundInactive: boundInactive,
             states: states, ports: ports, sourcePorts: sourcePorts, destinationPorts: destinationPorts,
             sources: sources, destinations: destinations, kernelFilter: kernelFilter, filter: filter
         )

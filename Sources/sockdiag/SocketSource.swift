@@ -15,7 +15,36 @@ enum SocketSource {
     /// Streams the sockets matching `query`; returns the dump report for netlink.
     func forEachSocket(matching query: SocketQuery, _ body: (Socket) throws -> Void) throws -> DumpReport? {
         switch self {
-        case .netlink(let inspector): return try inspector.forEachSocket(matching: query, body)
+        case .netlink(let inspector):
+            guard query.protocols.contains(.raw) else { return try inspector.forEachSocket(matching: query, body) }
+            // Raw first (ss's order), on its own: kernels without raw_diag (CONFIG_INET_RAW_DIAG) list raw sockets
+            // only in /proc/net/raw{,6}, which is where ss reads them then too.
+            var raw = query
+            raw.protocols = [.raw]
+            var rest = query
+            rest.protocols.removeAll { $0 == .raw }
+            var report = DumpReport()
+            var delivered = false
+            do {
+                report = try inspector.forEachSocket(matching: raw) { socket in
+                    delivered = true
+                    try body(socket)
+                }
+            } catch let error as SockDiagError where Self.isUnavailable(error) && !delivered {
+                report.requests = 1
+                try ProcSocketReader().forEachSocket(matching: raw) { socket in
+                    report.sockets += 1
+                    try body(socket)
+                }
+                report.rawFromProc = true
+            }
+            guard !rest.protocols.isEmpty else { return report }
+            var restReport = try inspector.forEachSocket(matching: rest, body)
+            restReport.requests += report.requests
+            restReport.messages += report.messages
+            restReport.sockets += report.sockets
+            restReport.rawFromProc = report.rawFromProc
+            return restReport
         case .proc(let reader):
             try reader.forEachSocket(matching: query, body)
             return nil

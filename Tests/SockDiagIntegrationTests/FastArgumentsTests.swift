@@ -17,6 +17,7 @@ struct FastArgumentsTests {
         ["-tan", "--state", "connected", "--state", "listening"], ["autobound"], ["-ta", "!", "dev", "=", "lo"],
         ["-tanoemi"], ["-tani"], ["-tanm"], ["-o"], ["-e", "-t"], ["-tm", "--json"], ["-ti", "--json", "-n"],
         ["--options", "--extended", "--memory", "--info"], ["-tanie", "state", "established"], ["-u", "-m"],
+        ["-wa"], ["--raw", "-n"], ["-wtua"], ["-xa"], ["--unix", "--json"], ["-xl", "state", "listening"],
     ]
 
     @Test("same invocation as ArgumentParser", arguments: commandLines)
@@ -28,10 +29,10 @@ struct FastArgumentsTests {
     }
 
     @Test("anything unusual goes to ArgumentParser", arguments: [
-        ["--help"], ["-h"], ["--bogus"], ["-x"], ["--state"], ["--port", "-1"], ["--dport=-1"], ["-t", "-t"],
+        ["--help"], ["-h"], ["--bogus"], ["-X"], ["--state"], ["--port", "-1"], ["--dport=-1"], ["-t", "-t"],
         ["--tcp", "-t"], ["--", "sport", "=", ":1"], ["--backend", "foo"], ["--backend", "proc", "--backend", "proc"],
         ["--json=1"], ["-"], ["--kernel-filter", "--no-kernel-filter"], ["--port", ""], ["-ii"], ["-o", "--options"],
-        ["--info=1"], ["-tanx"],
+        ["--info=1"], ["-tanX"], ["-xx"],
     ])
     func declines(arguments: [String]) {
         #expect(FastArguments.parse(arguments[...]) == nil, "\(arguments)")

@@ -43,6 +43,11 @@ int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen,
                                 uint8_t family, uint8_t protocol, uint8_t extensions, uint32_t states,
                                 const void *bytecode, size_t bytecode_len);
 
+/// Builds a unix_diag_req dump request in `buf` (AF_UNIX, the state bitmask, the UDIAG_SHOW_* bits) and
+/// sends it. Returns 0, or -1 with errno set (EMSGSIZE if it does not fit in `buflen`).
+int CSockDiag_send_unix_dump_request(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
+                                     uint32_t states, uint32_t show);
+
 /// Receives the replies to request `seq` into `buf` until NLMSG_DONE, running
 /// each batch through mnl_cb_run and `cb`. Returns 0 when the dump ended, 1 when
 /// `cb` asked to stop early, CSOCKDIAG_DUMP_INTERRUPTED on NLM_F_DUMP_INTR, or
