@@ -5,7 +5,9 @@
 
 #include "CSockDiag.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 #include <netinet/in.h>
@@ -16,6 +18,9 @@ _Static_assert(sizeof(struct inet_diag_req) == 60, "inet_diag_req layout");
 _Static_assert(sizeof(struct inet_diag_bc_op) == 4, "inet_diag_bc_op layout");
 _Static_assert(sizeof(struct inet_diag_hostcond) == 8, "inet_diag_hostcond layout");
 _Static_assert(NLMSG_HDRLEN == 16, "nlmsghdr layout");
+_Static_assert(offsetof(struct dirent64, d_reclen) == 16, "linux_dirent64 layout");
+_Static_assert(offsetof(struct dirent64, d_type) == 18, "linux_dirent64 layout");
+_Static_assert(offsetof(struct dirent64, d_name) == 19, "linux_dirent64 layout");
 
 struct mnl_socket *CSockDiag_open(int rcvbuf) {
     struct mnl_socket *nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
@@ -221,6 +226,10 @@ int CSockDiag_receive_dump(struct mnl_socket *nl, void *buf, size_t buflen, uint
 int CSockDiag_process_batch(const void *buf, size_t len, CSockDiag_message_cb cb, void *context) {
     struct CSockDiag_trampoline t = {cb, context, 0};
     return CSockDiag_run_batch(buf, len, 0, 0, &t);
+}
+
+long CSockDiag_getdents64(int fd, void *buf, size_t len) {
+    return (long)getdents64(fd, buf, len);
 }
 
 #endif /* __linux__ */
