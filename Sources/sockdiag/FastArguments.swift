@@ -10,6 +10,7 @@ enum FastArguments {
     enum Flag: Int {
         case tcp, udp, ipv4, ipv6, all, listening, boundInactive, numeric, noHeader, json, summary, verbose, version
         case kernelFilter
+        case processes
 
         init?(short character: Character) {
             switch character {
@@ -25,6 +26,7 @@ enum FastArguments {
             case "s": self = .summary
             case "v": self = .verbose
             case "V": self = .version
+            case "p": self = .processes
             default: return nil
             }
         }
@@ -44,6 +46,7 @@ enum FastArguments {
             case "summary": self = .summary
             case "verbose": self = .verbose
             case "version": self = .version
+            case "processes": self = .processes
             default: return nil
             }
         }
@@ -64,6 +67,7 @@ enum FastArguments {
             case .verbose: invocation.verbose = true
             case .version: invocation.printVersion = true
             case .kernelFilter: break
+            case .processes: invocation.processes = true
             }
         }
     }

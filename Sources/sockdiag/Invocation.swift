@@ -23,6 +23,8 @@ struct Invocation: Equatable {
     var backend: Backend = .netlink
     var printVersion = false
     var verbose = false
+    /// `-p`: the Process column (owners from /proc).
+    var processes = false
 
     /// Checks the options together.
     /// - Throws: `UsageError`.
@@ -93,7 +95,9 @@ struct Invocation: Equatable {
             if !json { sink.withBytes { $0.append(UInt8(ascii: "\n")) } }
         }
         let report: DumpReport?
-        if json {
+        if processes {
+            report = try emitWithOwners(from: source, query: query, into: &sink)
+        } else if json {
             var formatter = JSONFormatter()
             sink.withBytes { formatter.writeStart(to: &$0) }
             report = try source.forEachSocket(matching: query) { socket in

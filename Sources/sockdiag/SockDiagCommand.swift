@@ -53,6 +53,12 @@ struct SockDiagCommand: ParsableCommand {
     )
     var backend: Backend = .netlink
 
+    @Flag(
+        name: [.customShort("p"), .long],
+        help: "Show the processes that hold each socket open, as ss -p (other users' processes need root)."
+    )
+    var processes = false
+
     @Flag(name: .customShort("V"), help: "Print the version and exit.")
     var printVersion = false
 
@@ -69,7 +75,8 @@ struct SockDiagCommand: ParsableCommand {
             summary: summary,
             backend: backend,
             printVersion: printVersion,
-            verbose: verbose
+            verbose: verbose,
+            processes: processes
         )
     }
 

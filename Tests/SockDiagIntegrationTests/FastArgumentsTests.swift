@@ -15,6 +15,7 @@ struct FastArgumentsTests {
         ["--kernel-filter"], ["-v", "-tan"], ["--verbose"], ["-V"], ["--tcp", "--udp", "--ipv4", "--ipv6"],
         ["--all", "--listening", "--bound-inactive", "--numeric", "--no-header", "--summary"], ["-tB"],
         ["-tan", "--state", "connected", "--state", "listening"], ["autobound"], ["-ta", "!", "dev", "=", "lo"],
+        ["-tanp"], ["-p"], ["--processes", "--json"], ["-tlnp", "--port", "8000"], ["-p", "-tan", "--port=8000"],
     ]
 
     @Test("same invocation as ArgumentParser", arguments: commandLines)
@@ -28,7 +29,8 @@ struct FastArgumentsTests {
     @Test("anything unusual goes to ArgumentParser", arguments: [
         ["--help"], ["-h"], ["--bogus"], ["-x"], ["--state"], ["--port", "-1"], ["--dport=-1"], ["-t", "-t"],
         ["--tcp", "-t"], ["--", "sport", "=", ":1"], ["--backend", "foo"], ["--backend", "proc", "--backend", "proc"],
-        ["--json=1"], ["-"], ["--kernel-filter", "--no-kernel-filter"], ["--port", ""],
+        ["--json=1"], ["-"], ["--kernel-filter", "--no-kernel-filter"], ["--port", ""], ["-p", "--processes"],
+        ["--processes=yes"],
     ])
     func declines(arguments: [String]) {
         #expect(FastArguments.parse(arguments[...]) == nil, "\(arguments)")
