@@ -5,8 +5,11 @@
 
 #include "CSockDiag.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <sched.h>
+
+#include <stddef.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 #include <netinet/in.h>
@@ -21,6 +24,10 @@ _Static_assert(NLMSG_HDRLEN == 16, "nlmsghdr layout");
 _Static_assert(sizeof(struct unix_diag_req) == 24, "unix_diag_req layout");
 _Static_assert(sizeof(struct unix_diag_msg) == 16, "unix_diag_msg layout");
 _Static_assert(sizeof(struct unix_diag_rqlen) == 8, "unix_diag_rqlen layout");
+
+_Static_assert(offsetof(struct dirent64, d_reclen) == 16, "linux_dirent64 layout");
+_Static_assert(offsetof(struct dirent64, d_type) == 18, "linux_dirent64 layout");
+_Static_assert(offsetof(struct dirent64, d_name) == 19, "linux_dirent64 layout");
 
 struct mnl_socket *CSockDiag_open(int rcvbuf) {
     struct mnl_socket *nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
@@ -289,6 +296,10 @@ int CSockDiag_process_batch(const void *buf, size_t len, CSockDiag_message_cb cb
 
 int CSockDiag_enter_network_namespace(int fd) {
     return setns(fd, CLONE_NEWNET);
+}
+
+long CSockDiag_getdents64(int fd, void *buf, size_t len) {
+    return (long)getdents64(fd, buf, len);
 }
 
 #endif /* __linux__ */

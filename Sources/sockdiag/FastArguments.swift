@@ -12,6 +12,7 @@ enum FastArguments {
         case kernelFilter
         case options, extended, memory, info
         case raw, unix
+        case processes
 
         init?(short character: Character) {
             switch character {
@@ -33,6 +34,7 @@ enum FastArguments {
             case "i": self = .info
             case "w": self = .raw
             case "x": self = .unix
+            case "p": self = .processes
             default: return nil
             }
         }
@@ -58,6 +60,7 @@ enum FastArguments {
             case "info": self = .info
             case "raw": self = .raw
             case "unix": self = .unix
+            case "processes": self = .processes
             default: return nil
             }
         }
@@ -84,6 +87,7 @@ enum FastArguments {
             case .info: invocation.info = true
             case .raw: invocation.selection.raw = true
             case .unix: invocation.selection.unix = true
+            case .processes: invocation.processes = true
             }
         }
     }

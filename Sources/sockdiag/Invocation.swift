@@ -50,6 +50,8 @@ struct Invocation: Equatable {
         if numeric && !details.isEmpty { details.insert(.numericRates) }
         return details
     }
+    /// `-p`: the Process column (owners from /proc).
+    var processes = false
 
     /// Checks the options together.
     /// - Throws: `UsageError`.
@@ -127,7 +129,9 @@ struct Invocation: Equatable {
             if !json { sink.withBytes { $0.append(UInt8(ascii: "\n")) } }
         }
         let report: DumpReport?
-        if json {
+        if processes {
+            report = try emitWithOwners(from: source, query: query, into: &sink)
+        } else if json {
             var formatter = JSONFormatter()
             formatter.details = details
             sink.withBytes { formatter.writeStart(to: &$0) }

@@ -55,6 +55,12 @@ struct SockDiagCommand: ParsableCommand {
     )
     var backend: Backend = .netlink
 
+    @Flag(
+        name: [.customShort("p"), .long],
+        help: "Show the processes that hold each socket open, as ss -p (other users' processes need root)."
+    )
+    var processes = false
+
     @Flag(name: .customShort("V"), help: "Print the version and exit.")
     var printVersion = false
 
@@ -93,7 +99,8 @@ struct SockDiagCommand: ParsableCommand {
             options: options,
             extended: extended,
             memory: memory,
-            info: info
+            info: info,
+            processes: processes
         )
     }
 

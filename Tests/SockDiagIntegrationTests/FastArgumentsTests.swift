@@ -18,6 +18,7 @@ struct FastArgumentsTests {
         ["-tanoemi"], ["-tani"], ["-tanm"], ["-o"], ["-e", "-t"], ["-tm", "--json"], ["-ti", "--json", "-n"],
         ["--options", "--extended", "--memory", "--info"], ["-tanie", "state", "established"], ["-u", "-m"],
         ["-wa"], ["--raw", "-n"], ["-wtua"], ["-xa"], ["--unix", "--json"], ["-xl", "state", "listening"],
+        ["-tanp"], ["-p"], ["--processes", "--json"], ["-tlnp", "--port", "8000"], ["-p", "-tan", "--port=8000"],
     ]
 
     @Test("same invocation as ArgumentParser", arguments: commandLines)
@@ -32,7 +33,7 @@ struct FastArgumentsTests {
         ["--help"], ["-h"], ["--bogus"], ["-X"], ["--state"], ["--port", "-1"], ["--dport=-1"], ["-t", "-t"],
         ["--tcp", "-t"], ["--", "sport", "=", ":1"], ["--backend", "foo"], ["--backend", "proc", "--backend", "proc"],
         ["--json=1"], ["-"], ["--kernel-filter", "--no-kernel-filter"], ["--port", ""], ["-ii"], ["-o", "--options"],
-        ["--info=1"], ["-tanX"], ["-xx"],
+        ["--info=1"], ["-tanX"], ["-xx"], ["-p", "--processes"], ["--processes=yes"],
     ])
     func declines(arguments: [String]) {
         #expect(FastArguments.parse(arguments[...]) == nil, "\(arguments)")

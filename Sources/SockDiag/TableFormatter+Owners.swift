@@ -1,0 +1,82 @@
+extension TableFormatter {
+    /// Appends the header line with ss's `Process` column after the peer column (for `ss -p`'s output).
+    /// - Parameters:
+    ///   - processColumn: Whether to add the `Process` column; without it, the same as ``writeHeader(to:)``.
+    ///   - buffer: Where to append.
+    public func writeHeader(processColumn: Bool, to buffer: inout [UInt8]) {
+        let start = buffer.count
+        writeHeader(to: &buffer)
+        guard processColumn, buffer.last == UInt8(ascii: "\n") else { return }
+        buffer.removeLast()
+        buffer.appendSpaces(start + processColumnOffset - buffer.count)
+        buffer.append(contentsOf: "Process\n".utf8)
+    }
+
+    /// Appends one row for `socket` with ss's Process column after the peer column.
+    ///
+    /// The column is what `ss -p` prints, `users:(("nginx",pid=1234,fd=6),("nginx",pid=1235,fd=6))`, when
+    /// `owners` is not empty. Where ss prints nothing, it says why:
+    /// - `(no process: time-wait)`, `(no process: not accepted yet)` (SYN-RECV) or `(no process: closed)`
+    ///   (FIN-WAIT, CLOSING, LAST-ACK after the process closed it): the socket has no file (inode 0), so no
+    ///   process can hold it;
+    /// - `(no process found)`: the socket has a file but no scanned process holds it (a process that could not be
+    ///   read, one in another PID namespace, or a socket held only by the kernel or in flight between processes).
+    ///
+    /// Control bytes in a command name are written as `?`.
+    /// - Parameters:
+    ///   - socket: The socket.
+    ///   - owners: Its owners (``SocketOwnerScan/owners``), empty when none were found.
+    ///   - buffer: Where to append.
+    public mutating func write(_ socket: Socket, owners: [SocketOwner], to buffer: inout [UInt8]) {
+        let start = buffer.count
+        write(socket, to: &buffer)
+        // The column goes at the end of the row's first line.
+        var end = start
+        while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
+        if end == buffer.count - 1 {
+            buffer.removeLast()
+            Self.appendProcessColumn(socket, owners: owners, to: &buffer)
+            buffer.append(UInt8(ascii: "\n"))
+        } else {
+            var column: [UInt8] = []
+            Self.appendProcessColumn(socket, owners: owners, to: &column)
+            buffer.insert(contentsOf: column, at: end)
+        }
+    }
+
+    /// Where the Process column starts in a row whose addresses fit their columns: the fixed columns, two
+    /// endpoints of `addressWidth` with a colon and a port padded to 6.
+    var processColumnOffset: Int { 6 + 11 + 7 + 7 + 2 * (addressWidth + 1 + 6) }
+
+    /// Pads the peer port as the local port is padded, then writes the Process column.
+    static func appendProcessColumn(_ socket: Socket, owners: [SocketOwner], to buffer: inout [UInt8]) {
+        let port = socket.peer.port
+        let portWidth = port == 0 ? 1 : port < 10 ? 1 : port < 100 ? 2 : port < 1000 ? 3 : port < 10000 ? 4 : 5
+        buffer.appendSpaces(6 - portWidth)
+        guard socket.inode != 0 else {
+            switch socket.state {
+            case .timeWait: buffer.append(contentsOf: "(no process: time-wait)".utf8)
+            case .synRecv, .newSynRecv: buffer.append(contentsOf: "(no process: not accepted yet)".utf8)
+            default: buffer.append(contentsOf: "(no process: closed)".utf8)
+            }
+            return
+        }
+        guard !owners.isEmpty else {
+            buffer.append(contentsOf: "(no process found)".utf8)
+            return
+        }
+        buffer.append(contentsOf: "users:(".utf8)
+        for (index, owner) in owners.enumerated() {
+            buffer.append(contentsOf: index == 0 ? "(\"".utf8 : ",(\"".utf8)
+            for byte in owner.command.utf8 {
+                buffer.append(byte < 0x20 || byte == 0x7F ? UInt8(ascii: "?") : byte)
+            }
+            buffer.append(contentsOf: "\",pid=".utf8)
+            buffer.appendDecimal(UInt32(bitPattern: owner.pid))
+            buffer.append(contentsOf: ",fd=".utf8)
+            buffer.appendDecimal(UInt32(bitPattern: owner.fd))
+            buffer.append(UInt8(ascii: ")"))
+        }
+        buffer.append(UInt8(ascii: ")"))
+    }
+}
