@@ -126,11 +126,20 @@ struct BindCheckCommand: ParsableCommand {
         if let waitSeconds, !result.bindable(reuseAddress: reuseaddr, reusePort: reuseport) {
             result = try wait(for: target, seconds: waitSeconds, inspector: inspector, initial: result)
         }
+        // Owners of the sockets named as causes: one scan of /proc for just those inodes.
+        let inodes = Set(result.causes.flatMap { $0.sockets.map(\.inode) }.filter { $0 != 0 })
+        let scan = inodes.isEmpty ? SocketOwnerScan() : try SocketOwnerScanner().owners(of: inodes)
+        if scan.report.processesUnreadable > 0 {
+            let reason = scan.report.unreadableError.map { " (\($0); run as root)" } ?? ""
+            Invocation.note(
+                "owner information is partial: \(scan.report.processesUnreadable) of \(scan.report.processesScanned) processes could not be read\(reason)"
+            )
+        }
         var bytes: [UInt8] = []
         if json {
-            BindReportFormatter.writeJSON(result, evidenceCommand: evidenceCommand(target), to: &bytes)
+            BindReportFormatter.writeJSON(result, owners: scan.owners, evidenceCommand: evidenceCommand(target), to: &bytes)
         } else {
-            BindReportFormatter.writeText(result, evidenceCommand: evidenceCommand(target), to: &bytes)
+            BindReportFormatter.writeText(result, owners: scan.owners, evidenceCommand: evidenceCommand(target), to: &bytes)
         }
         var sink = OutputSink(fileDescriptor: STDOUT_FILENO)
         sink.withBytes { $0.append(contentsOf: bytes) }
@@ -175,7 +184,7 @@ struct BindCheckCommand: ParsableCommand {
 
     /// The sockdiag command that lists the evidence.
     func evidenceCommand(_ target: BindTarget) -> String {
-        var words = ["sockdiag", udp ? "-uan" : "-tanB"]
+        var words = ["sockdiag", udp ? "-uanp" : "-tanBp"]
         if let namespace { words += ["-N", namespace] }
         words.append("'sport = :\(target.port)'")
         return words.joined(separator: " ")

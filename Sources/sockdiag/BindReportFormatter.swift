@@ -47,7 +47,23 @@ enum BindReportFormatter {
         return "\(String(cString: name)) (uid \(uid))"
     }
 
-    static func writeText(_ result: BindCheckResult, evidenceCommand: String, to bytes: inout [UInt8]) {
+    /// `nginx (pid 1234)`, or nil when no owner was found.
+    static func ownerDescription(_ inode: UInt64, _ owners: [UInt64: [SocketOwner]]) -> String? {
+        guard let list = owners[inode], !list.isEmpty else { return nil }
+        var seen: [String] = []
+        for owner in list {
+            let text = "\(owner.command) (pid \(owner.pid))"
+            if !seen.contains(text) { seen.append(text) }
+        }
+        return seen.joined(separator: ", ")
+    }
+
+    static func writeText(
+        _ result: BindCheckResult,
+        owners: [UInt64: [SocketOwner]],
+        evidenceCommand: String,
+        to bytes: inout [UInt8]
+    ) {
         var text = "bind-check \(result.target)\n"
         text += "verdict:  \(verdictSentence(result))\n"
         text += "proof:    bind() \(result.proof.plain); with SO_REUSEADDR \(result.proof.reuseAddress); "
@@ -64,7 +80,10 @@ enum BindReportFormatter {
                     formatter.write(socket, to: &row)
                     let line = String(decoding: row.dropLast(), as: UTF8.self).split(separator: " ").joined(separator: " ")
                     var extra: [String] = []
-                    if socket.inode != 0 { extra.append("owner \(userName(socket.uid)), inode \(socket.inode)") }
+                    if socket.inode != 0 {
+                        let process = ownerDescription(socket.inode, owners).map { "\($0), " } ?? ""
+                        extra.append("owner \(process)\(userName(socket.uid)), inode \(socket.inode)")
+                    }
                     if socket.timer.kind == .timeWait {
                         extra.append("expires in \((socket.timer.expiresMilliseconds + 999) / 1000) s")
                     }
@@ -75,7 +94,7 @@ enum BindReportFormatter {
                 }
             }
         }
-        let remedies = result.remedies()
+        let remedies = result.remedies { ownerDescription($0, owners) }
         if !remedies.isEmpty {
             text += "remedies:\n"
             for remedy in remedies { text += "  - \(remedy)\n" }
@@ -104,7 +123,12 @@ enum BindReportFormatter {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func writeJSON(_ result: BindCheckResult, evidenceCommand: String, to bytes: inout [UInt8]) {
+    static func writeJSON(
+        _ result: BindCheckResult,
+        owners: [UInt64: [SocketOwner]],
+        evidenceCommand: String,
+        to bytes: inout [UInt8]
+    ) {
         var text = "{\"target\":{\"protocol\":\"\(result.target.transport)\",\"address\":\"\(result.target.address)\","
         text += "\"port\":\(result.target.port)},"
         text += "\"verdict\":\"\(result.verdict.rawValue)\",\"summary\":\(jsonString(verdictSentence(result))),"
@@ -120,14 +144,14 @@ enum BindReportFormatter {
             object += cause.sockets.map { socket in
                 var formatter = JSONFormatter()
                 var element: [UInt8] = []
-                formatter.write(socket, to: &element)
+                formatter.write(socket, owners: owners[socket.inode] ?? [], to: &element)
                 var text = String(decoding: element, as: UTF8.self)
                 text.removeFirst()  // the formatter's leading newline
                 return text.dropLast() + ",\"user\":\(jsonString(userName(socket.uid)))}"
             }.joined(separator: ",")
             return object + "]}"
         }.joined(separator: ",")
-        text += "],\"remedies\":[" + result.remedies().map(jsonString).joined(separator: ",") + "],"
+        text += "],\"remedies\":[" + result.remedies { ownerDescription($0, owners) }.map(jsonString).joined(separator: ",") + "],"
         text += "\"notes\":[" + result.notes.map(jsonString).joined(separator: ",") + "],"
         text += "\"evidence_command\":\(jsonString(evidenceCommand))}\n"
         bytes.append(contentsOf: text.utf8)

@@ -52,6 +52,8 @@ struct Invocation: Equatable {
     }
     /// `-p`: the Process column (owners from /proc).
     var processes = false
+    /// `-N`: the named network namespace to enter first.
+    var namespace: String?
 
     /// Checks the options together.
     /// - Throws: `UsageError`.
@@ -72,6 +74,13 @@ struct Invocation: Equatable {
         if printVersion {
             print(sockdiagVersion)
             return
+        }
+        if let namespace {
+            do {
+                try NetworkNamespace.enter(named: namespace)
+            } catch {
+                throw UsageError(error.message)
+            }
         }
         var query = try selection.query()
         query.extensions = extensions

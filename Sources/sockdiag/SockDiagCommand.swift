@@ -61,6 +61,12 @@ struct SockDiagCommand: ParsableCommand {
     )
     var processes = false
 
+    @Option(
+        name: [.customShort("N"), .customLong("net")],
+        help: ArgumentHelp("Switch to the named network namespace first (/var/run/netns/NAME), as ss -N.", valueName: "name")
+    )
+    var namespace: String?
+
     @Flag(name: .customShort("V"), help: "Print the version and exit.")
     var printVersion = false
 
@@ -100,7 +106,8 @@ struct SockDiagCommand: ParsableCommand {
             extended: extended,
             memory: memory,
             info: info,
-            processes: processes
+            processes: processes,
+            namespace: namespace
         )
     }
 
@@ -136,6 +143,8 @@ struct SockDiagCommand: ParsableCommand {
             do {
                 try invocation.run()
                 Glibc.exit(0)
+            } catch let error as UsageError {
+                fail(error.message, status: 2)
             } catch {
                 fail(String(describing: error), status: 1)
             }
@@ -162,6 +171,8 @@ struct SockDiagCommand: ParsableCommand {
             try command.run()
         } catch let error as ExitCode {
             Glibc.exit(error.rawValue)
+        } catch let error as UsageError {
+            fail(error.message, status: 2)
         } catch {
             fail(String(describing: error), status: 1)
         }
