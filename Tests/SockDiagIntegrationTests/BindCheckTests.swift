@@ -110,6 +110,24 @@ extension Integration {
             #expect(try Self.check(namespace, ["8000", "--reuseaddr"]).status == 0)
         }
 
+        @Test("--wait returns at once when free, and gives up with exit 1 at its timeout, silently when piped")
+        func wait() throws {
+            let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
+            let namespace = try TestNamespace()
+            defer { namespace.remove() }
+            let free = try namespace.exec([binary, "bind-check", "8000", "--wait", "5"])
+            #expect(free.status == 0 && free.stdout.contains("verdict:  free"))
+            let fd = try namespace.onThread { try LoopbackSockets.tcpListener(SocketAddress("0.0.0.0", 8000)) }
+            defer { close(fd) }
+            let start = Date()
+            let busy = try namespace.exec([binary, "bind-check", "8000", "--wait=1"])
+            let elapsed = Date().timeIntervalSince(start)
+            #expect(busy.status == 1)
+            #expect(elapsed >= 1 && elapsed < 5, "\(elapsed) s")
+            #expect(busy.stderr.isEmpty || busy.stderr.hasPrefix("sockdiag: owner information is partial"))
+            #expect(busy.stdout.contains("verdict:  in use"))
+        }
+
         @Test("a socket bound but not listening: named, with its inode")
         func boundInactive() throws {
             let namespace = try TestNamespace()
