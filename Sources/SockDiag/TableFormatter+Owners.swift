@@ -28,20 +28,10 @@ extension TableFormatter {
     ///   - owners: Its owners (``SocketOwnerScan/owners``), empty when none were found.
     ///   - buffer: Where to append.
     public mutating func write(_ socket: Socket, owners: [SocketOwner], to buffer: inout [UInt8]) {
-        let start = buffer.count
-        write(socket, to: &buffer)
-        // The column goes at the end of the row's first line.
-        var end = start
-        while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
-        if end == buffer.count - 1 {
-            buffer.removeLast()
-            Self.appendProcessColumn(socket, owners: owners, to: &buffer)
-            buffer.append(UInt8(ascii: "\n"))
-        } else {
-            var column: [UInt8] = []
-            Self.appendProcessColumn(socket, owners: owners, to: &column)
-            buffer.insert(contentsOf: column, at: end)
-        }
+        // As ss: the Process column right after the peer, then the details (-o, -e, -m, -i).
+        writeColumns(socket, to: &buffer)
+        Self.appendProcessColumn(socket, owners: owners, to: &buffer)
+        writeDetailsAndNewline(socket, to: &buffer)
     }
 
     /// Where the Process column starts in a row whose addresses fit their columns: the fixed columns, two

@@ -33,6 +33,12 @@ public struct TableFormatter {
 
     /// Appends one row for `socket`.
     public mutating func write(_ socket: Socket, to buffer: inout [UInt8]) {
+        writeColumns(socket, to: &buffer)
+        writeDetailsAndNewline(socket, to: &buffer)
+    }
+
+    /// Appends the fixed columns of the row, up to the peer port, without a newline.
+    mutating func writeColumns(_ socket: Socket, to buffer: inout [UInt8]) {
         // Interface names are looked up (and cached) outside the raw-pointer section.
         let interface: [UInt8]? = socket.interfaceIndex == 0 ? nil : interfaces.name(socket.interfaceIndex)
         let width = addressWidth
@@ -55,9 +61,14 @@ public struct TableFormatter {
             out.spaces(6 - (out.count - portStart))
             Self.writeEndpoint(socket.peer, v6Only: socket.v6Only ?? false, interface: nil, width: width, to: &out)
             Self.writePort(socket.peer.port, to: &out)
-            if details.isEmpty { out.put(UInt8(ascii: "\n")) }
         }
-        if !details.isEmpty {
+    }
+
+    /// Appends the detail columns asked for (`-o`, `-e`, `-m`, `-i`) and the newline.
+    mutating func writeDetailsAndNewline(_ socket: Socket, to buffer: inout [UInt8]) {
+        if details.isEmpty {
+            buffer.append(UInt8(ascii: "\n"))
+        } else {
             var cgroup: [UInt8]?
             if details.contains(.extended), let id = socket.cgroupID, id != 0, let cgroupPath {
                 cgroup = cgroupPath(id)

@@ -24,7 +24,9 @@ extension Invocation {
 
         if json {
             var formatter = JSONFormatter()
+            formatter.details = details
             sink.withBytes { formatter.writeStart(to: &$0) }
+            try emitUnix(from: source, into: &sink) { socket, bytes in formatter.write(socket, to: &bytes) }
             for socket in sockets {
                 sink.withBytes { formatter.write(socket, owners: scan.owners[socket.inode] ?? [], to: &$0) }
                 try sink.flushIfNeeded()
@@ -32,9 +34,15 @@ extension Invocation {
             sink.withBytes { formatter.writeEnd(to: &$0) }
         } else {
             var formatter = TableFormatter(families: query.families)
+            formatter.details = details
+            if extended {
+                let cgroups = CgroupPaths()
+                formatter.cgroupPath = { cgroups.path(of: $0) }
+            }
             if !noHeader {
                 sink.withBytes { formatter.writeHeader(processColumn: true, to: &$0) }
             }
+            try emitUnix(from: source, into: &sink) { socket, bytes in formatter.write(socket, to: &bytes) }
             for socket in sockets {
                 sink.withBytes { formatter.write(socket, owners: scan.owners[socket.inode] ?? [], to: &$0) }
                 try sink.flushIfNeeded()
