@@ -195,6 +195,8 @@ private struct OwnerWalk {
         remaining = wanted.count
         let size = 2 * Self.directoryBufferSize + Self.linkBufferSize + Self.pathBufferSize
         let block = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
+        // Not zero: no code may rely on the bytes the kernel leaves alone (record padding) being zero.
+        block.initializeMemory(as: UInt8.self, repeating: 0xFF)
         procEntries = UnsafeMutableRawBufferPointer(rebasing: block[0..<Self.directoryBufferSize])
         fdEntries = UnsafeMutableRawBufferPointer(rebasing: block[Self.directoryBufferSize..<(2 * Self.directoryBufferSize)])
         let linkStart = 2 * Self.directoryBufferSize
@@ -244,10 +246,12 @@ private struct OwnerWalk {
     ) throws(SockDiagError) -> (UnsafePointer<UInt8>, Int) {
         guard offset + 20 <= filled else { throw malformedDirectory(path()) }
         let length = Int(buffer.loadUnaligned(fromByteOffset: offset + 16, as: UInt16.self))
-        // A record is at least its 19-byte header and a NUL, and the name's NUL lies inside it.
-        guard length >= 20, offset + length <= filled, buffer[offset + length - 1] == 0 else {
-            throw malformedDirectory(path())
-        }
+        // A record is at least its 19-byte header and a NUL, and the name's NUL lies inside it. (The padding after
+        // the NUL is whatever the buffer held before: the kernel does not clear it.)
+        guard length >= 20, offset + length <= filled else { throw malformedDirectory(path()) }
+        var end = offset + 19
+        while end < offset + length && buffer[end] != 0 { end += 1 }
+        guard end < offset + length else { throw malformedDirectory(path()) }
         let name = UnsafePointer((buffer.baseAddress! + offset + 19).assumingMemoryBound(to: UInt8.self))
         return (name, offset + length)
     }
