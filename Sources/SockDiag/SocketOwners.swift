@@ -33,8 +33,8 @@ public struct SocketOwnerScanReport: Hashable, Sendable {
     /// Processes whose descriptor directory could not be read (`EACCES` for another user's process when not
     /// root): any sockets they hold are missing from the result.
     public var processesUnreadable = 0
-    /// The error of the first unreadable process, e.g. `EACCES`.
-    public var unreadableError: Errno?
+    /// How many processes could not be read, by error (`EACCES` for another user's process when not root).
+    public var unreadableErrors: [Errno: Int] = [:]
     /// Processes that exited while the scan ran (`ENOENT`, `ESRCH`); skipped.
     public var processesVanished = 0
     /// Descriptors whose link was read (`readlinkat(2)` calls).
@@ -281,7 +281,7 @@ private struct OwnerWalk {
     /// Counts a process that could not be read.
     mutating func unreadable(_ error: Errno) {
         report.processesUnreadable += 1
-        if report.unreadableError == nil { report.unreadableError = error }
+        report.unreadableErrors[error, default: 0] += 1
     }
 
     /// Whether `error` means that the process has exited (or the entry is gone) rather than that it is hidden.

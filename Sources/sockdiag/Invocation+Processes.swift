@@ -44,7 +44,11 @@ extension Invocation {
 
         let scanned = scan.report
         if scanned.processesUnreadable > 0 {
-            let reason = scanned.unreadableError.map { "\($0)" } ?? "unreadable"
+            // "Permission denied", or "3 Permission denied, 1 Bad message" when the reasons differ.
+            let errors = scanned.unreadableErrors.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }
+            let reason =
+                errors.count == 1
+                ? "\(errors[0].key)" : errors.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             let hint = geteuid() == 0 ? "" : "; run as root"
             Self.note(
                 "process information is partial: \(scanned.processesUnreadable) of \(scanned.processesScanned + scanned.processesUnreadable) processes could not be read (\(reason)\(hint))"

@@ -109,7 +109,7 @@ struct SocketOwnerTests {
         #expect(scan.report.processesScanned == 4)
         #expect(scan.report.processesVanished == 1)
         #expect(scan.report.processesUnreadable == 1)
-        #expect(scan.report.unreadableError == Errno(rawValue: ENOTDIR))
+        #expect(scan.report.unreadableErrors == [Errno(rawValue: ENOTDIR): 1])
         #expect(scan.report.descriptorsRead == 10)
         #expect(!scan.report.stoppedEarly)
         #expect(!scan.report.isComplete)
