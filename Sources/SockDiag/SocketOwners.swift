@@ -114,7 +114,8 @@ public struct SocketOwnerScanner: Sendable {
     /// - Returns: The owners of each inode that has one, and what the scan did.
     /// - Throws: ``SockDiagError`` only when `procRoot` itself cannot be opened or listed (`procUnavailable`,
     ///   `permissionDenied`, `ioFailed`); a process that cannot be read is counted in the report instead.
-    public func owners(of inodes: Set<UInt64>, stopWhenAllFound: Bool = false) throws(SockDiagError) -> SocketOwnerScan {
+    public func owners(of inodes: Set<UInt64>, stopWhenAllFound: Bool = false) throws(SockDiagError) -> SocketOwnerScan
+    {
         var wanted = inodes
         wanted.remove(0)
         guard !wanted.isEmpty else { return SocketOwnerScan() }
@@ -198,7 +199,9 @@ private struct OwnerWalk {
         // Not zero: no code may rely on the bytes the kernel leaves alone (record padding) being zero.
         block.initializeMemory(as: UInt8.self, repeating: 0xFF)
         procEntries = UnsafeMutableRawBufferPointer(rebasing: block[0..<Self.directoryBufferSize])
-        fdEntries = UnsafeMutableRawBufferPointer(rebasing: block[Self.directoryBufferSize..<(2 * Self.directoryBufferSize)])
+        fdEntries = UnsafeMutableRawBufferPointer(
+            rebasing: block[Self.directoryBufferSize..<(2 * Self.directoryBufferSize)]
+        )
         let linkStart = 2 * Self.directoryBufferSize
         link = UnsafeMutableRawBufferPointer(rebasing: block[linkStart..<(linkStart + Self.linkBufferSize)])
         path = UnsafeMutableRawBufferPointer(rebasing: block[(linkStart + Self.linkBufferSize)...])
@@ -360,7 +363,13 @@ private struct OwnerWalk {
                 let owner = SocketOwner(command: command!, pid: pid, fd: fd)
                 // One lookup: append, and learn whether the list was empty.
                 var isFirst = false
-                owners[inode, default: { isFirst = true; return [] }()].append(owner)
+                owners[
+                    inode,
+                    default: {
+                        isFirst = true
+                        return []
+                    }()
+                ].append(owner)
                 if isFirst {
                     remaining -= 1
                     if stopWhenAllFound && remaining == 0 {

@@ -13,7 +13,11 @@ extension Invocation {
     /// The scan reads every process (as ss does), so that a socket shared by several processes lists them all;
     /// it is skipped when no matching socket has an inode (TIME_WAIT and request sockets never do). A line on
     /// stderr says when some processes could not be read.
-    func emitWithOwners(from source: SocketSource, query: SocketQuery, into sink: inout OutputSink) throws -> DumpReport? {
+    func emitWithOwners(
+        from source: SocketSource,
+        query: SocketQuery,
+        into sink: inout OutputSink
+    ) throws -> DumpReport? {
         var sockets: [Socket] = []
         let report = try source.forEachSocket(matching: query) { sockets.append($0) }
         var inodes = Set<UInt64>(minimumCapacity: sockets.count)
@@ -56,7 +60,9 @@ extension Invocation {
         }
         if verbose {
             if inodes.isEmpty {
-                Self.note("processes: no matching socket has an inode (time-wait, request or closed sockets); /proc not scanned")
+                Self.note(
+                    "processes: no matching socket has an inode (time-wait, request or closed sockets); /proc not scanned"
+                )
             } else {
                 let milliseconds = Double(elapsed / 10_000) / 100
                 Self.note(
