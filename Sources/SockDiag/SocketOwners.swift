@@ -362,15 +362,7 @@ private struct OwnerWalk {
                 }
                 let owner = SocketOwner(command: command!, pid: pid, fd: fd)
                 // One lookup: append, and learn whether the list was empty.
-                var isFirst = false
-                owners[
-                    inode,
-                    default: {
-                        isFirst = true
-                        return []
-                    }()
-                ].append(owner)
-                if isFirst {
+                if Self.append(owner, to: &owners[inode, default: []]) == 1 {
                     remaining -= 1
                     if stopWhenAllFound && remaining == 0 {
                         report.processesScanned += 1
@@ -381,6 +373,12 @@ private struct OwnerWalk {
             }
         }
         report.processesScanned += 1
+    }
+
+    /// Appends `owner` and returns the new count.
+    static func append(_ owner: SocketOwner, to list: inout [SocketOwner]) -> Int {
+        list.append(owner)
+        return list.count
     }
 
     /// `NAME/comm` without its newline.
