@@ -3,13 +3,14 @@
 # sockets, and inside it sockdiag and ss side by side, interleaved, >= 7 runs each (medians of wall time,
 # CPU and peak RSS, with ratios). See Benchmarks/README.md for what each row measures and how to read it.
 #
-# Usage: Scripts/bench-scale.sh [--runs R] [--package-benchmark] [N ...]   (root; default N: 10000 100000)
-#        Scripts/bench-scale.sh --live [--runs R]                          (read-only, current namespace)
+# Usage: Scripts/bench-scale.sh [--runs R] [--only REGEX] [--package-benchmark] [N ...]   (root; default N: 10000 100000)
+#        Scripts/bench-scale.sh --live [--runs R] [--only REGEX]                          (read-only, current namespace)
 #
 #   N                    sockets per namespace: ~95% ESTABLISHED loopback pairs (and their listeners), ~5%
 #                        server-side TIME_WAIT, 10 of which on local port 8000. 300000 works (~0.8 GiB of kernel
 #                        memory) but runs only when asked for.
 #   --runs R             timed runs per command and comparison (default 7, at least 7).
+#   --only REGEX         run only the comparisons whose first name matches REGEX (grep -E), e.g. --only ' -p|-tanp'.
 #   --package-benchmark  also run the package-benchmark suite (Benchmarks/) inside each namespace, after the
 #                        comparisons; SOCKDIAG_BENCHMARK_METRICS (ci, local, resources) picks its metrics.
 #   --live               create nothing and change nothing: run the same comparisons in the current network
@@ -24,6 +25,7 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 live=false
 package_benchmark=false
 runs=7
+only=""
 sizes=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -32,6 +34,11 @@ while [ $# -gt 0 ]; do
         --runs)
             [ $# -ge 2 ] || { echo "bench-scale.sh: --runs needs a number" >&2; exit 2; }
             runs=$2
+            shift
+            ;;
+        --only)
+            [ $# -ge 2 ] || { echo "bench-scale.sh: --only needs a pattern" >&2; exit 2; }
+            only=$2
             shift
             ;;
         -h | --help) usage; exit 0 ;;
@@ -151,12 +158,39 @@ if has_option "-s|--summary"; then
 else
     rows+=(--skipped "sockdiag -s not supported by this build")
 fi
+# -p: the filler's sockets are held by its worker processes (at most 20000 each). The port-8000 sockets are all
+# TIME_WAIT (no inode, so no /proc scan); the listener on 9000 is one owned socket (a full scan of /proc).
+if has_option "-p|--processes"; then
+    rows+=(
+        "sockdiag -tanp" "$(q "$bin") -tanp" "ss -tanp" "ss -tanp"
+        "sockdiag -tanp --port 8000" "$(q "$bin") -tanp --port 8000"
+        "ss -tanp '( sport = :8000 or dport = :8000 )'" "ss -tanp '( sport = :8000 or dport = :8000 )'"
+        "sockdiag -tlnp --sport 9000" "$(q "$bin") -tlnp --sport 9000" "ss -tlnp '( sport = :9000 )'" "ss -tlnp '( sport = :9000 )'"
+        "sockdiag -tanp (cost of -p)" "$(q "$bin") -tanp" "sockdiag -tan" "$(q "$bin") -tan"
+    )
+else
+    rows+=(--skipped "sockdiag -p not supported by this build")
+fi
 rows+=(
     "sockdiag -tan" "$(q "$bin") -tan" "sockdiag-floor (bare dump, all TCP states)" "$(q "$floor")"
     "sockdiag --state time-wait --port 8000" "$(q "$bin") --state time-wait --port 8000"
     "sockdiag-floor --filtered (bare dump)" "$(q "$floor") --filtered"
     "sockdiag --version (startup)" "$(q "$bin") --version" "ss -V (startup)" "ss -V"
 )
+if [ -n "$only" ]; then
+    kept=()
+    set -- "${rows[@]}"
+    while [ $# -gt 0 ]; do
+        if [ "$1" = --skipped ]; then
+            shift 2
+        else
+            if grep -qE -- "$only" <<<"$1"; then kept+=("$1" "$2" "$3" "$4"); fi
+            shift 4
+        fi
+    done
+    [ ${#kept[@]} -gt 0 ] || { echo "bench-scale.sh: --only '$only' matches no comparison" >&2; exit 2; }
+    rows=("${kept[@]}")
+fi
 
 # Header lines common to every N.
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)

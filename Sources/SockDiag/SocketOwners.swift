@@ -33,8 +33,8 @@ public struct SocketOwnerScanReport: Hashable, Sendable {
     /// Processes whose descriptor directory could not be read (`EACCES` for another user's process when not
     /// root): any sockets they hold are missing from the result.
     public var processesUnreadable = 0
-    /// The error of the first unreadable process, e.g. `EACCES`.
-    public var unreadableError: Errno?
+    /// How many processes could not be read, by error (`EACCES` for another user's process when not root).
+    public var unreadableErrors: [Errno: Int] = [:]
     /// Processes that exited while the scan ran (`ENOENT`, `ESRCH`); skipped.
     public var processesVanished = 0
     /// Descriptors whose link was read (`readlinkat(2)` calls).
@@ -114,7 +114,8 @@ public struct SocketOwnerScanner: Sendable {
     /// - Returns: The owners of each inode that has one, and what the scan did.
     /// - Throws: ``SockDiagError`` only when `procRoot` itself cannot be opened or listed (`procUnavailable`,
     ///   `permissionDenied`, `ioFailed`); a process that cannot be read is counted in the report instead.
-    public func owners(of inodes: Set<UInt64>, stopWhenAllFound: Bool = false) throws(SockDiagError) -> SocketOwnerScan {
+    public func owners(of inodes: Set<UInt64>, stopWhenAllFound: Bool = false) throws(SockDiagError) -> SocketOwnerScan
+    {
         var wanted = inodes
         wanted.remove(0)
         guard !wanted.isEmpty else { return SocketOwnerScan() }
@@ -195,8 +196,12 @@ private struct OwnerWalk {
         remaining = wanted.count
         let size = 2 * Self.directoryBufferSize + Self.linkBufferSize + Self.pathBufferSize
         let block = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
+        // Not zero: no code may rely on the bytes the kernel leaves alone (record padding) being zero.
+        block.initializeMemory(as: UInt8.self, repeating: 0xFF)
         procEntries = UnsafeMutableRawBufferPointer(rebasing: block[0..<Self.directoryBufferSize])
-        fdEntries = UnsafeMutableRawBufferPointer(rebasing: block[Self.directoryBufferSize..<(2 * Self.directoryBufferSize)])
+        fdEntries = UnsafeMutableRawBufferPointer(
+            rebasing: block[Self.directoryBufferSize..<(2 * Self.directoryBufferSize)]
+        )
         let linkStart = 2 * Self.directoryBufferSize
         link = UnsafeMutableRawBufferPointer(rebasing: block[linkStart..<(linkStart + Self.linkBufferSize)])
         path = UnsafeMutableRawBufferPointer(rebasing: block[(linkStart + Self.linkBufferSize)...])
@@ -244,13 +249,12 @@ private struct OwnerWalk {
     ) throws(SockDiagError) -> (UnsafePointer<UInt8>, Int) {
         guard offset + 20 <= filled else { throw malformedDirectory(path()) }
         let length = Int(buffer.loadUnaligned(fromByteOffset: offset + 16, as: UInt16.self))
-        // A record is at least its 19-byte header and a NUL, and the name's NUL lies inside it. The padding after
-        // the NUL (records are 8-byte aligned) is not written by the kernel: it holds whatever the buffer held.
-        guard length >= 20, offset + length <= filled,
-            buffer[(offset + 19)..<(offset + length)].contains(0)
-        else {
-            throw malformedDirectory(path())
-        }
+        // A record is at least its 19-byte header and a NUL, and the name's NUL lies inside it. (The padding after
+        // the NUL is whatever the buffer held before: the kernel does not clear it.)
+        guard length >= 20, offset + length <= filled else { throw malformedDirectory(path()) }
+        var end = offset + 19
+        while end < offset + length && buffer[end] != 0 { end += 1 }
+        guard end < offset + length else { throw malformedDirectory(path()) }
         let name = UnsafePointer((buffer.baseAddress! + offset + 19).assumingMemoryBound(to: UInt8.self))
         return (name, offset + length)
     }
@@ -280,7 +284,7 @@ private struct OwnerWalk {
     /// Counts a process that could not be read.
     mutating func unreadable(_ error: Errno) {
         report.processesUnreadable += 1
-        if report.unreadableError == nil { report.unreadableError = error }
+        report.unreadableErrors[error, default: 0] += 1
     }
 
     /// Whether `error` means that the process has exited (or the entry is gone) rather than that it is hidden.
@@ -358,9 +362,7 @@ private struct OwnerWalk {
                 }
                 let owner = SocketOwner(command: command!, pid: pid, fd: fd)
                 // One lookup: append, and learn whether the list was empty.
-                var isFirst = false
-                owners[inode, default: { isFirst = true; return [] }()].append(owner)
-                if isFirst {
+                if Self.append(owner, to: &owners[inode, default: []]) == 1 {
                     remaining -= 1
                     if stopWhenAllFound && remaining == 0 {
                         report.processesScanned += 1
@@ -371,6 +373,12 @@ private struct OwnerWalk {
             }
         }
         report.processesScanned += 1
+    }
+
+    /// Appends `owner` and returns the new count.
+    static func append(_ owner: SocketOwner, to list: inout [SocketOwner]) -> Int {
+        list.append(owner)
+        return list.count
     }
 
     /// `NAME/comm` without its newline.

@@ -130,7 +130,8 @@ struct BindCheckCommand: ParsableCommand {
         let inodes = Set(result.causes.flatMap { $0.sockets.map(\.inode) }.filter { $0 != 0 })
         let scan = inodes.isEmpty ? SocketOwnerScan() : try SocketOwnerScanner().owners(of: inodes)
         if scan.report.processesUnreadable > 0 {
-            let reason = scan.report.unreadableError.map { " (\($0); run as root)" } ?? ""
+            let errors = scan.report.unreadableErrors.keys.map { "\($0)" }.sorted().joined(separator: ", ")
+            let reason = errors.isEmpty ? "" : " (\(errors)\(geteuid() == 0 ? "" : "; run as root"))"
             Invocation.note(
                 "owner information is partial: \(scan.report.processesUnreadable) of \(scan.report.processesScanned) processes could not be read\(reason)"
             )

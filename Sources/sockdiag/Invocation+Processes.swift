@@ -13,7 +13,11 @@ extension Invocation {
     /// The scan reads every process (as ss does), so that a socket shared by several processes lists them all;
     /// it is skipped when no matching socket has an inode (TIME_WAIT and request sockets never do). A line on
     /// stderr says when some processes could not be read.
-    func emitWithOwners(from source: SocketSource, query: SocketQuery, into sink: inout OutputSink) throws -> DumpReport? {
+    func emitWithOwners(
+        from source: SocketSource,
+        query: SocketQuery,
+        into sink: inout OutputSink
+    ) throws -> DumpReport? {
         var sockets: [Socket] = []
         let report = try source.forEachSocket(matching: query) { sockets.append($0) }
         var inodes = Set<UInt64>(minimumCapacity: sockets.count)
@@ -52,7 +56,11 @@ extension Invocation {
 
         let scanned = scan.report
         if scanned.processesUnreadable > 0 {
-            let reason = scanned.unreadableError.map { "\($0)" } ?? "unreadable"
+            // "Permission denied", or "3 Permission denied, 1 Bad message" when the reasons differ.
+            let errors = scanned.unreadableErrors.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }
+            let reason =
+                errors.count == 1
+                ? "\(errors[0].key)" : errors.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
             let hint = geteuid() == 0 ? "" : "; run as root"
             Self.note(
                 "process information is partial: \(scanned.processesUnreadable) of \(scanned.processesScanned + scanned.processesUnreadable) processes could not be read (\(reason)\(hint))"
@@ -60,7 +68,9 @@ extension Invocation {
         }
         if verbose {
             if inodes.isEmpty {
-                Self.note("processes: no matching socket has an inode (time-wait, request or closed sockets); /proc not scanned")
+                Self.note(
+                    "processes: no matching socket has an inode (time-wait, request or closed sockets); /proc not scanned"
+                )
             } else {
                 let milliseconds = Double(elapsed / 10_000) / 100
                 Self.note(

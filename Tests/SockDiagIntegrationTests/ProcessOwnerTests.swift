@@ -123,7 +123,9 @@ extension Integration {
         .enabled(if: Commands.ss != nil, "needs ss (iproute2)")
     )
     struct ProcessOwners {
-        @Test("sockdiag -tanp --json and ss -tanpH list the same owners; each owned socket is this process's descriptor")
+        @Test(
+            "sockdiag -tanp --json and ss -tanpH list the same owners; each owned socket is this process's descriptor"
+        )
         func ownersMatchSS() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
@@ -197,13 +199,18 @@ extension Integration {
             #expect(lines.first?.hasSuffix("Process") == true, "\(table)")
             let rows = lines.dropFirst()
             #expect(rows.count == Population.serverTimeWaitCount + Population.clientTimeWaitCount, "\(table)")
-            #expect(rows.allSatisfy { $0.contains("TIME-WAIT") && $0.hasSuffix(" (no process: time-wait)") }, "\(table)")
+            #expect(
+                rows.allSatisfy { $0.contains("TIME-WAIT") && $0.hasSuffix(" (no process: time-wait)") },
+                "\(table)"
+            )
             #expect(table.stderr.contains("/proc not scanned"), "\(table)")
             #expect(!table.stderr.contains("partial"), "nothing was scanned, so nothing is partial: \(table)")
 
             let json = try namespace.exec([binary, "-tan", "--state", "time-wait", "-p", "--json"])
             try #require(json.status == 0 && !json.signaled, "\(json)")
-            let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+            let objects = try #require(
+                try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+            )
             #expect(objects.count == rows.count)
             #expect(objects.allSatisfy { $0["process"] is NSNull && $0["inode"] as? Int == 0 }, "\(json)")
         }
@@ -216,7 +223,9 @@ extension Integration {
             let built = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let setpriv = try #require(Commands.find("setpriv"))
             // A copy nobody can execute, whatever the permissions of the build directory.
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sockdiag-nobody-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sockdiag-nobody-\(UUID().uuidString)"
+            )
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: directory) }
             let binary = directory.appendingPathComponent("sockdiag").path
@@ -236,8 +245,11 @@ extension Integration {
             let rows = result.stdout.split(separator: "\n").dropFirst()
             #expect(rows.count == population.tcp.count, "\(result)")
             // The test runs as root: nobody cannot read its descriptors.
-            #expect(rows.filter { $0.hasSuffix(" (no process found)") }.count
-                == population.tcp.count - Population.serverTimeWaitCount - Population.clientTimeWaitCount, "\(result)")
+            #expect(
+                rows.filter { $0.hasSuffix(" (no process found)") }.count
+                    == population.tcp.count - Population.serverTimeWaitCount - Population.clientTimeWaitCount,
+                "\(result)"
+            )
             #expect(!rows.contains { $0.contains("users:(") }, "\(result)")
             let lines = result.stderrLines
             try #require(lines.count == 1, "\(result)")

@@ -5,7 +5,9 @@ import Testing
 
 @Suite("Process column and key")
 struct SocketOwnerFormattingTests {
-    static let shared = [SocketOwner(command: "nginx", pid: 1234, fd: 6), SocketOwner(command: "nginx", pid: 1235, fd: 6)]
+    static let shared = [
+        SocketOwner(command: "nginx", pid: 1234, fd: 6), SocketOwner(command: "nginx", pid: 1235, fd: 6),
+    ]
     static var listener: Socket {
         Socket(
             transport: .tcp,
@@ -37,14 +39,16 @@ struct SocketOwnerFormattingTests {
         let lines = table([
             (Self.listener, Self.shared), (FormatterTests.timeWait, []), (request, []), (orphan, []), (unowned, []),
         ])
-        #expect(lines == [
-            "Netid State      Recv-Q Send-Q   Local Address:Port    Peer Address:Port   Process",
-            "tcp   LISTEN     0      128          127.0.0.1:8000          0.0.0.0:*     users:((\"nginx\",pid=1234,fd=6),(\"nginx\",pid=1235,fd=6))",
-            "tcp   TIME-WAIT  0      0            127.0.0.1:8000        127.0.0.1:38602 (no process: time-wait)",
-            "tcp   SYN-RECV   0      0            127.0.0.1:8000        127.0.0.1:38602 (no process: not accepted yet)",
-            "tcp   FIN-WAIT-1 0      0            127.0.0.1:8000        127.0.0.1:38602 (no process: closed)",
-            "tcp   LISTEN     0      128          127.0.0.1:8001          0.0.0.0:*     (no process found)",
-        ])
+        #expect(
+            lines == [
+                "Netid State      Recv-Q Send-Q   Local Address:Port    Peer Address:Port   Process",
+                "tcp   LISTEN     0      128          127.0.0.1:8000          0.0.0.0:*     users:((\"nginx\",pid=1234,fd=6),(\"nginx\",pid=1235,fd=6))",
+                "tcp   TIME-WAIT  0      0            127.0.0.1:8000        127.0.0.1:38602 (no process: time-wait)",
+                "tcp   SYN-RECV   0      0            127.0.0.1:8000        127.0.0.1:38602 (no process: not accepted yet)",
+                "tcp   FIN-WAIT-1 0      0            127.0.0.1:8000        127.0.0.1:38602 (no process: closed)",
+                "tcp   LISTEN     0      128          127.0.0.1:8001          0.0.0.0:*     (no process found)",
+            ]
+        )
         // The column starts where the header says.
         let column = lines[0].range(of: "Process")!.lowerBound.utf16Offset(in: lines[0])
         for line in lines.dropFirst() {

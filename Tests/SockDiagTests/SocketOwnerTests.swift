@@ -38,7 +38,9 @@ struct SocketOwnerTests {
 
     @Test("/proc entries are pids (and descriptors) only when all digits", arguments: names)
     func parseEntry(name: String, number: Int32?) {
-        let parsed = (Array(name.utf8) + [0]).withUnsafeBufferPointer { SocketOwnerScanner.entryNumber($0.baseAddress!) }
+        let parsed = (Array(name.utf8) + [0]).withUnsafeBufferPointer {
+            SocketOwnerScanner.entryNumber($0.baseAddress!)
+        }
         #expect(parsed == number, "\(name)")
     }
 
@@ -47,13 +49,20 @@ struct SocketOwnerTests {
         let root: URL
 
         init() throws {
-            root = FileManager.default.temporaryDirectory.appendingPathComponent("sockdiag-fake-proc-\(UUID().uuidString)")
+            // tmpfs when there is one: thousands of symbolic links on a journaling disk take seconds.
+            let base =
+                access("/dev/shm", W_OK) == 0
+                ? URL(fileURLWithPath: "/dev/shm") : FileManager.default.temporaryDirectory
+            root = base.appendingPathComponent("sockdiag-fake-proc-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         }
 
         func process(_ pid: String, comm: String?, fds: [String: String]) throws {
             let directory = root.appendingPathComponent(pid)
-            try FileManager.default.createDirectory(at: directory.appendingPathComponent("fd"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: directory.appendingPathComponent("fd"),
+                withIntermediateDirectories: true
+            )
             if let comm { try Data((comm + "\n").utf8).write(to: directory.appendingPathComponent("comm")) }
             for (fd, target) in fds {
                 try FileManager.default.createSymbolicLink(
@@ -72,14 +81,31 @@ struct SocketOwnerTests {
     /// `fd` is not a directory (unreadable), one without `comm` that owns only an unwanted socket, non-pid entries.
     static func makeFakeProc() throws -> FakeProc {
         let proc = try FakeProc()
-        try proc.process("100", comm: "nginx", fds: ["0": "/dev/null", "3": "socket:[1000]", "4": "socket:[2000]", "5": "pipe:[77]"])
+        try proc.process(
+            "100",
+            comm: "nginx",
+            fds: ["0": "/dev/null", "3": "socket:[1000]", "4": "socket:[2000]", "5": "pipe:[77]"]
+        )
         try proc.process("101", comm: "nginx", fds: ["3": "socket:[1000]", "7": "socket:[3000]"])
-        try proc.process("102", comm: "worker", fds: ["10": "socket:[1000]", "9": "socket:[1000]", "11": "anon_inode:[eventfd]"])
+        try proc.process(
+            "102",
+            comm: "worker",
+            fds: ["10": "socket:[1000]", "9": "socket:[1000]", "11": "anon_inode:[eventfd]"]
+        )
         try proc.process("105", comm: nil, fds: ["3": "socket:[5000]"])
-        try FileManager.default.createDirectory(at: proc.root.appendingPathComponent("103"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: proc.root.appendingPathComponent("104"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: proc.root.appendingPathComponent("103"),
+            withIntermediateDirectories: true
+        )
+        try FileManager.default.createDirectory(
+            at: proc.root.appendingPathComponent("104"),
+            withIntermediateDirectories: true
+        )
         try Data().write(to: proc.root.appendingPathComponent("104/fd"))
-        try FileManager.default.createDirectory(at: proc.root.appendingPathComponent("net"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: proc.root.appendingPathComponent("net"),
+            withIntermediateDirectories: true
+        )
         try FileManager.default.createSymbolicLink(
             atPath: proc.root.appendingPathComponent("self").path,
             withDestinationPath: "100"
@@ -106,10 +132,29 @@ struct SocketOwnerTests {
         #expect(scan.report.processesScanned == 4)
         #expect(scan.report.processesVanished == 1)
         #expect(scan.report.processesUnreadable == 1)
-        #expect(scan.report.unreadableError == Errno(rawValue: ENOTDIR))
+        #expect(scan.report.unreadableErrors == [Errno(rawValue: ENOTDIR): 1])
         #expect(scan.report.descriptorsRead == 10)
         #expect(!scan.report.stoppedEarly)
         #expect(!scan.report.isComplete)
+    }
+
+    @Test("a descriptor directory that takes many getdents64 calls is read to its end")
+    func manyDescriptors() throws {
+        let proc = try FakeProc()
+        defer { proc.remove() }
+        // 24-byte records at least: 3000 of them fill the 32 KiB buffer twice over.
+        try proc.process("4242", comm: "many", fds: [:])
+        let directory = proc.root.appendingPathComponent("4242/fd").path
+        for fd in 0..<3000 {
+            let target = fd % 2 == 0 ? "socket:[\(100_000 + fd)]" : "/dev/null"
+            guard symlink(target, "\(directory)/\(fd)") == 0 else { throw CocoaError(.fileWriteUnknown) }
+        }
+        let wanted = Set((0..<3000).filter { $0 % 2 == 0 }.map { UInt64(100_000 + $0) })
+        let scan = try SocketOwnerScanner(procRoot: proc.root.path).owners(of: wanted)
+        #expect(scan.report.processesUnreadable == 0)
+        #expect(scan.report.descriptorsRead == 3000)
+        #expect(scan.owners.count == 1500)
+        #expect(scan.owners[102_998] == [SocketOwner(command: "many", pid: 4242, fd: 2998)])
     }
 
     @Test("stopWhenAllFound ends the scan at the first owner of the last inode and says so")
