@@ -81,20 +81,7 @@ public final class SocketInspector: @unchecked Sendable {
     /// - Returns: The matching sockets, in the order the kernel sent them.
     /// - Throws: ``SockDiagError``.
     public func unixSockets(matching query: UnixSocketQuery) throws(SockDiagError) -> [UnixSocket] {
-        var attempt = 0
-        while true {
-            attempt += 1
-            var result: [UnixSocket] = []
-            do {
-                try forEachUnixSocket(matching: query) { result.append($0) }
-                return result
-            } catch let error as SockDiagError {
-                if error.code == .dumpInterrupted && attempt < Self.interruptedDumpAttempts { continue }
-                throw error
-            } catch {
-                preconditionFailure("only SockDiagError can escape: \(error)")
-            }
-        }
+        try collectRetryingInterrupted { body in try forEachUnixSocket(matching: query, body) }
     }
 
     /// Decodes a captured `UNIX_DIAG` dump (concatenated reply datagrams, up to and including `NLMSG_DONE`)
@@ -121,12 +108,20 @@ public final class SocketInspector: @unchecked Sendable {
     /// - Returns: The matching sockets, in the order the kernel sent them.
     /// - Throws: ``SockDiagError``.
     public func sockets(matching query: SocketQuery) throws(SockDiagError) -> [Socket] {
+        try collectRetryingInterrupted { body in try forEachSocket(matching: query, body) }
+    }
+
+    /// Collects what `dump` streams, restarting it (with an empty result) while the kernel flags it as interrupted,
+    /// up to ``interruptedDumpAttempts`` times.
+    private func collectRetryingInterrupted<Element>(
+        _ dump: ((Element) throws -> Void) throws -> Void
+    ) throws(SockDiagError) -> [Element] {
         var attempt = 0
         while true {
             attempt += 1
-            var result: [Socket] = []
+            var result: [Element] = []
             do {
-                try forEachSocket(matching: query) { result.append($0) }
+                try dump { result.append($0) }
                 return result
             } catch let error as SockDiagError {
                 if error.code == .dumpInterrupted && attempt < Self.interruptedDumpAttempts { continue }
