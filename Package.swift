@@ -6,9 +6,12 @@ let package = Package(
     products: [
         .library(name: "SockDiag", targets: ["SockDiag"]),
         .executable(name: "sockdiag", targets: ["sockdiag"]),
+        .executable(name: "sockdiag-exporter", targets: ["sockdiag-exporter"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -31,13 +34,26 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The Prometheus exporter is its own binary, so that `sockdiag` links neither NIO nor Prometheus
+        // (`sockdiag exporter …` execs it).
+        .executableTarget(
+            name: "sockdiag-exporter",
+            dependencies: [
+                "SockDiag",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         .testTarget(
             name: "SockDiagTests",
             dependencies: ["SockDiag"]
         ),
         .testTarget(
             name: "SockDiagIntegrationTests",
-            dependencies: ["SockDiag", "sockdiag"]
+            dependencies: ["SockDiag", "sockdiag", "sockdiag-exporter"]
         ),
     ]
 )

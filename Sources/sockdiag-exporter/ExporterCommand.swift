@@ -1,0 +1,195 @@
+import ArgumentParser
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import SockDiag
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// `sockdiag-exporter` (also `sockdiag exporter`): the kernel's socket tables as Prometheus metrics on `/metrics`.
+@main
+struct ExporterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sockdiag exporter",
+        abstract: "Serve the kernel's socket tables as Prometheus metrics on http://ADDRESS:PORT/metrics.",
+        discussion: """
+            Each scrape is one netlink dump (two with --tcp-info), made when the request arrives; requests that \
+            arrive while a dump runs share its result. Nothing runs between scrapes.
+            Metrics: sockdiag_sockets{protocol,family,state}, sockdiag_tcp_listen_queue_length and _limit \
+            {family,address,port} (the K fullest listeners), sockdiag_tcp_time_wait_sockets{port} (the K ports \
+            with most TIME_WAIT sockets, the rest as port="other"), sockdiag_scrape_duration_seconds, \
+            sockdiag_scrape_sockets_seen; with --tcp-info, retransmissions and an RTT histogram of ESTABLISHED \
+            TCP sockets. See README.md.
+
+            Examples:
+              sockdiag exporter
+              sockdiag exporter --listen 0.0.0.0:9474 --top-ports 20 --tcp-info
+              sockdiag exporter -N mycontainer --listen 127.0.0.1:9475
+            """,
+        version: "sockdiag-exporter 0.1.0"
+    )
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where to serve: IPV4:PORT or [IPV6]:PORT (port 0 picks a free one, printed at start).",
+            valueName: "address:port"
+        )
+    )
+    var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9474)
+
+    @Option(
+        name: .customLong("top-ports"),
+        help: ArgumentHelp(
+            "How many TIME_WAIT ports and listeners get their own series (0 to \(ExporterOptions.maximumTopPorts)).",
+            valueName: "k"
+        )
+    )
+    var topPorts: Int = 10
+
+    @Flag(
+        name: .customLong("tcp-info"),
+        help: "Also dump tcp_info of ESTABLISHED TCP sockets: retransmissions and an RTT histogram (a second dump)."
+    )
+    var tcpInfo = false
+
+    @Option(
+        name: [.customShort("N"), .customLong("net")],
+        help: ArgumentHelp(
+            "Report the sockets of the named network namespace (/var/run/netns/NAME); serve from this one.",
+            valueName: "name"
+        )
+    )
+    var namespace: String?
+
+    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "One line on stderr per dump.")
+    var verbose = false
+
+    /// For tests: hold each dump this many milliseconds, so that concurrent requests surely overlap.
+    @Option(name: .customLong("dump-delay-ms"), help: .hidden)
+    var dumpDelayMilliseconds: Int = 0
+
+    mutating func validate() throws {
+        guard (0...ExporterOptions.maximumTopPorts).contains(topPorts) else {
+            throw ValidationError("--top-ports takes a number from 0 to \(ExporterOptions.maximumTopPorts), not \(topPorts)")
+        }
+        guard dumpDelayMilliseconds >= 0 else { throw ValidationError("--dump-delay-ms must not be negative") }
+    }
+
+    var options: ExporterOptions {
+        ExporterOptions(
+            topPorts: topPorts,
+            tcpInfo: tcpInfo,
+            verbose: verbose,
+            dumpDelayMilliseconds: dumpDelayMilliseconds
+        )
+    }
+
+    /// Parses the arguments and serves until killed; exits 2 on bad input with one line, 1 when serving fails.
+    static func main() {
+        let command: ExporterCommand
+        do {
+            let parsed = try parseAsRoot()
+            guard let ours = parsed as? ExporterCommand else {
+                var other = parsed
+                try other.run()
+                Glibc.exit(0)
+            }
+            command = ours
+        } catch {
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                Glibc.exit(0)
+            }
+            fail(message(for: error), status: 2)
+        }
+        do {
+            try command.serve()
+        } catch let error as SockDiagError where error.operation.hasPrefix("open /") {
+            fail(error.message, status: 2)
+        } catch {
+            fail(String(describing: error), status: 1)
+        }
+        Glibc.exit(0)
+    }
+
+    /// Opens the inspector (inside the namespace, when asked), binds and serves until the server channel closes.
+    func serve() throws {
+        let inspector: SocketInspector
+        if let namespace {
+            inspector = try NamespaceThread.run {
+                try NetworkNamespace.enter(named: namespace)
+                return try SocketInspector()
+            }
+        } else {
+            inspector = try SocketInspector()
+        }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // One thread for dumps: they never run on the event loop, and one inspector does one dump at a time.
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        let scraper = Scraper(inspector: inspector, options: options, pool: pool)
+        let channel: any Channel
+        do {
+            channel = try ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                        try channel.pipeline.syncOperations.addHandler(MetricsHandler(scraper: scraper))
+                    }
+                }
+                .bind(host: listen.host, port: listen.port)
+                .wait()
+        } catch {
+            throw ExporterError("cannot listen on \(listen): \(error)")
+        }
+        let bound = channel.localAddress.map(ListenAddress.init(boundTo:)) ?? listen
+        log("listening on http://\(bound)/metrics\(namespace.map { " (sockets of network namespace \($0))" } ?? "")")
+        try channel.closeFuture.wait()
+    }
+}
+
+/// What every scrape does.
+struct ExporterOptions: Sendable {
+    /// The largest `--top-ports`: it bounds the label cardinality of the per-port and per-listener series.
+    static let maximumTopPorts = 1000
+
+    var topPorts: Int
+    var tcpInfo: Bool
+    var verbose: Bool
+    var dumpDelayMilliseconds: Int
+}
+
+/// A failure outside the library (binding the listener).
+struct ExporterError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Writes `sockdiag-exporter: MESSAGE` as one line to standard error.
+func log(_ message: String) {
+    var line = "sockdiag-exporter: "
+    for character in message { line.append(character.isNewline ? " " : character) }
+    line.append("\n")
+    line.withCString { text in _ = write(STDERR_FILENO, text, strlen(text)) }
+}
+
+/// Writes `message` as one line to standard error and exits with `status`.
+func fail(_ message: String, status: Int32) -> Never {
+    log(message.trimmingTrailingWhitespace)
+    Glibc.exit(status)
+}
+
+extension String {
+    fileprivate var trimmingTrailingWhitespace: String {
+        var text = self
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return text
+    }
+}

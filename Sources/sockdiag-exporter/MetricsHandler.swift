@@ -1,0 +1,91 @@
+import NIOCore
+import NIOHTTP1
+
+/// Answers `GET /metrics` with the scraper's text; 404 for other paths, 405 for other methods, 500 when the dump
+/// failed. Keep-alive and pipelining are NIO's (`configureHTTPServerPipeline`).
+final class MetricsHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// The Prometheus text exposition format.
+    static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    private let scraper: Scraper
+    private var head: HTTPRequestHead?
+
+    init(scraper: Scraper) {
+        self.scraper = scraper
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+        case .body:
+            break
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            answer(head, context: context)
+        }
+    }
+
+    private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        guard path == "/metrics" else {
+            respond(to: head, status: .notFound, body: ByteBuffer(string: "404 not found: try /metrics\n"), context: context)
+            return
+        }
+        guard head.method == .GET else {
+            respond(
+                to: head,
+                status: .methodNotAllowed,
+                extraHeaders: [("Allow", "GET")],
+                body: ByteBuffer(string: "405 method not allowed: /metrics takes GET\n"),
+                context: context
+            )
+            return
+        }
+        scraper.scrape(on: context.eventLoop).hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let body):
+                self.respond(
+                    to: head,
+                    status: .ok,
+                    contentType: Self.contentType,
+                    body: body,
+                    context: context
+                )
+            case .failure(let error):
+                self.respond(
+                    to: head,
+                    status: .internalServerError,
+                    body: ByteBuffer(string: "500 the dump failed: \(error)\n"),
+                    context: context
+                )
+            }
+        }
+    }
+
+    private func respond(
+        to request: HTTPRequestHead,
+        status: HTTPResponseStatus,
+        contentType: String = "text/plain; charset=utf-8",
+        extraHeaders: [(String, String)] = [],
+        body: ByteBuffer,
+        context: ChannelHandlerContext
+    ) {
+        var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", "\(body.readableBytes)")])
+        headers.add(contentsOf: extraHeaders)
+        let keepAlive = request.isKeepAlive
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: request.version, status: status, headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            let channel = context.channel
+            written.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Prometheus
+import SockDiag
+
+/// Fills a scrape's registry from what its dumps found and emits the text exposition format.
+enum MetricsRenderer {
+    /// The TCP states a dump of every state can report (bound-inactive is not asked for: it makes the kernel walk
+    /// its bind hash too); each gets a series, also at 0, so that a state appearing is not a new series.
+    static let tcpStates: [TCPState] = [
+        .established, .synSent, .synRecv, .finWait1, .finWait2, .timeWait, .closed, .closeWait, .lastAck, .listen,
+        .closing,
+    ]
+    /// UDP: unconnected (`closed`) and connected (`established`).
+    static let udpStates: [TCPState] = [.closed, .established]
+
+    /// Upper bounds of the RTT histogram's buckets, in seconds (100 µs to 5 s).
+    static let rttBuckets: [Double] = [
+        0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+    ]
+
+    /// `sockdiag_tcp_rtt_seconds`, made before the tcp_info dump, which records into it.
+    static func rttHistogram(in registry: PrometheusCollectorRegistry) -> ValueHistogram {
+        registry.makeValueHistogram(
+            descriptor: descriptor(
+                "tcp_rtt",
+                unit: "seconds",
+                "Smoothed round-trip time (tcpi_rtt) of ESTABLISHED TCP sockets."
+            ),
+            buckets: rttBuckets
+        )
+    }
+
+    /// Adds the sample's metrics to `registry` and returns the exposition text.
+    static func render(
+        _ sample: ScrapeSample,
+        into registry: PrometheusCollectorRegistry,
+        options: ExporterOptions,
+        duration: Duration,
+        dumps: Int,
+        requests: Int
+    ) -> [UInt8] {
+        let aggregate = sample.aggregate
+        let sockets = descriptor("sockets", "Sockets by protocol, address family and state (sockdiag's state names).")
+        for (transport, states) in [(TransportProtocol.tcp, tcpStates), (.udp, udpStates)] {
+            for family in [AddressFamily.inet, .inet6] {
+                for state in states {
+                    registry.makeGauge(
+                        descriptor: sockets,
+                        labels: [("protocol", "\(transport)"), ("family", "\(family)"), ("state", state.name)]
+                    ).set(Int64(aggregate.counts[transport, family, state]))
+                }
+            }
+        }
+
+        let queueLength = descriptor(
+            "tcp_listen_queue_length",
+            "Connections waiting to be accepted by a TCP listener (its Recv-Q), for the --top-ports fullest listeners."
+        )
+        let queueLimit = descriptor(
+            "tcp_listen_queue_limit",
+            "The accept queue limit (backlog) of a TCP listener (its Send-Q), for the same listeners."
+        )
+        for listener in aggregate.listeners {
+            let labels = [
+                ("family", "\(listener.family)"), ("address", "\(listener.local.address)"),
+                ("port", "\(listener.local.port)"),
+            ]
+            registry.makeGauge(descriptor: queueLength, labels: labels).set(Int64(listener.queued))
+            registry.makeGauge(descriptor: queueLimit, labels: labels).set(Int64(listener.backlog))
+        }
+        registry.makeGauge(
+            descriptor: descriptor(
+                "tcp_listen_queue_other_listeners",
+                "TCP listeners beyond the --top-ports fullest, which have no queue series."
+            )
+        ).set(Int64(aggregate.otherListeners))
+
+        let timeWait = descriptor(
+            "tcp_time_wait_sockets",
+            "TIME_WAIT sockets by local port, for the --top-ports ports with most; port=\"other\" counts the rest."
+        )
+        for entry in aggregate.timeWaitPorts.top {
+            registry.makeGauge(descriptor: timeWait, labels: [("port", "\(entry.port)")]).set(Int64(entry.count))
+        }
+        registry.makeGauge(descriptor: timeWait, labels: [("port", "other")])
+            .set(Int64(aggregate.timeWaitPorts.otherCount))
+        registry.makeGauge(
+            descriptor: descriptor(
+                "tcp_time_wait_other_ports",
+                "Local ports of the TIME_WAIT sockets counted in port=\"other\"."
+            )
+        ).set(Int64(aggregate.timeWaitPorts.otherPorts))
+
+        if let info = sample.tcpInfo {
+            registry.makeGauge(
+                descriptor: descriptor(
+                    "tcp_retransmitted_segments",
+                    "Segments retransmitted over the life of the ESTABLISHED TCP connections (sum of tcpi_total_retrans); drops when connections close."
+                )
+            ).set(Int64(info.retransmittedSegments))
+            registry.makeGauge(
+                descriptor: descriptor(
+                    "tcp_unacked_retransmitted_segments",
+                    "Retransmitted segments not yet acknowledged, over ESTABLISHED TCP sockets (sum of tcpi_retrans)."
+                )
+            ).set(Int64(info.unackedRetransmits))
+            registry.makeGauge(
+                descriptor: descriptor(
+                    "tcp_retransmitting_sockets",
+                    "ESTABLISHED TCP sockets in a retransmission timeout now (tcpi_retransmits > 0)."
+                )
+            ).set(Int64(info.retransmittingSockets))
+        }
+
+        registry.makeGauge(
+            descriptor: descriptor("scrape_duration", unit: "seconds", "How long this scrape's dumps took.")
+        ).set(duration.seconds)
+        registry.makeGauge(
+            descriptor: descriptor("scrape_sockets_seen", "Sockets the kernel sent for this scrape, over every dump.")
+        ).set(Int64(sample.socketsSeen))
+        registry.makeCounter(
+            descriptor: descriptor("scrape_dumps", unit: "total", "Dumps made since the exporter started.")
+        ).increment(by: Int64(dumps))
+        registry.makeCounter(
+            descriptor: descriptor(
+                "scrape_requests",
+                unit: "total",
+                "Scrapes answered since the exporter started; concurrent scrapes share one dump."
+            )
+        ).increment(by: Int64(requests))
+
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(8192)
+        registry.emit(into: &bytes)
+        return bytes
+    }
+
+    private static func descriptor(_ name: String, unit: String = "", _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "sockdiag", metricName: name, unitName: unit, helpText: help)
+    }
+}

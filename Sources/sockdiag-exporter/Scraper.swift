@@ -1,0 +1,164 @@
+import NIOCore
+import NIOPosix
+import Prometheus
+import SockDiag
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Runs one dump per scrape on the thread pool and hands its rendered metrics to every request that arrived while
+/// it ran (coalescing). Nothing runs between scrapes.
+final class Scraper: Sendable {
+    private struct State {
+        /// The requests waiting for the dump under way (or about to start).
+        var waiting: [EventLoopPromise<ByteBuffer>] = []
+        /// Whether a dump is under way; requests that arrive meanwhile join ``waiting``.
+        var running = false
+        /// Dumps finished since start.
+        var dumps = 0
+        /// Requests answered since start (by ``dumps``).
+        var requests = 0
+    }
+
+    private let inspector: SocketInspector
+    private let options: ExporterOptions
+    private let pool: NIOThreadPool
+    private let state = Mutex(State())
+    /// Only used by the dump under way (there is one at a time), which keeps its per-port counters between dumps.
+    private let aggregator: Mutex<SocketAggregator>
+
+    init(inspector: SocketInspector, options: ExporterOptions, pool: NIOThreadPool) {
+        self.inspector = inspector
+        self.options = options
+        self.pool = pool
+        self.aggregator = Mutex(SocketAggregator(topPorts: options.topPorts))
+    }
+
+    /// The metrics text of a dump that starts now or is already under way, completed on `eventLoop`.
+    func scrape(on eventLoop: any EventLoop) -> EventLoopFuture<ByteBuffer> {
+        let promise = eventLoop.makePromise(of: ByteBuffer.self)
+        let start = state.withLock { state in
+            state.waiting.append(promise)
+            guard !state.running else { return false }
+            state.running = true
+            return true
+        }
+        if start {
+            pool.submit { [self] _ in dumpAndAnswer() }
+        }
+        return promise.futureResult
+    }
+
+    /// Runs on the pool's thread: one dump, rendered once, answered to every request waiting for it.
+    private func dumpAndAnswer() {
+        if options.dumpDelayMilliseconds > 0 { usleep(UInt32(options.dumpDelayMilliseconds) * 1000) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        // A fresh registry per scrape: series that dropped out of the top K are gone from the next scrape.
+        let registry = PrometheusCollectorRegistry()
+        let result = Result { try collect(into: registry) }
+        let elapsed = clock.now - started
+        // Whoever arrives after this point waits for the next dump.
+        let (waiters, dumps, requests) = state.withLock { state in
+            let waiters = state.waiting
+            state.waiting = []
+            state.running = false
+            state.dumps += 1
+            state.requests += waiters.count
+            return (waiters, state.dumps, state.requests)
+        }
+        switch result {
+        case .success(let sample):
+            let bytes = MetricsRenderer.render(
+                sample,
+                into: registry,
+                options: options,
+                duration: elapsed,
+                dumps: dumps,
+                requests: requests
+            )
+            let body = ByteBuffer(bytes: bytes)
+            if options.verbose {
+                log(
+                    "dump \(dumps): \(sample.socketsSeen) sockets in \(elapsed.milliseconds) ms for \(waiters.count) request\(waiters.count == 1 ? "" : "s")"
+                )
+            }
+            for waiter in waiters { waiter.succeed(body) }
+        case .failure(let error):
+            log("dump \(dumps) failed: \(error)")
+            for waiter in waiters { waiter.fail(error) }
+        }
+    }
+
+    /// The dumps of one scrape.
+    private func collect(into registry: PrometheusCollectorRegistry) throws -> ScrapeSample {
+        var sample = ScrapeSample()
+        sample.aggregate = try aggregator.withLock { aggregator in
+            try aggregator.aggregate(inspector, matching: SocketQuery(protocols: [.tcp, .udp], states: .all))
+        }
+        sample.socketsSeen = sample.aggregate.socketsSeen
+        if options.tcpInfo {
+            var summary = TCPInfoSummary(rtt: MetricsRenderer.rttHistogram(in: registry))
+            let report = try inspector.forEachSocket(
+                matching: SocketQuery(protocols: [.tcp], states: .established, extensions: .tcpInfo)
+            ) { socket in
+                summary.add(socket.tcpInfo)
+            }
+            sample.tcpInfo = summary
+            sample.socketsSeen += report.sockets
+        }
+        return sample
+    }
+}
+
+/// What one scrape found.
+struct ScrapeSample: Sendable {
+    var aggregate = SocketAggregate()
+    var tcpInfo: TCPInfoSummary?
+    /// Sockets the kernel sent over every dump of the scrape.
+    var socketsSeen = 0
+}
+
+/// Retransmissions and round-trip times of ESTABLISHED TCP sockets, from their `tcp_info`.
+struct TCPInfoSummary: Sendable {
+    /// Sockets with a `tcp_info`.
+    var sockets = 0
+    /// Σ `tcpi_total_retrans`: segments retransmitted over the life of these connections.
+    var retransmittedSegments = 0
+    /// Σ `tcpi_retrans`: retransmitted segments not yet acknowledged.
+    var unackedRetransmits = 0
+    /// Sockets with `tcpi_retransmits` > 0: in a retransmission timeout right now.
+    var retransmittingSockets = 0
+    /// The smoothed RTT of each socket, in seconds.
+    let rtt: ValueHistogram
+
+    init(rtt: ValueHistogram) {
+        self.rtt = rtt
+    }
+
+    mutating func add(_ info: TCPInfo?) {
+        guard let info else { return }
+        sockets += 1
+        retransmittedSegments += Int(info.totalRetrans)
+        unackedRetransmits += Int(info.retrans)
+        if info.retransmits > 0 { retransmittingSockets += 1 }
+        rtt.record(Double(info.rtt) / 1_000_000)
+    }
+}
+
+extension Duration {
+    /// Milliseconds with two decimals below 10, e.g. `0.42`.
+    var milliseconds: String {
+        let value = seconds * 1000
+        return value < 10 ? String(Double(Int(value * 100)) / 100) : String(Int(value))
+    }
+
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
