@@ -218,7 +218,7 @@ enum InetDiagParser {
     }
 
     @inline(__always)
-    private static func ipv6(_ payload: UnsafeRawBufferPointer, offset: Int, interfaceIndex: UInt32) -> IPv6Address {
+    static func ipv6(_ payload: UnsafeRawBufferPointer, offset: Int, interfaceIndex: UInt32) -> IPv6Address {
         let high = UInt64(bigEndian: payload.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         let low = UInt64(bigEndian: payload.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
         let address = IPv6Address(high: high, low: low)

@@ -51,11 +51,7 @@ extension SocketInspector {
     /// - Throws: ``SockDiagError``.
     public func count(matching query: SocketQuery) throws -> SocketCounts {
         var counts = SocketCounts()
-        let expression = query.effectiveFilter
-        let kernelOnly =
-            expression == .all
-            || (query.kernelFiltering && BytecodeCompiler.compile(expression, context: query.context ?? .current()) != nil)
-        if kernelOnly && !query.states.contains(.boundInactive) {
+        if kernelEvaluatesAll(query) && !query.states.contains(.boundInactive) {
             // Family and state are the first two bytes of every inet_diag_msg.
             try forEachRawMessage(matching: query) { transport, payload in
                 guard payload.count >= InetDiagParser.messageSize else {

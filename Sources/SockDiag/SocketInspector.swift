@@ -395,7 +395,7 @@ struct DumpState: ~Copyable {
 
 /// Runs `run` (a shim call driving `mnl_cb_run`) with a C callback that forwards each message payload to
 /// `handler`, and turns the shim's result into a Swift error.
-private func runCallbacks(
+func runCallbacks(
     operation: @autoclosure () -> String,
     _ run: (CSockDiag_message_cb, UnsafeMutableRawPointer) -> Int32,
     handler: (UnsafeRawBufferPointer) throws -> Void

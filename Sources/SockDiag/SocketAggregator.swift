@@ -1,0 +1,177 @@
+internal import CSockDiag
+
+/// Adds up dumps into ``SocketAggregate``s, keeping its per-port counters (512 KiB) between calls so that an agent
+/// aggregating every second allocates nothing per socket and almost nothing per call.
+///
+/// An aggregator is a value used by one caller at a time; give each thread or task its own.
+public struct SocketAggregator {
+    /// How many ports (and listeners) each ranking keeps before the "other" bucket.
+    public var topPorts: Int
+
+    private var timeWait = PortTally()
+    private var listening = PortTally()
+    private var listeners: [ListenerQueue] = []
+
+    /// Creates an aggregator.
+    /// - Parameter topPorts: How many ports each ranking keeps, and how many listeners (at least 0).
+    public init(topPorts: Int = 10) {
+        self.topPorts = max(0, topPorts)
+    }
+
+    /// Dumps the sockets that match `query` with `inspector` and adds them up.
+    ///
+    /// When the kernel evaluates the whole query, only the fixed header of each reply is read (no ``Socket`` is
+    /// built); otherwise each socket is decoded and filtered in Swift first, with the same result.
+    /// - Parameters:
+    ///   - inspector: The inspector to dump with.
+    ///   - query: What to count; by default every TCP and UDP socket in every state but bound-inactive.
+    /// - Returns: The aggregate.
+    /// - Throws: ``SockDiagError``.
+    public mutating func aggregate(
+        _ inspector: SocketInspector,
+        matching query: SocketQuery = SocketQuery(protocols: [.tcp, .udp], states: .all)
+    ) throws -> SocketAggregate {
+        timeWait.reset()
+        listening.reset()
+        listeners.removeAll(keepingCapacity: true)
+        var aggregate = SocketAggregate()
+        if inspector.kernelEvaluatesAll(query) && !query.states.contains(.boundInactive) {
+            try inspector.forEachRawMessage(matching: query) { transport, payload in
+                try add(transport: transport, header: payload, to: &aggregate)
+            }
+        } else {
+            try inspector.forEachSocket(matching: query) { socket in
+                add(socket, to: &aggregate)
+            }
+        }
+        finish(&aggregate)
+        return aggregate
+    }
+
+    /// Adds up captured reply bytes (datagrams as ``SocketInspector/decode(capturedDump:transport:boundInactiveRequested:_:)``
+    /// takes them) the way a live dump's replies are added up: from each reply's header only.
+    /// - Parameter capturedDumps: The captures, each with the protocol its request asked for.
+    /// - Throws: ``SockDiagError`` for truncated or malformed bytes.
+    public mutating func aggregate(
+        capturedDumps: [(transport: TransportProtocol, bytes: [UInt8])]
+    ) throws -> SocketAggregate {
+        timeWait.reset()
+        listening.reset()
+        listeners.removeAll(keepingCapacity: true)
+        var aggregate = SocketAggregate()
+        for capture in capturedDumps {
+            try capture.bytes.withUnsafeBytes { bytes in
+                try runCallbacks(operation: "aggregate captured dump") { callback, context in
+                    CSockDiag_process_batch(bytes.baseAddress, bytes.count, callback, context)
+                } handler: { payload in
+                    try add(transport: capture.transport, header: payload, to: &aggregate)
+                }
+            }
+        }
+        finish(&aggregate)
+        return aggregate
+    }
+
+    /// Adds up `sockets` (from any source, e.g. the /proc backend) as ``aggregate(_:matching:)`` does a dump.
+    public mutating func aggregate(_ sockets: some Sequence<Socket>) -> SocketAggregate {
+        timeWait.reset()
+        listening.reset()
+        listeners.removeAll(keepingCapacity: true)
+        var aggregate = SocketAggregate()
+        for socket in sockets { add(socket, to: &aggregate) }
+        finish(&aggregate)
+        return aggregate
+    }
+
+    @inline(__always)
+    private mutating func add(_ socket: Socket, to aggregate: inout SocketAggregate) {
+        aggregate.socketsSeen += 1
+        aggregate.counts.add(socket.transport, socket.family, socket.state)
+        guard socket.transport == .tcp else { return }
+        if socket.state == .timeWait {
+            timeWait.add(socket.local.port)
+        } else if socket.state == .listen {
+            listening.add(socket.local.port)
+            listeners.append(
+                ListenerQueue(
+                    family: socket.family,
+                    local: socket.local,
+                    queued: socket.receiveQueue,
+                    backlog: socket.sendQueue
+                )
+            )
+        }
+    }
+
+    /// Reads an `inet_diag_msg` header: family, state, local port and address, queues.
+    @inline(__always)
+    private mutating func add(
+        transport: TransportProtocol,
+        header payload: UnsafeRawBufferPointer,
+        to aggregate: inout SocketAggregate
+    ) throws(SockDiagError) {
+        guard payload.count >= InetDiagParser.messageSize else {
+            throw .malformed("message of \(payload.count) bytes, an inet_diag_msg needs \(InetDiagParser.messageSize)")
+        }
+        let family: AddressFamily
+        switch payload[0] {
+        case AddressFamily.inet.rawValue: family = .inet
+        case AddressFamily.inet6.rawValue: family = .inet6
+        default: throw .malformed("unknown address family \(payload[0])")
+        }
+        let state = TCPState(rawValue: payload[1])
+        aggregate.socketsSeen += 1
+        aggregate.counts.add(transport, family, state)
+        guard transport == .tcp else { return }
+        let port = UInt16(bigEndian: payload.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
+        if state == .timeWait {
+            timeWait.add(port)
+        } else if state == .listen {
+            listening.add(port)
+            let address: IPAddress =
+                family == .inet
+                ? .v4(IPv4Address(rawValue: UInt32(bigEndian: payload.loadUnaligned(fromByteOffset: 8, as: UInt32.self))))
+                : .v6(InetDiagParser.ipv6(payload, offset: 8, interfaceIndex: payload.loadUnaligned(fromByteOffset: 40, as: UInt32.self)))
+            listeners.append(
+                ListenerQueue(
+                    family: family,
+                    local: Endpoint(address: address, port: port),
+                    queued: payload.loadUnaligned(fromByteOffset: 56, as: UInt32.self),
+                    backlog: payload.loadUnaligned(fromByteOffset: 60, as: UInt32.self)
+                )
+            )
+        }
+    }
+
+    private mutating func finish(_ aggregate: inout SocketAggregate) {
+        aggregate.timeWaitPorts = timeWait.ranking(top: topPorts)
+        aggregate.listenerPorts = listening.ranking(top: topPorts)
+        listeners.sort { $0.ranksBefore($1) }
+        aggregate.listeners = Array(listeners.prefix(topPorts))
+        aggregate.otherListeners = listeners.count - aggregate.listeners.count
+    }
+}
+
+extension SocketInspector {
+    /// Dumps the sockets that match `query` and adds them up without keeping any (see ``SocketAggregator``, which
+    /// also keeps its counters between calls).
+    /// - Parameters:
+    ///   - query: What to count; by default every TCP and UDP socket in every state but bound-inactive.
+    ///   - topPorts: How many ports each ranking keeps, and how many listeners.
+    /// - Returns: The aggregate.
+    /// - Throws: ``SockDiagError``.
+    public func aggregate(
+        matching query: SocketQuery = SocketQuery(protocols: [.tcp, .udp], states: .all),
+        topPorts: Int = 10
+    ) throws -> SocketAggregate {
+        var aggregator = SocketAggregator(topPorts: topPorts)
+        return try aggregator.aggregate(self, matching: query)
+    }
+
+    /// Whether the kernel evaluates all of `query`, so a reply needs no re-check in Swift.
+    func kernelEvaluatesAll(_ query: SocketQuery) -> Bool {
+        let expression = query.effectiveFilter
+        return expression == .all
+            || (query.kernelFiltering && BytecodeCompiler.compile(expression, context: query.context ?? .current()) != nil)
+    }
+}
