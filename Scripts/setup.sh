@@ -1,15 +1,31 @@
 #!/usr/bin/env bash
-# Installs what building sockdiag needs and a fresh Debian machine lacks: libmnl's headers (libmnl-dev),
-# pkg-config, and iproute2 (ss and ip, used by the tests). Does nothing when they are present.
+# Installs what building and testing sockdiag needs and a fresh Debian machine lacks: libmnl's headers
+# (libmnl-dev), pkg-config, iproute2 (ss and ip, used by the tests) and Prometheus (the exporter's integration
+# test scrapes it with a real one). Does nothing when they are present.
 set -euo pipefail
 missing=()
 pkg-config --exists libmnl 2>/dev/null || missing+=(libmnl-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v ss >/dev/null && command -v ip >/dev/null || missing+=(iproute2)
+command -v prometheus >/dev/null || missing+=(prometheus)
 if ((${#missing[@]})); then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     echo "setup: installing ${missing[*]}" >&2
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Debian's prometheus package would start its daemon where services can start: forbid that for the install
+    # (invoke-rc.d asks policy-rc.d; 101 = not allowed), unless the machine already has a policy of its own.
+    policy=/usr/sbin/policy-rc.d
+    own_policy=false
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+        $sudo chmod 755 "$policy"
+        own_policy=true
+    fi
+    status=0
+    {
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    } || status=$?
+    if $own_policy; then $sudo rm -f "$policy"; fi
+    exit $status
 fi

@@ -40,7 +40,7 @@ struct ExporterCommand: ParsableCommand {
             valueName: "address:port"
         )
     )
-    var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9474)
+    var listen = "127.0.0.1:9474"
 
     @Option(
         name: .customLong("top-ports"),
@@ -74,6 +74,9 @@ struct ExporterCommand: ParsableCommand {
     var dumpDelayMilliseconds: Int = 0
 
     mutating func validate() throws {
+        guard ListenAddress(argument: listen) != nil else {
+            throw ValidationError("--listen takes IPV4:PORT or [IPV6]:PORT (port 0 to 65535), not '\(listen)'")
+        }
         guard (0...ExporterOptions.maximumTopPorts).contains(topPorts) else {
             throw ValidationError("--top-ports takes a number from 0 to \(ExporterOptions.maximumTopPorts), not \(topPorts)")
         }
@@ -119,12 +122,10 @@ struct ExporterCommand: ParsableCommand {
 
     /// Opens the inspector (inside the namespace, when asked), binds and serves until the server channel closes.
     func serve() throws {
+        guard let listen = ListenAddress(argument: listen) else { throw ExporterError("bad --listen '\(listen)'") }
         let inspector: SocketInspector
         if let namespace {
-            inspector = try NamespaceThread.run {
-                try NetworkNamespace.enter(named: namespace)
-                return try SocketInspector()
-            }
+            inspector = try NamespaceThread.inspector(in: namespace)
         } else {
             inspector = try SocketInspector()
         }

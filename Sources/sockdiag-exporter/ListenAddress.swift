@@ -1,8 +1,7 @@
-import ArgumentParser
 import NIOCore
 
 /// `--listen ADDRESS:PORT`: an IPv4 address, or an IPv6 address in brackets, and a port.
-struct ListenAddress: ExpressibleByArgument, CustomStringConvertible, Sendable {
+struct ListenAddress: CustomStringConvertible, Sendable {
     /// The address as text, without brackets.
     var host: String
     var port: Int
@@ -36,6 +35,4 @@ struct ListenAddress: ExpressibleByArgument, CustomStringConvertible, Sendable {
     }
 
     var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-
-    static var defaultCompletionKind: CompletionKind { .default }
 }

@@ -19,6 +19,7 @@ struct SockDiagCommand: ParsableCommand {
             Addresses and ports are always numeric.
 
             Why does bind() fail? sockdiag bind-check [ADDRESS:]PORT (see sockdiag bind-check --help).
+            Prometheus metrics: sockdiag exporter [--listen ADDRESS:PORT] (see sockdiag exporter --help).
 
             Examples:
               sockdiag --state time-wait --port 8000
@@ -133,6 +134,9 @@ struct SockDiagCommand: ParsableCommand {
         let arguments = CommandLine.arguments
         if arguments.count > 1 && arguments[1] == "bind-check" {
             BindCheckCommand.main(arguments: Array(arguments.dropFirst(2)))
+        }
+        if arguments.count > 1 && arguments[1] == "exporter" {
+            ExporterDispatch.exec(Array(arguments.dropFirst(2)))
         }
         if let invocation = FastArguments.parse(CommandLine.arguments.dropFirst()) {
             do {
