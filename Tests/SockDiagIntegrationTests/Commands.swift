@@ -54,6 +54,20 @@ enum Commands {
         return access(candidate, X_OK) == 0 ? candidate : nil
     }()
 
+    /// `sockdiag-exporter`: `$SOCKDIAG_EXPORTER_BIN`, else beside this test binary.
+    static let exporterBinary: String? = {
+        if let override = ProcessInfo.processInfo.environment["SOCKDIAG_EXPORTER_BIN"], !override.isEmpty {
+            return access(override, X_OK) == 0 ? override : nil
+        }
+        guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        let candidate = URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("sockdiag-exporter")
+            .path
+        return access(candidate, X_OK) == 0 ? candidate : nil
+    }()
+
+    /// `prometheus`, when installed (Scripts/setup.sh installs Debian's).
+    static let prometheus: String? = find("prometheus")
+
     /// Runs `executable` with `arguments`, standard input from /dev/null, and waits for it.
     ///
     /// Standard output and error go to temporary files (so neither can fill a pipe and stall the child)

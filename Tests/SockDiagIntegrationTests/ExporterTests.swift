@@ -1,0 +1,346 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Integration {
+    /// `sockdiag-exporter` in a namespace holding the known population plus a listener with a full accept queue.
+    @Suite(
+        .enabled(if: TestNamespace.canCreate, "needs root and `ip netns` to create a private network namespace"),
+        .enabled(if: Commands.exporterBinary != nil, "sockdiag-exporter is not built next to the tests")
+    )
+    struct Exporter {
+        @Test("/metrics holds the namespace's sockets by state, TIME_WAIT on port 8000 and the listeners' queues")
+        func metricsMatchThePopulation() throws {
+            let fixture = try ExporterFixture()
+            defer { fixture.remove() }
+            let exporter = try fixture.startExporter(["-N", fixture.namespace.name, "--listen", "127.0.0.1:0"])
+            defer { exporter.stop() }
+            let port = try ExporterFixture.listeningPort(of: exporter)
+
+            let response = try HTTPProbe.request(port: port, path: "/metrics")
+            #expect(response.status == 200)
+            #expect(response.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
+            let metrics = Exposition(response.body)
+
+            for (key, count) in fixture.expectedCounts() {
+                let labels = ["protocol": key.transport, "family": key.family, "state": key.state]
+                #expect(metrics.value("sockdiag_sockets", labels) == Double(count), "\(labels)")
+            }
+            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["port": "8000"]) == 6)
+            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["port": "other"]) == 0)
+            for (family, address, port, queued, limit) in ExporterFixture.listeners {
+                let labels = ["family": family, "address": address, "port": port]
+                #expect(metrics.value("sockdiag_tcp_listen_queue_length", labels) == queued, "\(labels)")
+                #expect(metrics.value("sockdiag_tcp_listen_queue_limit", labels) == limit, "\(labels)")
+            }
+            #expect(metrics.value("sockdiag_tcp_listen_queue_other_listeners") == 0)
+            #expect(metrics.value("sockdiag_scrape_sockets_seen") == Double(fixture.socketCount))
+            #expect(metrics.value("sockdiag_scrape_dumps_total") == 1)
+            #expect((metrics.value("sockdiag_scrape_duration_seconds") ?? -1) > 0)
+        }
+
+        @Test("--top-ports 2 keeps two listeners and two TIME_WAIT ports; --tcp-info adds the RTT histogram")
+        func topPortsAndTCPInfo() throws {
+            let fixture = try ExporterFixture()
+            defer { fixture.remove() }
+            let exporter = try fixture.startExporter([
+                "-N", fixture.namespace.name, "--listen", "127.0.0.1:0", "--top-ports", "2", "--tcp-info",
+            ])
+            defer { exporter.stop() }
+            let port = try ExporterFixture.listeningPort(of: exporter)
+            let metrics = Exposition(try HTTPProbe.request(port: port, path: "/metrics").body)
+
+            // The fullest listener first (8100 with 3 waiting), then the lowest port.
+            let listeners = metrics.samples.keys.filter { $0.hasPrefix("sockdiag_tcp_listen_queue_length{") }
+            #expect(listeners.count == 2)
+            #expect(metrics.value("sockdiag_tcp_listen_queue_length", ["family": "inet", "address": "127.0.0.1", "port": "8100"]) == 3)
+            #expect(metrics.value("sockdiag_tcp_listen_queue_other_listeners") == 3)
+            // TIME_WAIT: 8000 (6) and one of the four client ports (1 each); the other three in "other".
+            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["port": "8000"]) == 6)
+            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["port": "other"]) == 3)
+            #expect(metrics.value("sockdiag_tcp_time_wait_other_ports") == 3)
+            // Every ESTABLISHED TCP socket has a tcp_info and an RTT.
+            let established = fixture.expectedCounts().filter { $0.key.transport == "tcp" && $0.key.state == "established" }
+                .map(\.value).reduce(0, +)
+            #expect(metrics.value("sockdiag_tcp_rtt_seconds_count") == Double(established))
+            #expect(metrics.value("sockdiag_tcp_rtt_seconds_bucket", ["le": "+Inf"]) == Double(established))
+            #expect(metrics.value("sockdiag_tcp_retransmitting_sockets") == 0)
+        }
+
+        @Test("404 for other paths, 405 for other methods, and no descriptor left behind by 300 scrapes")
+        func errorsAndDescriptors() throws {
+            let fixture = try ExporterFixture()
+            defer { fixture.remove() }
+            let exporter = try fixture.startExporter(["-N", fixture.namespace.name, "--listen", "127.0.0.1:0"])
+            defer { exporter.stop() }
+            let port = try ExporterFixture.listeningPort(of: exporter)
+
+            #expect(try HTTPProbe.request(port: port, path: "/").status == 404)
+            #expect(try HTTPProbe.request(port: port, path: "/metricsx").status == 404)
+            let post = try HTTPProbe.request(port: port, method: "POST", path: "/metrics")
+            #expect(post.status == 405)
+            #expect(post.headers["allow"] == "GET")
+            #expect(try HTTPProbe.request(port: port, path: "/metrics?x=1").status == 200)
+
+            let before = try descriptorCount(exporter.pid)
+            for _ in 0..<300 {
+                let response = try HTTPProbe.request(port: port, path: "/metrics")
+                guard response.status == 200 else {
+                    Issue.record("scrape failed: \(response)")
+                    return
+                }
+            }
+            let after = try descriptorCount(exporter.pid)
+            #expect(after == before, "descriptors before \(before), after 300 scrapes \(after)")
+        }
+
+        @Test("Concurrent scrapes share one dump")
+        func concurrentScrapesCoalesce() throws {
+            let fixture = try ExporterFixture()
+            defer { fixture.remove() }
+            // Each dump is held 300 ms, so that the eight requests surely arrive while the first dump runs.
+            let exporter = try fixture.startExporter([
+                "-N", fixture.namespace.name, "--listen", "127.0.0.1:0", "--dump-delay-ms", "300", "-v",
+            ])
+            defer { exporter.stop() }
+            let port = try ExporterFixture.listeningPort(of: exporter)
+
+            let connections = try (0..<8).map { _ in try HTTPProbe.connect(port: port) }
+            for fd in connections { try HTTPProbe.send(fd, path: "/metrics") }
+            let responses = try connections.map { try HTTPProbe.receive($0) }
+            #expect(responses.allSatisfy { $0.status == 200 })
+            // Every request of one dump got the same text.
+            #expect(Set(responses.map(\.body)).count == Set(responses.map { Exposition($0.body).value("sockdiag_scrape_dumps_total") }).count)
+
+            let after = Exposition(try HTTPProbe.request(port: port, path: "/metrics").body)
+            let dumps = after.value("sockdiag_scrape_dumps_total") ?? 0
+            #expect(after.value("sockdiag_scrape_requests_total") == 9)
+            #expect(dumps <= 3, "9 requests (8 at once) took \(dumps) dumps; stderr:\n\(exporter.stderr)")
+            #expect(exporter.stderr.contains("for 8 requests") || exporter.stderr.contains("for 7 requests"))
+        }
+
+        @Test(
+            "A real Prometheus scraping the exporter sees TIME_WAIT on port 8000 and the listener queues",
+            .enabled(if: Commands.prometheus != nil, "prometheus is not installed (Scripts/setup.sh installs it)")
+        )
+        func prometheusScrapesTheExporter() throws {
+            let fixture = try ExporterFixture()
+            defer { fixture.remove() }
+            let ip = Commands.ip!
+            let namespace = fixture.namespace
+            // Both inside the namespace (ip netns exec execs the program: the PID is theirs), on fixed ports: the
+            // namespace is private.
+            let exporter = try BackgroundProcess(
+                ip,
+                ["netns", "exec", namespace.name, Commands.exporterBinary!, "--listen", "127.0.0.1:9474", "--top-ports", "20"],
+                label: "exporter"
+            )
+            defer { exporter.stop() }
+            _ = try ExporterFixture.listeningPort(of: exporter)
+
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("sockdiag-prometheus-\(getpid())-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let config = directory.appendingPathComponent("prometheus.yml")
+            try """
+            global:
+              scrape_interval: 1s
+              scrape_timeout: 1s
+            scrape_configs:
+              - job_name: sockdiag
+                static_configs:
+                  - targets: ["127.0.0.1:9474"]
+            """.write(to: config, atomically: true, encoding: .utf8)
+            let prometheus = try BackgroundProcess(
+                ip,
+                [
+                    "netns", "exec", namespace.name, Commands.prometheus!,
+                    "--config.file=\(config.path)",
+                    "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
+                    "--web.listen-address=127.0.0.1:9090",
+                    "--log.level=warn",
+                ],
+                label: "prometheus"
+            )
+            defer { prometheus.stop() }
+
+            func get(_ path: String) throws -> HTTPProbe.Response {
+                try namespace.onThread { try HTTPProbe.request(port: 9090, path: path) }
+            }
+            /// The value of a query's only sample, once Prometheus has one.
+            func query(_ promQL: String) throws -> Double? {
+                let encoded = promQL.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                let response = try get("/api/v1/query?query=\(encoded)")
+                guard response.status == 200,
+                    let json = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any],
+                    let data = json["data"] as? [String: Any], let result = data["result"] as? [[String: Any]],
+                    result.count == 1, let value = result[0]["value"] as? [Any], value.count == 2,
+                    let text = value[1] as? String
+                else { return nil }
+                return Double(text)
+            }
+
+            _ = try prometheus.wait("readiness (/-/ready)", seconds: 20) { try get("/-/ready").status == 200 ? true : nil }
+            // The first scrape comes within one scrape interval of start.
+            let timeWait = try prometheus.wait("a scrape of the exporter", seconds: 15) {
+                try query(#"sockdiag_tcp_time_wait_sockets{port="8000"}"#)
+            }
+            #expect(timeWait == 6)
+            #expect(try query(#"up{job="sockdiag"}"#) == 1)
+            #expect(try query(#"sockdiag_tcp_listen_queue_length{port="8100"}"#) == 3)
+            #expect(try query(#"sockdiag_tcp_listen_queue_limit{port="8100"}"#) == 7)
+            #expect(try query(#"sockdiag_tcp_listen_queue_length{address="127.0.0.1",port="8000"}"#) == 0)
+            #expect(try query(#"sockdiag_tcp_listen_queue_limit{address="127.0.0.1",port="8000"}"#) == 64)
+            #expect(try query(#"sockdiag_tcp_listen_queue_limit{family="inet6",address="::1",port="8001"}"#) == 64)
+        }
+    }
+
+    /// `sockdiag exporter` runs the sibling binary.
+    @Suite(.enabled(if: Commands.sockdiagBinary != nil, "sockdiag is not built next to the tests"))
+    struct ExporterDispatch {
+        @Test(
+            "sockdiag exporter passes its arguments to sockdiag-exporter (a bad --listen is one line, exit 2)",
+            .enabled(if: Commands.exporterBinary != nil, "sockdiag-exporter is not built next to the tests")
+        )
+        func dispatch() throws {
+            let result = try Commands.run(Commands.sockdiagBinary!, ["exporter", "--listen", "nowhere"])
+            #expect(result.status == 2)
+            #expect(result.stderrLines.count == 1)
+            #expect(result.stderr.contains("--listen takes IPV4:PORT or [IPV6]:PORT"))
+            let help = try Commands.run(Commands.sockdiagBinary!, ["exporter", "--help"])
+            #expect(help.status == 0)
+            #expect(help.stdout.contains("--top-ports"))
+        }
+
+        @Test("Without sockdiag-exporter beside it, sockdiag exporter says so in one line and exits 1")
+        func missingExporter() throws {
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("sockdiag-lonely-\(getpid())-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let copy = directory.appendingPathComponent("sockdiag").path
+            try FileManager.default.copyItem(atPath: Commands.sockdiagBinary!, toPath: copy)
+            let result = try Commands.run(copy, ["exporter"])
+            #expect(result.status == 1)
+            #expect(result.stderrLines.count == 1)
+            #expect(result.stderr.contains("sockdiag-exporter is not there"))
+        }
+    }
+}
+
+/// A namespace with the population, plus a listener on 127.0.0.1:8100 (backlog 7) with 3 connections nobody accepted.
+struct ExporterFixture {
+    let namespace: TestNamespace
+    let population: Population
+    /// The queued listener and its clients.
+    let queuedFDs: [Int32]
+
+    /// (family, address, port, queued, limit) of every listener.
+    static let listeners: [(String, String, String, Double, Double)] = [
+        ("inet", "127.0.0.1", "8000", 0, 64), ("inet6", "::1", "8001", 0, 64), ("inet6", "::", "8002", 0, 64),
+        ("inet", "127.0.0.1", "9000", 0, 64), ("inet", "127.0.0.1", "8100", 3, 7),
+    ]
+
+    init() throws {
+        namespace = try TestNamespace()
+        do {
+            population = try Population.build(in: namespace)
+        } catch {
+            namespace.remove()
+            throw error
+        }
+        do {
+            queuedFDs = try namespace.onThread { try Self.queuedListener() }
+        } catch {
+            population.close()
+            namespace.remove()
+            throw error
+        }
+    }
+
+    func remove() {
+        LoopbackSockets.closeAll(queuedFDs)
+        population.close()
+        namespace.remove()
+    }
+
+    /// Every socket in the namespace: the population, the listener, 3 clients and their 3 unaccepted server ends.
+    var socketCount: Int { population.expected.count + 7 }
+
+    /// Sockets by (protocol, family, state name), including zeros for the states the exporter reports.
+    func expectedCounts() -> [Key: Int] {
+        var counts: [Key: Int] = [:]
+        let tcpStates = [
+            "established", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2", "time-wait", "closed", "close-wait",
+            "last-ack", "listening", "closing",
+        ]
+        for family in ["inet", "inet6"] {
+            for state in tcpStates { counts[Key(transport: "tcp", family: family, state: state)] = 0 }
+            for state in ["closed", "established"] { counts[Key(transport: "udp", family: family, state: state)] = 0 }
+        }
+        for socket in population.expected {
+            counts[Key(transport: socket.transport, family: socket.family, state: socket.state.filterName), default: 0] += 1
+        }
+        counts[Key(transport: "tcp", family: "inet", state: "listening"), default: 0] += 1
+        counts[Key(transport: "tcp", family: "inet", state: "established"), default: 0] += 6
+        return counts
+    }
+
+    struct Key: Hashable {
+        var transport: String
+        var family: String
+        var state: String
+    }
+
+    /// Runs the exporter (`-v`) with `arguments`.
+    func startExporter(_ arguments: [String]) throws -> BackgroundProcess {
+        try BackgroundProcess(Commands.exporterBinary!, arguments, label: "exporter")
+    }
+
+    /// The port from the exporter's `listening on http://ADDRESS:PORT/metrics` line.
+    static func listeningPort(of exporter: BackgroundProcess) throws -> UInt16 {
+        try exporter.wait("'listening on' line") {
+            guard let range = exporter.stderr.range(of: "listening on http://") else { return nil }
+            let rest = exporter.stderr[range.upperBound...]
+            guard let end = rest.range(of: "/metrics"), let colon = rest[..<end.lowerBound].lastIndex(of: ":") else {
+                return nil
+            }
+            return UInt16(rest[rest.index(after: colon)..<end.lowerBound])
+        }
+    }
+
+    /// Listens on 127.0.0.1:8100 with backlog 7 and connects 3 clients that are never accepted; waits until the
+    /// accept queue holds them (/proc's rx_queue of a listener is its accept queue).
+    private static func queuedListener() throws -> [Int32] {
+        let address = SocketAddress("127.0.0.1", 8100)
+        let listener = try LoopbackSockets.tcpBound(address)
+        var fds = [listener]
+        do {
+            guard listen(listener, 7) == 0 else { throw HelperError.system("listen \(address)") }
+            for _ in 0..<3 { fds.append(try LoopbackSockets.connected(to: address)) }
+            for _ in 0..<500 {
+                let text = try String(contentsOfFile: "/proc/thread-self/net/tcp", encoding: .utf8)
+                let queued = text.split(separator: "\n").dropFirst().contains { line in
+                    let fields = line.split(separator: " ")
+                    return fields.count > 4 && fields[1] == "0100007F:1FA4" && fields[3] == "0A"
+                        && fields[4].hasSuffix(":00000003")
+                }
+                if queued { return fds }
+                usleep(2_000)
+            }
+            throw HelperError("the accept queue of \(address) did not reach 3")
+        } catch {
+            LoopbackSockets.closeAll(fds)
+            throw error
+        }
+    }
+}
+
+/// Open descriptors of process `pid`.
+private func descriptorCount(_ pid: Int32) throws -> Int {
+    try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count
+}
