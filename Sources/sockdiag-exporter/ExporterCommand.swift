@@ -94,6 +94,13 @@ struct ExporterCommand: ParsableCommand {
 
     /// Parses the arguments and serves until killed; exits 2 on bad input with one line, 1 when serving fails.
     static func main() {
+        // A server stops on SIGTERM and SIGINT even when its parent left them blocked (the mask is inherited, and
+        // NIO's threads inherit this thread's).
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
         let command: ExporterCommand
         do {
             let parsed = try parseAsRoot()

@@ -6,43 +6,71 @@ import Glibc
 
 /// A long-running child (the exporter, Prometheus) with its output in temporary files, stopped by its PID.
 ///
-/// Call ``stop()`` in a `defer`: SIGTERM to this child's PID only, a wait of up to 5 s, then SIGKILL.
+/// Spawned with `posix_spawn` and an empty signal mask and default signal actions: the test runner's threads block
+/// most signals, and a child inherits that (it would then ignore SIGTERM). Call ``stop()`` in a `defer`: SIGTERM to
+/// this child's PID only, a wait of up to 5 s, then SIGKILL.
 final class BackgroundProcess: @unchecked Sendable {
-    let process = Process()
     let label: String
-    private let stdoutURL: URL
-    private let stderrURL: URL
-
     /// The child's PID.
-    var pid: Int32 { process.processIdentifier }
+    let pid: pid_t
+    private let stdoutPath: String
+    private let stderrPath: String
+    private let lock = NSLock()
+    private var exitStatus: Int32?
 
     /// Starts `executable` with `arguments`, standard input from /dev/null.
     init(_ executable: String, _ arguments: [String], label: String) throws {
         self.label = label
-        let stem = "sockdiag-integration-\(getpid())-\(label)-\(UUID().uuidString)"
-        stdoutURL = FileManager.default.temporaryDirectory.appendingPathComponent(stem + ".out")
-        stderrURL = FileManager.default.temporaryDirectory.appendingPathComponent(stem + ".err")
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: stdoutURL)
-        let err = try FileHandle(forWritingTo: stderrURL)
-        defer {
-            try? out.close()
-            try? err.close()
-        }
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
+        let stem = FileManager.default.temporaryDirectory
+            .appendingPathComponent("sockdiag-integration-\(getpid())-\(label)-\(UUID().uuidString)").path
+        stdoutPath = stem + ".out"
+        stderrPath = stem + ".err"
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var child: pid_t = 0
+        let result = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        guard result == 0 else { throw HelperError.system("posix_spawn \(executable)", result) }
+        pid = child
     }
 
     /// What the child wrote to standard error so far.
-    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
     /// What the child wrote to standard output so far.
-    var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+    var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+
+    /// The exit status (or 128 + signal) once the child has exited and been reaped; `nil` while it runs.
+    var exited: Int32? {
+        lock.withLock {
+            if exitStatus == nil {
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid {
+                    let signal = status & 0x7f
+                    exitStatus = signal == 0 ? (status >> 8) & 0xff : 128 + signal
+                }
+            }
+            return exitStatus
+        }
+    }
 
     /// Polls every 20 ms until `condition` holds, up to `seconds`; fails early when the child has exited.
     func wait<T>(_ what: String, seconds: Double = 15, until condition: () throws -> T?) throws -> T {
@@ -54,8 +82,8 @@ final class BackgroundProcess: @unchecked Sendable {
             } catch {
                 lastError = error
             }
-            guard process.isRunning else {
-                throw HelperError("\(label) exited (status \(process.terminationStatus)) while waiting for \(what); stderr:\n\(stderr)")
+            if let status = exited {
+                throw HelperError("\(label) exited (status \(status)) while waiting for \(what); stderr:\n\(stderr)")
             }
             usleep(20_000)
         }
@@ -66,17 +94,17 @@ final class BackgroundProcess: @unchecked Sendable {
 
     /// SIGTERM to the child's PID, then waits up to 5 s for it (SIGKILL after that); removes the output files.
     func stop() {
-        if process.isRunning {
+        if exited == nil {
             kill(pid, SIGTERM)
             let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning {
+            while exited == nil && Date() < deadline { usleep(5_000) }
+            if exited == nil {
                 kill(pid, SIGKILL)
-                process.waitUntilExit()
+                while exited == nil { usleep(5_000) }
             }
         }
-        try? FileManager.default.removeItem(at: stdoutURL)
-        try? FileManager.default.removeItem(at: stderrURL)
+        unlink(stdoutPath)
+        unlink(stderrPath)
     }
 }
 
