@@ -18,6 +18,12 @@
 #
 # Binaries: SOCKDIAG=/path/sockdiag and SOCKDIAG_FLOOR=/path/sockdiag-floor use prebuilt ones (e.g. copied to a
 # server without a toolchain); otherwise both are built in release mode with the Swift stdlib linked statically.
+#
+# The exporter row ("sockdiag-exporter scrape"; not with --live): inside the namespace, Debian's
+# prometheus-node-exporter with only its tcpstat collector (installed when missing, without starting its service)
+# and sockdiag-exporter twice (--top-ports 0: state totals only; --top-ports 10), scraped over HTTP by
+# Scripts/bench_scrape.py: wall time per scrape, the server's CPU per scrape, its RSS, and a check that the per-state
+# TCP totals agree with node_tcp_connection_states. SOCKDIAG_EXPORTER=/path/sockdiag-exporter uses a prebuilt one.
 set -euo pipefail
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
@@ -87,7 +93,17 @@ teardown_namespace() {
         ns=""
     fi
 }
+servers=()
+stop_servers() {
+    local pid
+    for pid in ${servers[@]+"${servers[@]}"}; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    servers=()
+}
 cleanup() {
+    stop_servers
     teardown_namespace
     rm -rf "$tmp"
 }
@@ -103,6 +119,7 @@ else
     (cd "$root" && swift build -c release --static-swift-stdlib >&2)
     bin="$(cd "$root" && swift build -c release --static-swift-stdlib --show-bin-path)/sockdiag"
 fi
+exporter=${SOCKDIAG_EXPORTER:-$(dirname "$bin")/sockdiag-exporter}
 if [ -n "${SOCKDIAG_FLOOR:-}" ]; then
     floor=$SOCKDIAG_FLOOR
 else
@@ -117,6 +134,7 @@ fi
 mkdir "$tmp/bin"
 cp "$bin" "$tmp/bin/sockdiag"
 cp "$floor" "$tmp/bin/sockdiag-floor"
+[ -x "$exporter" ] && cp "$exporter" "$tmp/bin/sockdiag-exporter"
 echo "sockdiag: $("$bin" --version) ($bin); sockdiag-floor: $floor" >&2
 bin="$tmp/bin/sockdiag"
 floor="$tmp/bin/sockdiag-floor"
@@ -177,6 +195,23 @@ rows+=(
     "sockdiag-floor --filtered (bare dump)" "$(q "$floor") --filtered"
     "sockdiag --version (startup)" "$(q "$bin") --version" "ss -V (startup)" "ss -V"
 )
+exporter_row=true
+if $live || { [ -n "$only" ] && ! grep -qE -- "$only" <<<"sockdiag-exporter scrape"; }; then exporter_row=false; fi
+if $exporter_row; then
+    [ -x "$tmp/bin/sockdiag-exporter" ] || { echo "bench-scale.sh: no sockdiag-exporter at $exporter" >&2; exit 1; }
+    if ! command -v prometheus-node-exporter >/dev/null; then
+        echo "installing prometheus-node-exporter (for the exporter row; its service is not started) ..." >&2
+        own_policy=false
+        if [ ! -e /usr/sbin/policy-rc.d ]; then
+            printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && own_policy=true
+        fi
+        status=0
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            prometheus-node-exporter >/dev/null; } || status=$?
+        if $own_policy; then rm -f /usr/sbin/policy-rc.d; fi
+        [ "$status" -eq 0 ] || { echo "bench-scale.sh: installing prometheus-node-exporter failed" >&2; exit 1; }
+    fi
+fi
 if [ -n "$only" ]; then
     kept=()
     set -- "${rows[@]}"
@@ -188,8 +223,8 @@ if [ -n "$only" ]; then
             shift 4
         fi
     done
-    [ ${#kept[@]} -gt 0 ] || { echo "bench-scale.sh: --only '$only' matches no comparison" >&2; exit 2; }
-    rows=("${kept[@]}")
+    [ ${#kept[@]} -gt 0 ] || $exporter_row || { echo "bench-scale.sh: --only '$only' matches no comparison" >&2; exit 2; }
+    rows=(${kept[@]+"${kept[@]}"})
 fi
 
 # Header lines common to every N.
@@ -198,6 +233,7 @@ echo "kernel $(uname -r); $(ss -V); CPU ${cpu:-unknown} x $(nproc); $("$bin" --v
 
 # Runs the comparison rows; $1 is the namespace ("" for the current one), $2 the --before-each command.
 compare() {
+    [ ${#rows[@]} -gt 0 ] || return 0
     local in_ns=() before=()
     [ -n "$1" ] && in_ns=(ip netns exec "$1")
     [ -n "$2" ] && before=(--before-each "$2")
@@ -250,6 +286,31 @@ for n in "${sizes[@]}"; do
     echo "TCP sockets in all namespaces (slab objects): $everywhere; tcp_ehash_entries in the namespace:" \
         "$(ip netns exec "$ns" cat /proc/sys/net/ipv4/tcp_ehash_entries) (negative: it walks the shared table)"
     compare "$ns" "$renew"
+
+    if $exporter_row; then
+        # Each server in the namespace, on its own loopback port; their own sockets are in both totals alike.
+        ip netns exec "$ns" sh -c "$renew"
+        ip netns exec "$ns" prometheus-node-exporter --collector.disable-defaults --collector.tcpstat \
+            --web.listen-address=127.0.0.1:9100 --log.level=warn 2>"$tmp/node.err" &
+        servers+=($!)
+        ip netns exec "$ns" "$tmp/bin/sockdiag-exporter" --listen 127.0.0.1:9474 --top-ports 0 2>"$tmp/sd0.err" &
+        servers+=($!)
+        ip netns exec "$ns" "$tmp/bin/sockdiag-exporter" --listen 127.0.0.1:9475 --top-ports 10 2>"$tmp/sd10.err" &
+        servers+=($!)
+        for port in 9100 9474 9475; do
+            for _ in $(seq 100); do
+                ip netns exec "$ns" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null && break
+                sleep 0.05
+            done
+        done
+        echo "sockdiag-exporter scrape vs prometheus-node-exporter $(prometheus-node-exporter --version 2>&1 | head -1 | awk '{print $3}') (--collector.disable-defaults --collector.tcpstat):"
+        ip netns exec "$ns" python3 "$here/bench_scrape.py" --runs "$runs" \
+            "node_exporter tcpstat=http://127.0.0.1:9100/metrics=${servers[0]}" \
+            "sockdiag-exporter --top-ports 0 (state totals)=http://127.0.0.1:9474/metrics=${servers[1]}" \
+            "sockdiag-exporter --top-ports 10 (+ TIME_WAIT ports, listeners)=http://127.0.0.1:9475/metrics=${servers[2]}" ||
+            echo "bench-scale.sh: the exporter check failed (see above)" >&2
+        stop_servers
+    fi
 
     if $package_benchmark; then
         echo
