@@ -78,7 +78,9 @@ struct ExporterCommand: ParsableCommand {
             throw ValidationError("--listen takes IPV4:PORT or [IPV6]:PORT (port 0 to 65535), not '\(listen)'")
         }
         guard (0...ExporterOptions.maximumTopPorts).contains(topPorts) else {
-            throw ValidationError("--top-ports takes a number from 0 to \(ExporterOptions.maximumTopPorts), not \(topPorts)")
+            throw ValidationError(
+                "--top-ports takes a number from 0 to \(ExporterOptions.maximumTopPorts), not \(topPorts)"
+            )
         }
         guard dumpDelayMilliseconds >= 0 else { throw ValidationError("--dump-delay-ms must not be negative") }
     }

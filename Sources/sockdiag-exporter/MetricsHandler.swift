@@ -33,7 +33,12 @@ final class MetricsHandler: ChannelInboundHandler {
     private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         guard path == "/metrics" else {
-            respond(to: head, status: .notFound, body: ByteBuffer(string: "404 not found: try /metrics\n"), context: context)
+            respond(
+                to: head,
+                status: .notFound,
+                body: ByteBuffer(string: "404 not found: try /metrics\n"),
+                context: context
+            )
             return
         }
         guard head.method == .GET else {

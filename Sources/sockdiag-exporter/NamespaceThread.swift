@@ -39,7 +39,9 @@ enum NamespaceThread {
             retained
         )
         guard created == 0 else {
-            throw ExporterError("cannot start a thread for network namespace '\(name)': pthread_create returned \(created)")
+            throw ExporterError(
+                "cannot start a thread for network namespace '\(name)': pthread_create returned \(created)"
+            )
         }
         pthread_join(thread, nil)
         return try job.result!.get()

@@ -150,7 +150,9 @@ enum HTTPProbe {
             bytes += chunk[..<count]
         }
         let text = String(decoding: bytes, as: UTF8.self)
-        guard let split = text.range(of: "\r\n\r\n") else { throw HelperError("no HTTP header in: \(text.prefix(200))") }
+        guard let split = text.range(of: "\r\n\r\n") else {
+            throw HelperError("no HTTP header in: \(text.prefix(200))")
+        }
         let lines = text[..<split.lowerBound].components(separatedBy: "\r\n")
         let statusWords = lines[0].split(separator: " ")
         guard statusWords.count >= 2, let status = Int(statusWords[1]) else {
@@ -159,7 +161,9 @@ enum HTTPProbe {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces
+            )
         }
         return Response(status: status, headers: headers, body: String(text[split.upperBound...]))
     }

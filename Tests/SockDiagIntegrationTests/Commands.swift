@@ -60,8 +60,8 @@ enum Commands {
             return access(override, X_OK) == 0 ? override : nil
         }
         guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-        let candidate = URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("sockdiag-exporter")
-            .path
+        let directory = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        let candidate = directory.appendingPathComponent("sockdiag-exporter").path
         return access(candidate, X_OK) == 0 ? candidate : nil
     }()
 

@@ -56,15 +56,22 @@ extension Integration {
             // The fullest listener first (8100 with 3 waiting), then the lowest port.
             let listeners = metrics.samples.keys.filter { $0.hasPrefix("sockdiag_tcp_listen_queue_length{") }
             #expect(listeners.count == 2)
-            #expect(metrics.value("sockdiag_tcp_listen_queue_length", ["family": "inet", "address": "127.0.0.1", "port": "8100"]) == 3)
+            #expect(
+                metrics.value(
+                    "sockdiag_tcp_listen_queue_length",
+                    ["family": "inet", "address": "127.0.0.1", "port": "8100"]
+                ) == 3
+            )
             #expect(metrics.value("sockdiag_tcp_listen_queue_other_listeners") == 3)
             // TIME_WAIT: 8000 (6) and one of the four client ports (1 each); the other three in "other".
             #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["port": "8000"]) == 6)
             #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["port": "other"]) == 3)
             #expect(metrics.value("sockdiag_tcp_time_wait_other_ports") == 3)
             // Every ESTABLISHED TCP socket has a tcp_info and an RTT.
-            let established = fixture.expectedCounts().filter { $0.key.transport == "tcp" && $0.key.state == "established" }
-                .map(\.value).reduce(0, +)
+            let established = fixture.expectedCounts().filter {
+                $0.key.transport == "tcp" && $0.key.state == "established"
+            }
+            .map(\.value).reduce(0, +)
             #expect(metrics.value("sockdiag_tcp_rtt_seconds_count") == Double(established))
             #expect(metrics.value("sockdiag_tcp_rtt_seconds_bucket", ["le": "+Inf"]) == Double(established))
             #expect(metrics.value("sockdiag_tcp_retransmitting_sockets") == 0)
@@ -113,7 +120,10 @@ extension Integration {
             let responses = try connections.map { try HTTPProbe.receive($0) }
             #expect(responses.allSatisfy { $0.status == 200 })
             // Every request of one dump got the same text.
-            #expect(Set(responses.map(\.body)).count == Set(responses.map { Exposition($0.body).value("sockdiag_scrape_dumps_total") }).count)
+            #expect(
+                Set(responses.map(\.body)).count
+                    == Set(responses.map { Exposition($0.body).value("sockdiag_scrape_dumps_total") }).count
+            )
 
             let after = Exposition(try HTTPProbe.request(port: port, path: "/metrics").body)
             let dumps = after.value("sockdiag_scrape_dumps_total") ?? 0
@@ -135,7 +145,10 @@ extension Integration {
             // namespace is private.
             let exporter = try BackgroundProcess(
                 ip,
-                ["netns", "exec", namespace.name, Commands.exporterBinary!, "--listen", "127.0.0.1:9474", "--top-ports", "20"],
+                [
+                    "netns", "exec", namespace.name, Commands.exporterBinary!, "--listen", "127.0.0.1:9474",
+                    "--top-ports", "20",
+                ],
                 label: "exporter"
             )
             defer { exporter.stop() }
@@ -184,7 +197,9 @@ extension Integration {
                 return Double(text)
             }
 
-            _ = try prometheus.wait("readiness (/-/ready)", seconds: 20) { try get("/-/ready").status == 200 ? true : nil }
+            _ = try prometheus.wait("readiness (/-/ready)", seconds: 20) {
+                try get("/-/ready").status == 200 ? true : nil
+            }
             // The first scrape comes within one scrape interval of start.
             let timeWait = try prometheus.wait("a scrape of the exporter", seconds: 15) {
                 try query(#"sockdiag_tcp_time_wait_sockets{port="8000"}"#)
@@ -283,7 +298,10 @@ struct ExporterFixture {
             for state in ["closed", "established"] { counts[Key(transport: "udp", family: family, state: state)] = 0 }
         }
         for socket in population.expected {
-            counts[Key(transport: socket.transport, family: socket.family, state: socket.state.filterName), default: 0] += 1
+            counts[
+                Key(transport: socket.transport, family: socket.family, state: socket.state.filterName),
+                default: 0
+            ] += 1
         }
         counts[Key(transport: "tcp", family: "inet", state: "listening"), default: 0] += 1
         counts[Key(transport: "tcp", family: "inet", state: "established"), default: 0] += 6
