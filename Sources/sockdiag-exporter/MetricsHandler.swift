@@ -52,6 +52,8 @@ final class MetricsHandler: ChannelInboundHandler {
             return
         }
         scraper.scrape(on: context.eventLoop).hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
+            // The client may have gone while the dump ran.
+            guard context.channel.isActive else { return }
             switch result {
             case .success(let body):
                 self.respond(
