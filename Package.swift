@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "SockDiag", targets: ["SockDiag"]),
         .executable(name: "sockdiag", targets: ["sockdiag"]),
+        .executable(name: "timewait-agent", targets: ["TimeWaitAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
@@ -31,13 +32,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "TimeWaitAgent",
+            dependencies: ["SockDiag"],
+            path: "Examples/TimeWaitAgent"
+        ),
         .testTarget(
             name: "SockDiagTests",
             dependencies: ["SockDiag"]
         ),
         .testTarget(
             name: "SockDiagIntegrationTests",
-            dependencies: ["SockDiag", "sockdiag"]
+            dependencies: ["SockDiag", "sockdiag", "TimeWaitAgent"]
         ),
     ]
 )

@@ -131,3 +131,38 @@ extension Integration {
         }
     }
 }
+
+extension Integration {
+    /// The example agent (Examples/TimeWaitAgent) run as a program inside a namespace.
+    @Suite(.enabled(if: TestNamespace.canCreate, "needs root and `ip netns` to create a private network namespace"))
+    struct ExampleAgent {
+        @Test("timewait-agent prints the namespace's TIME_WAIT per local port once per interval")
+        func timeWaitPerPort() throws {
+            let agent = try #require(Commands.builtProduct("timewait-agent"), "timewait-agent is built with the tests")
+            let ip = try #require(Commands.ip)
+            let namespace = try TestNamespace()
+            defer { namespace.remove() }
+            let population = try Population.build(in: namespace)
+            defer { population.close() }
+            let result = try Commands.run(
+                ip,
+                ["netns", "exec", namespace.name, agent, "--interval", "0.05", "--count", "3", "--top", "1"]
+            )
+            #expect(result.status == 0, "\(result)")
+            let lines = result.stdout.split(separator: "\n")
+            #expect(lines.count == 3, "\(result.stdout)")
+            let total = Population.serverTimeWaitCount + Population.clientTimeWaitCount
+            let others = Population.clientTimeWaitCount
+            for line in lines {
+                // The four client-side TIME_WAIT sockets have four distinct ephemeral local ports.
+                #expect(
+                    line.hasSuffix(" time-wait=\(total) 8000=\(Population.serverTimeWaitCount) other=\(others)/\(others)"),
+                    "\(line)"
+                )
+            }
+            let usage = try Commands.run(agent, ["--top", "5000"])
+            #expect(usage.status == 2)
+            #expect(usage.stderr == "timewait-agent: --top takes 0…1000, not '5000'\n")
+        }
+    }
+}

@@ -54,6 +54,13 @@ enum Commands {
         return access(candidate, X_OK) == 0 ? candidate : nil
     }()
 
+    /// An executable product built beside this test binary (`/proc/self/exe`), e.g. `timewait-agent`.
+    static func builtProduct(_ name: String) -> String? {
+        guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        let candidate = URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent(name).path
+        return access(candidate, X_OK) == 0 ? candidate : nil
+    }
+
     /// Runs `executable` with `arguments`, standard input from /dev/null, and waits for it.
     ///
     /// Standard output and error go to temporary files (so neither can fill a pipe and stall the child)
