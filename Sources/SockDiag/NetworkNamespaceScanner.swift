@@ -133,7 +133,9 @@ private struct NamespaceSearch {
                 let (name, next) = try DirectoryRecords.entry(in: buffer, at: offset, filled: filled, path: directory)
                 offset = next
                 guard name[0] != UInt8(ascii: ".") else { continue }
-                let text = String(cString: name)
+                var length = 0
+                while name[length] != 0 { length += 1 }
+                let text = String(decoding: UnsafeBufferPointer(start: name, count: length), as: UTF8.self)
                 var status = stat()
                 let result = UnsafeRawPointer(name).withMemoryRebound(to: CChar.self, capacity: 1) {
                     fstatat(fd, $0, &status, 0)
