@@ -216,7 +216,7 @@ extension Integration {
             let lines = result.stderrLines
             try #require(lines.count == 1, "\(result)")
             let pattern = try Regex(
-                #"^sockdiag: --all-netns is partial: [0-9]+ network namespaces? could not be entered \(.*: Permission denied; run as root\).*$"#
+                #"^sockdiag: --all-netns is partial: [0-9]+ network namespaces? could not be entered \(.*: (Operation not permitted|Permission denied); run as root\).*$"#
             )
             #expect(lines[0].wholeMatch(of: pattern) != nil, "\(result)")
             // Listed by name unless more namespaces (other test runs) crowd them out of the first eight.
