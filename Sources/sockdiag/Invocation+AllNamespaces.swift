@@ -39,7 +39,7 @@ extension Invocation {
         if let line = Self.partialLine(outcome, scan: scan.report) { Self.note(line) }
         if verbose {
             Self.note(
-                "\(outcome.read) network namespaces read of \(scan.namespaces.count) found; \(outcome.report.requests) requests, \(outcome.report.messages) replies, \(outcome.report.sockets) sockets shown"
+                "network namespaces read: \(outcome.read) of \(scan.namespaces.count) found; \(outcome.report.requests) requests, \(outcome.report.messages) replies, \(outcome.report.sockets) sockets shown"
             )
         }
     }
@@ -93,10 +93,10 @@ extension Invocation {
             let sweep = try scan.sweep { namespace, inspector -> Void in
                 formatter.namespace = namespace
                 if let unixQuery {
-                    try inspector.forEachUnixSocket(matching: unixQuery) { socket in
+                    try dumps.add(inspector.forEachUnixSocket(matching: unixQuery) { socket in
                         sink.withBytes { formatter.write(socket, to: &$0) }
                         try sink.flushIfNeeded()
-                    }
+                    })
                 }
                 let report = try inspector.forEachSocket(matching: query) { socket in
                     sink.withBytes { formatter.write(socket, to: &$0) }
@@ -123,13 +123,13 @@ extension Invocation {
             let sweep = try scan.sweep { namespace, inspector -> Void in
                 let label = Self.labelColumn(namespace, width: width)
                 if let unixQuery {
-                    try inspector.forEachUnixSocket(matching: unixQuery) { socket in
+                    try dumps.add(inspector.forEachUnixSocket(matching: unixQuery) { socket in
                         sink.withBytes {
                             $0.append(contentsOf: label)
                             formatter.write(socket, to: &$0)
                         }
                         try sink.flushIfNeeded()
-                    }
+                    })
                 }
                 let report = try inspector.forEachSocket(matching: query) { socket in
                     sink.withBytes {
