@@ -100,7 +100,8 @@ fi
 mkdir "$tmp/bin"
 cp "$bin" "$tmp/bin/sockdiag"
 bin="$tmp/bin/sockdiag"
-"$bin" --help 2>&1 | grep -q -- --all-netns || { echo "bench-netns.sh: this sockdiag has no --all-netns" >&2; exit 1; }
+help=$("$bin" --help 2>&1 || true)
+grep -q -- --all-netns <<<"$help" || { echo "bench-netns.sh: this sockdiag has no --all-netns" >&2; exit 1; }
 gcc -O2 -Wall -Wextra -o "$tmp/bench-fill" "$here/bench-fill.c"
 if [ ! -d /var/run/netns ]; then
     mkdir -p /var/run/netns
