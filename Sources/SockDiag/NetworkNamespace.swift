@@ -92,7 +92,8 @@ public struct NetworkNamespace: Hashable, Sendable, Identifiable, CustomStringCo
                 code: .permissionDenied,
                 errno: error,
                 operation: "setns \(path)",
-                message: "cannot enter network namespace '\(name)': \(error) (entering a namespace needs CAP_SYS_ADMIN; run as root)"
+                message:
+                    "cannot enter network namespace '\(name)': \(error) (entering a namespace needs CAP_SYS_ADMIN; run as root)"
             )
         }
     }

@@ -38,7 +38,8 @@ public struct NetworkNamespaceScan: Hashable, Sendable {
     public var report: NetworkNamespaceScanReport
 
     /// Creates a result.
-    public init(namespaces: [NetworkNamespace] = [], report: NetworkNamespaceScanReport = NetworkNamespaceScanReport()) {
+    public init(namespaces: [NetworkNamespace] = [], report: NetworkNamespaceScanReport = NetworkNamespaceScanReport())
+    {
         self.namespaces = namespaces
         self.report = report
     }

@@ -47,7 +47,9 @@ extension NetworkNamespaceScan {
     /// - Parameter body: Called once per namespace read, with the namespace and its inspector.
     /// - Returns: The values, the skipped namespaces and the count of vanished ones.
     /// - Throws: What `body` throws, which stops the sweep.
-    public func sweep<Value>(_ body: (NetworkNamespace, SocketInspector) throws -> Value) throws
+    public func sweep<Value>(
+        _ body: (NetworkNamespace, SocketInspector) throws -> Value
+    ) throws
         -> NetworkNamespaceSweep<Value>
     {
         var sweep = NetworkNamespaceSweep<Value>()

@@ -6,7 +6,11 @@ extension SockDiagError.Code {
 
 extension SockDiagError {
     /// A namespace whose path no longer reaches it.
-    static func namespaceVanished(_ namespace: NetworkNamespace, _ detail: String, errno: Errno? = nil)
+    static func namespaceVanished(
+        _ namespace: NetworkNamespace,
+        _ detail: String,
+        errno: Errno? = nil
+    )
         -> SockDiagError
     {
         SockDiagError(

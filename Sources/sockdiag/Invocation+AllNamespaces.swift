@@ -65,9 +65,9 @@ extension Invocation {
         }
     }
 
-    /// The table's leading column for `namespace`, padded to `width`.
-    static func labelColumn(_ namespace: NetworkNamespace, width: Int) -> [UInt8] {
-        var column = Array(namespace.label.utf8)
+    /// The table's leading column, `label` padded to `width`.
+    static func labelColumn(_ label: String, width: Int) -> [UInt8] {
+        var column = Array(label.utf8)
         column.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(1, width - column.count)))
         return column
     }
@@ -93,10 +93,12 @@ extension Invocation {
             let sweep = try scan.sweep { namespace, inspector -> Void in
                 formatter.namespace = namespace
                 if let unixQuery {
-                    try dumps.add(inspector.forEachUnixSocket(matching: unixQuery) { socket in
-                        sink.withBytes { formatter.write(socket, to: &$0) }
-                        try sink.flushIfNeeded()
-                    })
+                    try dumps.add(
+                        inspector.forEachUnixSocket(matching: unixQuery) { socket in
+                            sink.withBytes { formatter.write(socket, to: &$0) }
+                            try sink.flushIfNeeded()
+                        }
+                    )
                 }
                 let report = try inspector.forEachSocket(matching: query) { socket in
                     sink.withBytes { formatter.write(socket, to: &$0) }
@@ -116,20 +118,22 @@ extension Invocation {
             let width = Self.labelWidth(scan.namespaces)
             if !noHeader {
                 sink.withBytes {
-                    $0.append(contentsOf: Self.labelColumn(NetworkNamespace.header, width: width))
+                    $0.append(contentsOf: Self.labelColumn("Netns", width: width))
                     formatter.writeHeader(to: &$0)
                 }
             }
             let sweep = try scan.sweep { namespace, inspector -> Void in
-                let label = Self.labelColumn(namespace, width: width)
+                let label = Self.labelColumn(namespace.label, width: width)
                 if let unixQuery {
-                    try dumps.add(inspector.forEachUnixSocket(matching: unixQuery) { socket in
-                        sink.withBytes {
-                            $0.append(contentsOf: label)
-                            formatter.write(socket, to: &$0)
+                    try dumps.add(
+                        inspector.forEachUnixSocket(matching: unixQuery) { socket in
+                            sink.withBytes {
+                                $0.append(contentsOf: label)
+                                formatter.write(socket, to: &$0)
+                            }
+                            try sink.flushIfNeeded()
                         }
-                        try sink.flushIfNeeded()
-                    })
+                    )
                 }
                 let report = try inspector.forEachSocket(matching: query) { socket in
                     sink.withBytes {
@@ -194,12 +198,12 @@ extension Invocation {
             let width = Self.labelWidth(scan.namespaces)
             if !noHeader {
                 sink.withBytes {
-                    $0.append(contentsOf: Self.labelColumn(NetworkNamespace.header, width: width))
+                    $0.append(contentsOf: Self.labelColumn("Netns", width: width))
                     formatter.writeHeader(processColumn: true, to: &$0)
                 }
             }
             for entry in sweep.results {
-                let label = Self.labelColumn(entry.namespace, width: width)
+                let label = Self.labelColumn(entry.namespace.label, width: width)
                 for socket in entry.value.0 {
                     sink.withBytes {
                         $0.append(contentsOf: label)
@@ -267,14 +271,18 @@ extension Invocation {
         if !outcome.skipped.isEmpty {
             let shown = outcome.skipped.prefix(8).map(\.namespace.label).joined(separator: ", ")
             let more = outcome.skipped.count > 8 ? " and \(outcome.skipped.count - 8) more" : ""
-            let reasons = Set(outcome.skipped.map { $0.reason.errno.map(String.init(describing:)) ?? $0.reason.message })
+            let reasons = Set(
+                outcome.skipped.map { $0.reason.errno.map(String.init(describing:)) ?? $0.reason.message }
+            )
             let hint = geteuid() == 0 ? "" : "; run as root"
             parts.append(
                 "\(outcome.skipped.count) network \(outcome.skipped.count == 1 ? "namespace" : "namespaces") could not be entered (\(shown)\(more): \(reasons.sorted().joined(separator: ", "))\(hint))"
             )
         }
         if outcome.vanished > 0 {
-            parts.append("\(outcome.vanished) network \(outcome.vanished == 1 ? "namespace" : "namespaces") vanished before \(outcome.vanished == 1 ? "its" : "their") turn")
+            parts.append(
+                "\(outcome.vanished) network \(outcome.vanished == 1 ? "namespace" : "namespaces") vanished before \(outcome.vanished == 1 ? "its" : "their") turn"
+            )
         }
         if scan.processesUnreadable > 0 {
             let reasons = scan.unreadableErrors.keys.map(String.init(describing:)).sorted().joined(separator: ", ")
@@ -288,9 +296,4 @@ extension Invocation {
         guard !parts.isEmpty else { return nil }
         return "--all-netns is partial: \(parts.joined(separator: "; "))"
     }
-}
-
-extension NetworkNamespace {
-    /// A stand-in whose label is the column's title.
-    static let header = NetworkNamespace(id: ID(device: 0, inode: 0), name: "Netns", path: "")
 }

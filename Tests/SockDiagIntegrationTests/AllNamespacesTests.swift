@@ -102,9 +102,13 @@ extension Integration {
                     #expect(sweep.results.contains { $0.namespace.inode == inode })
                 }
             }
-            #expect(sweep.results.map(\.namespace) == scan.namespaces.filter { namespace in
-                sweep.results.contains { $0.namespace == namespace }
-            }, "results in the scan's order")
+            #expect(
+                sweep.results.map(\.namespace)
+                    == scan.namespaces.filter { namespace in
+                        sweep.results.contains { $0.namespace == namespace }
+                    },
+                "results in the scan's order"
+            )
         }
 
         @Test("a namespace deleted after discovery is skipped and counted; the others are still read")

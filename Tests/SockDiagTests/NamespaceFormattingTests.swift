@@ -37,7 +37,9 @@ struct NamespaceFormattingTests {
         formatter.writeEnd(to: &bytes)
         let text = String(decoding: bytes, as: UTF8.self)
         let lines = text.split(separator: "\n")
-        #expect(lines[1].hasPrefix(#"{"netns":{"inode":4026532301,"name":"blue \"ns\"","current":false},"protocol":"tcp","#))
+        #expect(
+            lines[1].hasPrefix(#"{"netns":{"inode":4026532301,"name":"blue \"ns\"","current":false},"protocol":"tcp","#)
+        )
         #expect(lines[2].hasPrefix(#"{"netns":{"inode":4026531840,"name":null,"current":true},"protocol":"tcp","#))
         #expect(lines[3].hasPrefix(#"{"protocol":"tcp","#))
         let objects = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [[String: Any]])
