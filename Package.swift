@@ -7,11 +7,14 @@ let package = Package(
         .library(name: "SockDiag", targets: ["SockDiag"]),
         .executable(name: "sockdiag", targets: ["sockdiag"]),
         .executable(name: "sockdiag-exporter", targets: ["sockdiag-exporter"]),
+        .executable(name: "timewait-agent", targets: ["TimeWaitAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Only for `swift package generate-documentation`; builds nothing into the products.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -47,13 +50,18 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .executableTarget(
+            name: "TimeWaitAgent",
+            dependencies: ["SockDiag"],
+            path: "Examples/TimeWaitAgent"
+        ),
         .testTarget(
             name: "SockDiagTests",
             dependencies: ["SockDiag"]
         ),
         .testTarget(
             name: "SockDiagIntegrationTests",
-            dependencies: ["SockDiag", "sockdiag", "sockdiag-exporter"]
+            dependencies: ["SockDiag", "sockdiag", "sockdiag-exporter", "TimeWaitAgent"]
         ),
     ]
 )

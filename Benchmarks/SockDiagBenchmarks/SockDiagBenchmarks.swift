@@ -226,6 +226,22 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Aggregating replies from their headers only (what an agent or the exporter does every scrape): the counters
+    // are reused across iterations, so mallocs stay flat whatever the number of sockets.
+    for size in Fixtures.replicatedSizes {
+        var aggregator = SocketAggregator(topPorts: 10)
+        Benchmark(
+            "aggregate tcp4-all.bin replicated",
+            configuration: .init(metrics: metrics + [socketsMetric], tags: ["sockets": "\(size)"])
+        ) { benchmark in
+            let dump = Fixtures.replicated[size]!
+            benchmark.startMeasurement()
+            let aggregate = try aggregator.aggregate(capturedDumps: [(.tcp, dump.bytes)])
+            benchmark.stopMeasurement()
+            benchmark.measurement(socketsMetric, aggregate.socketsSeen)
+        }
+    }
+
     // Live dumps of the namespace the benchmark runs in, on one inspector reused across iterations (as an agent
     // would). They measure whatever sockets exist there: Scripts/bench-scale.sh --package-benchmark runs them in a
     // namespace holding N sockets.
@@ -288,5 +304,13 @@ let benchmarks: @Sendable () -> Void = {
         }
         benchmark.stopMeasurement()
         benchmark.measurement(socketsMetric, messages)
+    }
+
+    var liveAggregator = SocketAggregator(topPorts: 10)
+    Benchmark("live aggregate tcp+udp all states", configuration: live) { benchmark in
+        benchmark.startMeasurement()
+        let aggregate = try liveAggregator.aggregate(inspector!)
+        benchmark.stopMeasurement()
+        benchmark.measurement(socketsMetric, aggregate.socketsSeen)
     }
 }

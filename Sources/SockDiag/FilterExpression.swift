@@ -1,7 +1,7 @@
 /// A socket filter in ss's expression language, as a tree.
 ///
 /// Parse one from text with ``FilterParser``. The inspector compiles it to `INET_DIAG_REQ_BYTECODE` so the kernel
-/// filters while it dumps, and evaluates it in Swift (``matches(_:)``) where the kernel cannot.
+/// filters while it dumps, and evaluates it in Swift (``matches(_:context:)``) where the kernel cannot.
 public indirect enum FilterExpression: Hashable, Sendable {
     /// Matches every socket (an empty filter).
     case all

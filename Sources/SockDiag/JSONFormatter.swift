@@ -7,6 +7,13 @@
 public struct JSONFormatter {
     /// The `-e`, `-m`, `-i` additions to each object (none by default).
     public var details: OutputDetails = []
+    /// The namespace the sockets come from: when set, each object starts with a `netns` key
+    /// (``NetworkNamespace``'s `inode`, `name` and `current`); `nil` (the default) leaves it out.
+    public var namespace: NetworkNamespace? {
+        didSet { namespaceKey = namespace.map(Self.namespaceKey) ?? [] }
+    }
+    /// The `"netns":{…},` bytes of ``namespace``, or empty.
+    var namespaceKey: [UInt8] = []
     var wroteElement = false
     private var interfaces = InterfaceNames()
 
@@ -31,8 +38,13 @@ public struct JSONFormatter {
         let first = !wroteElement
         wroteElement = true
         let details = self.details
-        buffer.appendWriting(maximum: 512 + interface.count + (details.isEmpty ? 0 : Self.maximumDetails)) { out in
-            out.put(first ? "\n{\"protocol\":\"" : ",\n{\"protocol\":\"")
+        let namespaceKey = self.namespaceKey
+        buffer.appendWriting(
+            maximum: 512 + interface.count + namespaceKey.count + (details.isEmpty ? 0 : Self.maximumDetails)
+        ) { out in
+            out.put(first ? "\n{" : ",\n{")
+            out.put(namespaceKey)
+            out.put("\"protocol\":\"")
             out.put(socket.transport.word)
             if socket.transport == .raw {
                 out.put("\",\"ip_protocol\":")

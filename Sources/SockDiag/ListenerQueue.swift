@@ -17,11 +17,15 @@ public struct ListenerQueue: Hashable, Sendable {
         self.backlog = backlog
     }
 
-    /// Whether `self` ranks before `other`: fuller queue first, then lower port, IPv4 first, lower address.
+    /// Whether `self` ranks before `other`: fuller queue first, then lower port, IPv4 first, lower address (no strings: this sorts every listener of every sample).
     func ranksBefore(_ other: ListenerQueue) -> Bool {
         if queued != other.queued { return queued > other.queued }
         if local.port != other.local.port { return local.port < other.local.port }
-        if family != other.family { return family == .inet }
-        return local.address.description < other.local.address.description
+        switch (local.address, other.local.address) {
+        case (.v4(let a), .v4(let b)): return a.rawValue < b.rawValue
+        case (.v4, .v6): return true
+        case (.v6, .v4): return false
+        case (.v6(let a), .v6(let b)): return (a.high, a.low, a.scopeID) < (b.high, b.low, b.scopeID)
+        }
     }
 }

@@ -34,6 +34,18 @@ struct NetlinkSocket: ~Copyable {
         self.handle = handle
     }
 
+    /// Takes over a handle that ``release()`` gave up.
+    init(adopting handle: OpaquePointer) {
+        self.handle = handle
+    }
+
+    /// Gives up the handle without closing it (to hand it to another thread, which adopts it).
+    consuming func release() -> OpaquePointer {
+        let handle = self.handle
+        discard self
+        return handle
+    }
+
     deinit {
         CSockDiag_close(handle)
     }

@@ -22,6 +22,11 @@ public final class SocketInspector: @unchecked Sendable {
         state = DumpState(socket: try NetlinkSocket())
     }
 
+    /// Wraps a socket already open (in whichever namespace it was created).
+    init(socket: consuming NetlinkSocket) {
+        state = DumpState(socket: socket)
+    }
+
     /// Calls `body` for every socket that matches `query`, as the replies arrive, without collecting them.
     ///
     /// - Parameters:

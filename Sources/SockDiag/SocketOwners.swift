@@ -231,40 +231,13 @@ private struct OwnerWalk {
             if filled == 0 { break }
             var offset = 0
             while offset < filled && !done {
-                let (name, next) = try Self.entry(in: buffer, at: offset, filled: filled, path: root)
+                let (name, next) = try DirectoryRecords.entry(in: buffer, at: offset, filled: filled, path: root)
                 offset = next
                 guard let pid = SocketOwnerScanner.entryNumber(name) else { continue }
                 scanProcess(pid: pid, name: name)
             }
         }
         report.stoppedEarly = done
-    }
-
-    /// The NUL-terminated name of the `linux_dirent64` record at `offset`, and the offset of the next record.
-    static func entry(
-        in buffer: UnsafeMutableRawBufferPointer,
-        at offset: Int,
-        filled: Int,
-        path: @autoclosure () -> String
-    ) throws(SockDiagError) -> (UnsafePointer<UInt8>, Int) {
-        guard offset + 20 <= filled else { throw malformedDirectory(path()) }
-        let length = Int(buffer.loadUnaligned(fromByteOffset: offset + 16, as: UInt16.self))
-        // A record is at least its 19-byte header and a NUL, and the name's NUL lies inside it. (The padding after
-        // the NUL is whatever the buffer held before: the kernel does not clear it.)
-        guard length >= 20, offset + length <= filled else { throw malformedDirectory(path()) }
-        var end = offset + 19
-        while end < offset + length && buffer[end] != 0 { end += 1 }
-        guard end < offset + length else { throw malformedDirectory(path()) }
-        let name = UnsafePointer((buffer.baseAddress! + offset + 19).assumingMemoryBound(to: UInt8.self))
-        return (name, offset + length)
-    }
-
-    static func malformedDirectory(_ path: String) -> SockDiagError {
-        SockDiagError(
-            code: .malformedMessage,
-            operation: "read directory \(path)",
-            message: "read directory \(path): getdents64 returned a malformed record"
-        )
     }
 
     /// Writes `NAME/suffix` and a NUL into the path buffer.
@@ -323,7 +296,7 @@ private struct OwnerWalk {
             }
             var offset = 0
             while offset < filled {
-                guard let (entryName, next) = try? Self.entry(in: entries, at: offset, filled: filled, path: "") else {
+                guard let (entryName, next) = try? DirectoryRecords.entry(in: entries, at: offset, filled: filled, path: "") else {
                     unreadable(.badMessage)
                     return
                 }

@@ -26,7 +26,7 @@ public struct TableFormatter {
         buffer.appendPadded("Send-Q", width: 7)
         buffer.appendSpaces(addressWidth - 13)
         buffer.appendPadded("Local Address:Port", width: 19)
-        buffer.appendSpaces(addressWidth - 12)
+        buffer.appendSpaces(addressWidth - 11)
         buffer.append(contentsOf: "Peer Address:Port".utf8)
         buffer.append(UInt8(ascii: "\n"))
     }

@@ -49,8 +49,11 @@ extension JSONFormatter {
         }
         let first = !wroteElement
         wroteElement = true
-        buffer.appendWriting(maximum: 256 + path.count) { out in
-            out.put(first ? "\n{\"protocol\":\"unix\",\"type\":\"" : ",\n{\"protocol\":\"unix\",\"type\":\"")
+        let namespaceKey = self.namespaceKey
+        buffer.appendWriting(maximum: 256 + path.count + namespaceKey.count) { out in
+            out.put(first ? "\n{" : ",\n{")
+            out.put(namespaceKey)
+            out.put("\"protocol\":\"unix\",\"type\":\"")
             out.put(socket.type.word)
             out.put("\",\"state\":\"")
             out.put(socket.state.nameWord)

@@ -13,6 +13,7 @@ enum FastArguments {
         case options, extended, memory, info
         case raw, unix
         case processes
+        case allNamespaces
 
         init?(short character: Character) {
             switch character {
@@ -61,6 +62,7 @@ enum FastArguments {
             case "raw": self = .raw
             case "unix": self = .unix
             case "processes": self = .processes
+            case "all-netns": self = .allNamespaces
             default: return nil
             }
         }
@@ -88,6 +90,7 @@ enum FastArguments {
             case .raw: invocation.selection.raw = true
             case .unix: invocation.selection.unix = true
             case .processes: invocation.processes = true
+            case .allNamespaces: invocation.allNamespaces = true
             }
         }
     }

@@ -55,17 +55,7 @@ extension Invocation {
         try sink.flush()
 
         let scanned = scan.report
-        if scanned.processesUnreadable > 0 {
-            // "Permission denied", or "3 Permission denied, 1 Bad message" when the reasons differ.
-            let errors = scanned.unreadableErrors.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }
-            let reason =
-                errors.count == 1
-                ? "\(errors[0].key)" : errors.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            let hint = geteuid() == 0 ? "" : "; run as root"
-            Self.note(
-                "process information is partial: \(scanned.processesUnreadable) of \(scanned.processesScanned + scanned.processesUnreadable) processes could not be read (\(reason)\(hint))"
-            )
-        }
+        if let line = Self.partialProcessLine(scanned) { Self.note(line) }
         if verbose {
             if inodes.isEmpty {
                 Self.note(
@@ -79,6 +69,19 @@ extension Invocation {
             }
         }
         return report
+    }
+
+    /// The stderr line for processes the owner scan could not read, or `nil` when it read them all.
+    static func partialProcessLine(_ scanned: SocketOwnerScanReport) -> String? {
+        guard scanned.processesUnreadable > 0 else { return nil }
+        // "Permission denied", or "3 Permission denied, 1 Bad message" when the reasons differ.
+        let errors = scanned.unreadableErrors.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }
+        let reason =
+            errors.count == 1
+            ? "\(errors[0].key)" : errors.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        let hint = geteuid() == 0 ? "" : "; run as root"
+        return
+            "process information is partial: \(scanned.processesUnreadable) of \(scanned.processesScanned + scanned.processesUnreadable) processes could not be read (\(reason)\(hint))"
     }
 
     static func monotonicNanoseconds() -> UInt64 {

@@ -54,6 +54,8 @@ struct Invocation: Equatable {
     var processes = false
     /// `-N`: the named network namespace to enter first.
     var namespace: String?
+    /// `--all-netns`: every network namespace, each dumped from inside it.
+    var allNamespaces = false
 
     /// Checks the options together.
     /// - Throws: `UsageError`.
@@ -65,6 +67,19 @@ struct Invocation: Equatable {
         if backend == .proc && selection.unix {
             throw UsageError("--backend proc cannot show UNIX sockets (-x): they are read over netlink (unix_diag) only")
         }
+        if allNamespaces {
+            if namespace != nil {
+                throw UsageError("--all-netns and -N/--net contradict: --all-netns already reads every namespace; drop one")
+            }
+            if backend == .proc {
+                throw UsageError("--all-netns reads each namespace over netlink; --backend proc cannot be combined with it")
+            }
+            if selection.raw {
+                throw UsageError(
+                    "-w/--raw cannot be combined with --all-netns: without raw_diag, raw sockets come from /proc/net/raw of sockdiag's own namespace only"
+                )
+            }
+        }
         if backend == .proc && (memory || info) {
             throw UsageError("--backend proc cannot show \(memory ? "-m" : "-i"): the kernel reports it only over netlink")
         }
@@ -73,6 +88,10 @@ struct Invocation: Equatable {
     func run() throws {
         if printVersion {
             print(sockdiagVersion)
+            return
+        }
+        if allNamespaces {
+            try runAllNamespaces()
             return
         }
         if let namespace {

@@ -68,6 +68,12 @@ struct SockDiagCommand: ParsableCommand {
     )
     var namespace: String?
 
+    @Flag(
+        name: .customLong("all-netns"),
+        help: "Every network namespace (/var/run/netns/* and /proc/*/ns/net), rows labelled with it; root to enter others."
+    )
+    var allNamespaces = false
+
     @Flag(name: .customShort("V"), help: "Print the version and exit.")
     var printVersion = false
 
@@ -108,7 +114,8 @@ struct SockDiagCommand: ParsableCommand {
             memory: memory,
             info: info,
             processes: processes,
-            namespace: namespace
+            namespace: namespace,
+            allNamespaces: allNamespaces
         )
     }
 

@@ -18,6 +18,9 @@ extension Integration {
             (["-uB"], "-B"),
             (["--bogus"], "--bogus"),
             (["unexpected"], "unexpected"),
+            (["--all-netns", "-N", "elsewhere"], "-N/--net"),
+            (["--all-netns", "--backend", "proc"], "--backend proc"),
+            (["--all-netns", "-wa"], "-w/--raw"),
         ]
 
         @Test("usage errors exit 2 with one `sockdiag: ` line on stderr and nothing on stdout", arguments: usageErrors)

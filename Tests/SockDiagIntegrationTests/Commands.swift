@@ -59,14 +59,18 @@ enum Commands {
         if let override = ProcessInfo.processInfo.environment["SOCKDIAG_EXPORTER_BIN"], !override.isEmpty {
             return access(override, X_OK) == 0 ? override : nil
         }
-        guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
-        let directory = URL(fileURLWithPath: exe).deletingLastPathComponent()
-        let candidate = directory.appendingPathComponent("sockdiag-exporter").path
-        return access(candidate, X_OK) == 0 ? candidate : nil
+        return builtProduct("sockdiag-exporter")
     }()
 
     /// `prometheus`, when installed (Scripts/setup.sh installs Debian's).
     static let prometheus: String? = find("prometheus")
+
+    /// An executable product built beside this test binary (`/proc/self/exe`), e.g. `timewait-agent`.
+    static func builtProduct(_ name: String) -> String? {
+        guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        let candidate = URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent(name).path
+        return access(candidate, X_OK) == 0 ? candidate : nil
+    }
 
     /// Runs `executable` with `arguments`, standard input from /dev/null, and waits for it.
     ///

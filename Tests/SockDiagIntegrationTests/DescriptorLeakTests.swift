@@ -69,6 +69,36 @@ extension Integration {
 
 /// The number of entries in /proc/self/fd, sampled until two readings agree (other threads of the test
 /// process may open and close descriptors for a moment).
+extension Integration.DescriptorLeaks {
+    @Test("100 namespace scans and sweeps leave no descriptor or thread behind and never move the calling thread")
+    func sweepsLeaveNothing() throws {
+        let trio = try NamespaceTrio.build()
+        defer { trio.remove() }
+        func ownNamespace() -> UInt64 {
+            var status = stat()
+            return stat("/proc/thread-self/ns/net", &status) == 0 ? UInt64(status.st_ino) : 0
+        }
+        func threadCount() -> Int {
+            (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? -1
+        }
+        let home = ownNamespace()
+        let query = SocketQuery(protocols: [.tcp], states: .listen)
+        _ = try NetworkNamespaceScanner().namespaces().sweep { _, inspector in try inspector.sockets(matching: query) }
+        let before = try stableDescriptorCount()
+        let threadsBefore = threadCount()
+        for _ in 0..<100 {
+            let sweep = try NetworkNamespaceScanner().namespaces().sweep { _, inspector in
+                try inspector.sockets(matching: query).count
+            }
+            let ours = sweep.results.filter { trio.inodes.contains($0.namespace.inode) }
+            #expect(ours.count == 3 && ours.allSatisfy { $0.value == 1 })
+            #expect(ownNamespace() == home)
+        }
+        #expect(try stableDescriptorCount() == before)
+        #expect(threadCount() <= threadsBefore)
+    }
+}
+
 private func stableDescriptorCount() throws -> Int {
     var previous = try descriptorCount()
     for _ in 0..<50 {

@@ -19,6 +19,8 @@ struct FastArgumentsTests {
         ["--options", "--extended", "--memory", "--info"], ["-tanie", "state", "established"], ["-u", "-m"],
         ["-wa"], ["--raw", "-n"], ["-wtua"], ["-xa"], ["--unix", "--json"], ["-xl", "state", "listening"],
         ["-tanp"], ["-p"], ["--processes", "--json"], ["-tlnp", "--port", "8000"], ["-p", "-tan", "--port=8000"],
+        ["--all-netns"], ["--all-netns", "-tan", "--json"], ["-tanH", "--all-netns"], ["--all-netns", "-s"],
+        ["--all-netns", "-tanp", "--port", "8000"],
     ]
 
     @Test("same invocation as ArgumentParser", arguments: commandLines)
@@ -34,6 +36,7 @@ struct FastArgumentsTests {
         ["--tcp", "-t"], ["--", "sport", "=", ":1"], ["--backend", "foo"], ["--backend", "proc", "--backend", "proc"],
         ["--json=1"], ["-"], ["--kernel-filter", "--no-kernel-filter"], ["--port", ""], ["-ii"], ["-o", "--options"],
         ["--info=1"], ["-tanX"], ["-xx"], ["-p", "--processes"], ["--processes=yes"],
+        ["--all-netns", "--all-netns"], ["--all-netns=1"], ["--all-netns", "-N", "x"],
     ])
     func declines(arguments: [String]) {
         #expect(FastArguments.parse(arguments[...]) == nil, "\(arguments)")

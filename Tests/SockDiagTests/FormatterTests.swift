@@ -39,11 +39,13 @@ struct FormatterTests {
     func tableRows() {
         let lines = table([Self.timeWait])
         #expect(lines == [
-            "Netid State      Recv-Q Send-Q   Local Address:Port    Peer Address:Port",
+            "Netid State      Recv-Q Send-Q   Local Address:Port     Peer Address:Port",
             "tcp   TIME-WAIT  0      0            127.0.0.1:8000        127.0.0.1:38602",
         ])
-        // The colon after the local address lines up with the header's.
-        #expect(lines[0].firstIndex(of: ":")?.utf16Offset(in: lines[0]) == lines[1].firstIndex(of: ":")?.utf16Offset(in: lines[1]))
+        // The colons after the local and the peer address line up with the header's.
+        func colons(_ line: String) -> [Int] { line.utf8.indices.filter { line.utf8[$0] == UInt8(ascii: ":") }.map { $0.utf16Offset(in: line) } }
+        #expect(colons(lines[0]) == colons(lines[1]))
+        #expect(colons(lines[0]).count == 2)
     }
 
     @Test("the IPv6 wildcard of a dual-stack socket prints as *, a bound device as %name")

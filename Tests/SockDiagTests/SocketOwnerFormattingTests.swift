@@ -41,7 +41,7 @@ struct SocketOwnerFormattingTests {
         ])
         #expect(
             lines == [
-                "Netid State      Recv-Q Send-Q   Local Address:Port    Peer Address:Port   Process",
+                "Netid State      Recv-Q Send-Q   Local Address:Port     Peer Address:Port  Process",
                 "tcp   LISTEN     0      128          127.0.0.1:8000          0.0.0.0:*     users:((\"nginx\",pid=1234,fd=6),(\"nginx\",pid=1235,fd=6))",
                 "tcp   TIME-WAIT  0      0            127.0.0.1:8000        127.0.0.1:38602 (no process: time-wait)",
                 "tcp   SYN-RECV   0      0            127.0.0.1:8000        127.0.0.1:38602 (no process: not accepted yet)",

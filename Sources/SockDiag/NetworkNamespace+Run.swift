@@ -1,0 +1,94 @@
+internal import CSockDiag
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+extension NetworkNamespace {
+    /// Runs `body` inside this namespace and returns what it returns; the calling thread never changes namespace.
+    ///
+    /// `body` runs on a thread of its own that has entered the namespace and ends when `body` returns, while the
+    /// caller waits; when the caller is already in this namespace, it runs on the caller's thread. Sockets `body`
+    /// creates belong to the namespace for good, whichever thread uses them later: that is how
+    /// ``SocketInspector/init(in:)`` works.
+    ///
+    /// The namespace file is opened (read-only, close-on-exec) and checked to be the same namespace (device and
+    /// inode) before anything runs, so a pid reused by another process in another namespace is not entered.
+    ///
+    /// The corresponding C function is `setns(2)` with `CLONE_NEWNET` (CAP_SYS_ADMIN over the namespace).
+    /// - Parameter body: What to do inside the namespace.
+    /// - Returns: What `body` returned.
+    /// - Throws: ``SockDiagError``: `namespaceVanished` when ``path`` no longer opens or names another namespace
+    ///   (the process exited, the name was deleted); `permissionDenied` without the privilege to open or enter it;
+    ///   what `body` throws.
+    public func run<Value>(_ body: () throws(SockDiagError) -> Value) throws(SockDiagError) -> Value {
+        let fd = try openFile()
+        defer { close(fd) }
+        if Self.callersNamespace(procRoot: "/proc") == id { return try body() }
+        let path = self.path
+        return try withoutActuallyEscaping(body) { body throws(SockDiagError) -> Value in
+            let job = NamespaceJob(body)
+            let result = ThreadResult<Result<Value, SockDiagError>>()
+            let thread = try DedicatedThread {
+                guard CSockDiag_enter_network_namespace(fd) == 0 else {
+                    let error = Errno.current
+                    result.value = .failure(
+                        error == .notPermitted || error == .permissionDenied
+                            ? .namespaceDenied(self, operation: "enter", errno: error)
+                            : .fromErrno(error, operation: "setns \(path)")
+                    )
+                    return
+                }
+                result.value = Result { () throws(SockDiagError) -> Value in try job.body() }
+            }
+            thread.join()
+            return try result.value!.get()
+        }
+    }
+
+    /// Opens the namespace file and checks its identity.
+    func openFile() throws(SockDiagError) -> Int32 {
+        var fd: Int32
+        repeat {
+            fd = open(path, O_RDONLY | O_CLOEXEC)
+        } while fd < 0 && errno == EINTR
+        guard fd >= 0 else {
+            let error = Errno.current
+            switch error {
+            case .noSuchFileOrDirectory, .noSuchProcess, .notADirectory:
+                throw .namespaceVanished(self, "no longer exists (\(error))", errno: error)
+            case .notPermitted, .permissionDenied:
+                throw .namespaceDenied(self, operation: "open", errno: error)
+            default:
+                throw .fromErrno(error, operation: "open \(path)")
+            }
+        }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else {
+            let error = Errno.current
+            close(fd)
+            throw .fromErrno(error, operation: "fstat \(path)")
+        }
+        guard ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino)) == id else {
+            close(fd)
+            throw .namespaceVanished(self, "now names another namespace (net:[\(status.st_ino)])")
+        }
+        return fd
+    }
+
+    /// The identity of the calling thread's network namespace (`/proc/thread-self/ns/net`), or `nil` when it
+    /// cannot be read.
+    static func callersNamespace(procRoot: String) -> ID? {
+        var status = stat()
+        guard stat("\(procRoot)/thread-self/ns/net", &status) == 0 else { return nil }
+        return ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+    }
+}
+
+/// The body handed to a namespace thread; the caller waits for the thread, so the body is never used concurrently.
+private final class NamespaceJob<Value>: @unchecked Sendable {
+    let body: () throws(SockDiagError) -> Value
+    init(_ body: @escaping () throws(SockDiagError) -> Value) { self.body = body }
+}
