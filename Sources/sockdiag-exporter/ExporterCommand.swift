@@ -23,12 +23,13 @@ struct ExporterCommand: ParsableCommand {
             {family,address,port} (the K fullest listeners), sockdiag_tcp_time_wait_sockets{port} (the K ports \
             with most TIME_WAIT sockets, the rest as port="other"), sockdiag_scrape_duration_seconds, \
             sockdiag_scrape_sockets_seen; with --tcp-info, retransmissions and an RTT histogram of ESTABLISHED \
-            TCP sockets. See README.md.
+            TCP sockets; with --all-netns, a netns label on every socket series. See README.md.
 
             Examples:
               sockdiag exporter
               sockdiag exporter --listen 0.0.0.0:9474 --top-ports 20 --tcp-info
               sockdiag exporter -N mycontainer --listen 127.0.0.1:9475
+              sockdiag exporter --all-netns
             """,
         version: "sockdiag-exporter 0.1.0"
     )
@@ -66,6 +67,15 @@ struct ExporterCommand: ParsableCommand {
     )
     var namespace: String?
 
+    @Flag(
+        name: .customLong("all-netns"),
+        help: ArgumentHelp(
+            "Report every network namespace (ip netns names and /proc/*/ns/net), each series with a netns label.",
+            discussion: "Each scrape finds the namespaces anew and dumps each from a thread that enters it; needs root."
+        )
+    )
+    var allNamespaces = false
+
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "One line on stderr per dump.")
     var verbose = false
 
@@ -82,6 +92,9 @@ struct ExporterCommand: ParsableCommand {
                 "--top-ports takes a number from 0 to \(ExporterOptions.maximumTopPorts), not \(topPorts)"
             )
         }
+        if allNamespaces && namespace != nil {
+            throw ValidationError("-N and --all-netns contradict: one namespace or all of them")
+        }
         guard dumpDelayMilliseconds >= 0 else { throw ValidationError("--dump-delay-ms must not be negative") }
     }
 
@@ -89,6 +102,7 @@ struct ExporterCommand: ParsableCommand {
         ExporterOptions(
             topPorts: topPorts,
             tcpInfo: tcpInfo,
+            allNamespaces: allNamespaces,
             verbose: verbose,
             dumpDelayMilliseconds: dumpDelayMilliseconds
         )
@@ -132,8 +146,10 @@ struct ExporterCommand: ParsableCommand {
     /// Opens the inspector (inside the namespace, when asked), binds and serves until the server channel closes.
     func serve() throws {
         guard let listen = ListenAddress(argument: listen) else { throw ExporterError("bad --listen '\(listen)'") }
-        let inspector: SocketInspector
-        if let namespace {
+        let inspector: SocketInspector?
+        if allNamespaces {
+            inspector = nil
+        } else if let namespace {
             inspector = try NamespaceThread.inspector(in: namespace)
         } else {
             inspector = try SocketInspector()
@@ -160,7 +176,10 @@ struct ExporterCommand: ParsableCommand {
             throw ExporterError("cannot listen on \(listen): \(error)")
         }
         let bound = channel.localAddress.map(ListenAddress.init(boundTo:)) ?? listen
-        log("listening on http://\(bound)/metrics\(namespace.map { " (sockets of network namespace \($0))" } ?? "")")
+        let source =
+            allNamespaces
+            ? " (sockets of every network namespace)" : namespace.map { " (sockets of network namespace \($0))" } ?? ""
+        log("listening on http://\(bound)/metrics\(source)")
         try channel.closeFuture.wait()
     }
 }
@@ -172,6 +191,7 @@ struct ExporterOptions: Sendable {
 
     var topPorts: Int
     var tcpInfo: Bool
+    var allNamespaces: Bool
     var verbose: Bool
     var dumpDelayMilliseconds: Int
 }

@@ -17,16 +17,24 @@ enum MetricsRenderer {
         0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
     ]
 
-    /// `sockdiag_tcp_rtt_seconds`, made before the tcp_info dump, which records into it.
-    static func rttHistogram(in registry: PrometheusCollectorRegistry) -> ValueHistogram {
+    /// `sockdiag_tcp_rtt_seconds` (of one namespace with `--all-netns`), made before the tcp_info dump, which
+    /// records into it.
+    static func rttHistogram(in registry: PrometheusCollectorRegistry, netns: String?) -> ValueHistogram {
         registry.makeValueHistogram(
             descriptor: descriptor(
                 "tcp_rtt",
                 unit: "seconds",
                 "Smoothed round-trip time (tcpi_rtt) of ESTABLISHED TCP sockets."
             ),
+            labels: labels(netns, []),
             buckets: rttBuckets
         )
+    }
+
+    /// `labels`, after a `netns` label with `--all-netns`.
+    private static func labels(_ netns: String?, _ labels: [(String, String)]) -> [(String, String)] {
+        guard let netns else { return labels }
+        return [("netns", netns)] + labels
     }
 
     /// Adds the sample's metrics to `registry` and returns the exposition text.
@@ -38,79 +46,21 @@ enum MetricsRenderer {
         dumps: Int,
         requests: Int
     ) -> [UInt8] {
-        let aggregate = sample.aggregate
-        let sockets = descriptor("sockets", "Sockets by protocol, address family and state (sockdiag's state names).")
-        for (transport, states) in [(TransportProtocol.tcp, tcpStates), (.udp, udpStates)] {
-            for family in [AddressFamily.inet, .inet6] {
-                for state in states {
-                    registry.makeGauge(
-                        descriptor: sockets,
-                        labels: [("protocol", "\(transport)"), ("family", "\(family)"), ("state", state.name)]
-                    ).set(Int64(aggregate.counts[transport, family, state]))
-                }
+        for namespace in sample.namespaces {
+            render(namespace, into: registry)
+        }
+        if options.allNamespaces {
+            let namespaces = descriptor(
+                "scrape_namespaces",
+                "With --all-netns: network namespaces read this scrape, skipped (could not be entered) and vanished."
+            )
+            for (outcome, count) in [
+                ("read", sample.namespaces.count), ("skipped", sample.skippedNamespaces),
+                ("vanished", sample.vanishedNamespaces),
+            ] {
+                registry.makeGauge(descriptor: namespaces, labels: [("outcome", outcome)]).set(Int64(count))
             }
         }
-
-        let queueLength = descriptor(
-            "tcp_listen_queue_length",
-            "Connections waiting to be accepted by a TCP listener (its Recv-Q), for the --top-ports fullest listeners."
-        )
-        let queueLimit = descriptor(
-            "tcp_listen_queue_limit",
-            "The accept queue limit (backlog) of a TCP listener (its Send-Q), for the same listeners."
-        )
-        for listener in aggregate.listeners {
-            let labels = [
-                ("family", "\(listener.family)"), ("address", "\(listener.local.address)"),
-                ("port", "\(listener.local.port)"),
-            ]
-            registry.makeGauge(descriptor: queueLength, labels: labels).set(Int64(listener.queued))
-            registry.makeGauge(descriptor: queueLimit, labels: labels).set(Int64(listener.backlog))
-        }
-        registry.makeGauge(
-            descriptor: descriptor(
-                "tcp_listen_queue_other_listeners",
-                "TCP listeners beyond the --top-ports fullest, which have no queue series."
-            )
-        ).set(Int64(aggregate.otherListeners))
-
-        let timeWait = descriptor(
-            "tcp_time_wait_sockets",
-            "TIME_WAIT sockets by local port, for the --top-ports ports with most; port=\"other\" counts the rest."
-        )
-        for entry in aggregate.timeWaitPorts.top {
-            registry.makeGauge(descriptor: timeWait, labels: [("port", "\(entry.port)")]).set(Int64(entry.count))
-        }
-        registry.makeGauge(descriptor: timeWait, labels: [("port", "other")])
-            .set(Int64(aggregate.timeWaitPorts.otherCount))
-        registry.makeGauge(
-            descriptor: descriptor(
-                "tcp_time_wait_other_ports",
-                "Local ports of the TIME_WAIT sockets counted in port=\"other\"."
-            )
-        ).set(Int64(aggregate.timeWaitPorts.otherPorts))
-
-        if let info = sample.tcpInfo {
-            registry.makeGauge(
-                descriptor: descriptor(
-                    "tcp_retransmitted_segments",
-                    "Segments retransmitted over the life of the ESTABLISHED TCP connections (sum of tcpi_total_retrans); drops when connections close."
-                )
-            ).set(Int64(info.retransmittedSegments))
-            registry.makeGauge(
-                descriptor: descriptor(
-                    "tcp_unacked_retransmitted_segments",
-                    "Retransmitted segments not yet acknowledged, over ESTABLISHED TCP sockets (sum of tcpi_retrans)."
-                )
-            ).set(Int64(info.unackedRetransmits))
-            registry.makeGauge(
-                descriptor: descriptor(
-                    "tcp_retransmitting_sockets",
-                    "ESTABLISHED TCP sockets in a retransmission timeout now (tcpi_retransmits > 0)."
-                )
-            ).set(Int64(info.retransmittingSockets))
-        }
-
         registry.makeGauge(
             descriptor: descriptor("scrape_duration", unit: "seconds", "How long this scrape's dumps took.")
         ).set(duration.seconds)
@@ -132,6 +82,113 @@ enum MetricsRenderer {
         bytes.reserveCapacity(8192)
         registry.emit(into: &bytes)
         return bytes
+    }
+
+    /// Adds one namespace's series.
+    private static func render(_ sample: NamespaceSample, into registry: PrometheusCollectorRegistry) {
+        let aggregate = sample.aggregate
+        let netns = sample.netns
+        let sockets = descriptor("sockets", "Sockets by protocol, address family and state (sockdiag's state names).")
+        for (transport, states) in [(TransportProtocol.tcp, tcpStates), (.udp, udpStates)] {
+            for family in [AddressFamily.inet, .inet6] {
+                for state in states {
+                    registry.makeGauge(
+                        descriptor: sockets,
+                        labels: labels(
+                            netns,
+                            [("protocol", "\(transport)"), ("family", "\(family)"), ("state", state.name)]
+                        )
+                    ).set(Int64(aggregate.counts[transport, family, state]))
+                }
+            }
+        }
+
+        let queueLength = descriptor(
+            "tcp_listen_queue_length",
+            "Connections waiting to be accepted by a TCP listener (its Recv-Q), for the --top-ports fullest listeners."
+        )
+        let queueLimit = descriptor(
+            "tcp_listen_queue_limit",
+            "The accept queue limit (backlog) of a TCP listener (its Send-Q), for the same listeners."
+        )
+        for listener in aggregate.listeners {
+            let listenerLabels = labels(
+                netns,
+                [
+                    ("family", "\(listener.family)"), ("address", "\(listener.local.address)"),
+                    ("port", "\(listener.local.port)"),
+                ]
+            )
+            registry.makeGauge(descriptor: queueLength, labels: listenerLabels).set(Int64(listener.queued))
+            registry.makeGauge(descriptor: queueLimit, labels: listenerLabels).set(Int64(listener.backlog))
+        }
+        gauge(
+            registry,
+            netns,
+            descriptor(
+                "tcp_listen_queue_other_listeners",
+                "TCP listeners beyond the --top-ports fullest, which have no queue series."
+            )
+        ).set(Int64(aggregate.otherListeners))
+
+        let timeWait = descriptor(
+            "tcp_time_wait_sockets",
+            "TIME_WAIT sockets by local port, for the --top-ports ports with most; port=\"other\" counts the rest."
+        )
+        for entry in aggregate.timeWaitPorts.top {
+            registry.makeGauge(descriptor: timeWait, labels: labels(netns, [("port", "\(entry.port)")])).set(
+                Int64(entry.count)
+            )
+        }
+        registry.makeGauge(descriptor: timeWait, labels: labels(netns, [("port", "other")]))
+            .set(Int64(aggregate.timeWaitPorts.otherCount))
+        gauge(
+            registry,
+            netns,
+            descriptor(
+                "tcp_time_wait_other_ports",
+                "Local ports of the TIME_WAIT sockets counted in port=\"other\"."
+            )
+        ).set(Int64(aggregate.timeWaitPorts.otherPorts))
+
+        if let info = sample.tcpInfo {
+            gauge(
+                registry,
+                netns,
+                descriptor(
+                    "tcp_retransmitted_segments",
+                    "Segments retransmitted over the life of the ESTABLISHED TCP connections (sum of tcpi_total_retrans); drops when connections close."
+                )
+            ).set(Int64(info.retransmittedSegments))
+            gauge(
+                registry,
+                netns,
+                descriptor(
+                    "tcp_unacked_retransmitted_segments",
+                    "Retransmitted segments not yet acknowledged, over ESTABLISHED TCP sockets (sum of tcpi_retrans)."
+                )
+            ).set(Int64(info.unackedRetransmits))
+            gauge(
+                registry,
+                netns,
+                descriptor(
+                    "tcp_retransmitting_sockets",
+                    "ESTABLISHED TCP sockets in a retransmission timeout now (tcpi_retransmits > 0)."
+                )
+            ).set(Int64(info.retransmittingSockets))
+        }
+
+    }
+
+    /// A gauge with only the `netns` label, or none.
+    private static func gauge(
+        _ registry: PrometheusCollectorRegistry,
+        _ netns: String?,
+        _ descriptor: MetricNameDescriptor
+    ) -> Gauge {
+        netns == nil
+            ? registry.makeGauge(descriptor: descriptor)
+            : registry.makeGauge(descriptor: descriptor, labels: labels(netns, []))
     }
 
     private static func descriptor(_ name: String, unit: String = "", _ help: String) -> MetricNameDescriptor {

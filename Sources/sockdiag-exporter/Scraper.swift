@@ -24,14 +24,15 @@ final class Scraper: Sendable {
         var requests = 0
     }
 
-    private let inspector: SocketInspector
+    /// The inspector of the one namespace served; `nil` with `--all-netns` (one per namespace per scrape).
+    private let inspector: SocketInspector?
     private let options: ExporterOptions
     private let pool: NIOThreadPool
     private let state = Mutex(State())
     /// Only used by the dump under way (there is one at a time), which keeps its per-port counters between dumps.
     private let aggregator: Mutex<SocketAggregator>
 
-    init(inspector: SocketInspector, options: ExporterOptions, pool: NIOThreadPool) {
+    init(inspector: SocketInspector?, options: ExporterOptions, pool: NIOThreadPool) {
         self.inspector = inspector
         self.options = options
         self.pool = pool
@@ -94,15 +95,37 @@ final class Scraper: Sendable {
         }
     }
 
-    /// The dumps of one scrape.
+    /// The dumps of one scrape: of the inspector's namespace, or with `--all-netns` of every namespace found now.
     private func collect(into registry: PrometheusCollectorRegistry) throws -> ScrapeSample {
         var sample = ScrapeSample()
+        if let inspector {
+            sample.namespaces = [try collect(inspector, netns: nil, into: registry)]
+        } else {
+            let scan = try NetworkNamespaceScanner().namespaces()
+            let sweep = try scan.sweep { namespace, inspector in
+                try collect(inspector, netns: namespace.label, into: registry)
+            }
+            sample.namespaces = sweep.results.map(\.value)
+            sample.skippedNamespaces = sweep.skipped.count
+            sample.vanishedNamespaces = sweep.vanished
+        }
+        sample.socketsSeen = sample.namespaces.reduce(0) { $0 + $1.socketsSeen }
+        return sample
+    }
+
+    /// The dumps of one namespace.
+    private func collect(
+        _ inspector: SocketInspector,
+        netns: String?,
+        into registry: PrometheusCollectorRegistry
+    ) throws -> NamespaceSample {
+        var sample = NamespaceSample(netns: netns)
         sample.aggregate = try aggregator.withLock { aggregator in
             try aggregator.aggregate(inspector, matching: SocketQuery(protocols: [.tcp, .udp], states: .all))
         }
         sample.socketsSeen = sample.aggregate.socketsSeen
         if options.tcpInfo {
-            var summary = TCPInfoSummary(rtt: MetricsRenderer.rttHistogram(in: registry))
+            var summary = TCPInfoSummary(rtt: MetricsRenderer.rttHistogram(in: registry, netns: netns))
             let report = try inspector.forEachSocket(
                 matching: SocketQuery(protocols: [.tcp], states: .established, extensions: .tcpInfo)
             ) { socket in
@@ -117,9 +140,21 @@ final class Scraper: Sendable {
 
 /// What one scrape found.
 struct ScrapeSample: Sendable {
+    /// One per namespace read (one without `--all-netns`).
+    var namespaces: [NamespaceSample] = []
+    /// With `--all-netns`: namespaces that could not be entered, and those gone before their turn.
+    var skippedNamespaces = 0
+    var vanishedNamespaces = 0
+    /// Sockets the kernel sent over every dump of the scrape.
+    var socketsSeen = 0
+}
+
+/// What the dumps of one namespace found.
+struct NamespaceSample: Sendable {
+    /// The `netns` label (the namespace's name, or `net:[INODE]`) with `--all-netns`; `nil` without.
+    var netns: String?
     var aggregate = SocketAggregate()
     var tcpInfo: TCPInfoSummary?
-    /// Sockets the kernel sent over every dump of the scrape.
     var socketsSeen = 0
 }
 

@@ -77,6 +77,32 @@ extension Integration {
             #expect(metrics.value("sockdiag_tcp_retransmitting_sockets") == 0)
         }
 
+        @Test("--all-netns labels each namespace's series: the test namespace's TIME_WAIT and listeners are its own")
+        func allNamespaces() throws {
+            let fixture = try ExporterFixture()
+            defer { fixture.remove() }
+            let exporter = try fixture.startExporter(["--all-netns", "--listen", "127.0.0.1:0"])
+            defer { exporter.stop() }
+            let port = try ExporterFixture.listeningPort(of: exporter)
+            let metrics = Exposition(try HTTPProbe.request(port: port, path: "/metrics").body)
+
+            let netns = fixture.namespace.name
+            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["netns": netns, "port": "8000"]) == 6)
+            #expect(
+                metrics.value(
+                    "sockdiag_tcp_listen_queue_length",
+                    ["netns": netns, "family": "inet", "address": "127.0.0.1", "port": "8100"]
+                ) == 3
+            )
+            for (key, count) in fixture.expectedCounts() {
+                let labels = ["netns": netns, "protocol": key.transport, "family": key.family, "state": key.state]
+                #expect(metrics.value("sockdiag_sockets", labels) == Double(count), "\(labels)")
+            }
+            #expect((metrics.value("sockdiag_scrape_namespaces", ["outcome": "read"]) ?? 0) >= 2)
+            // No series without the label.
+            #expect(metrics.samples.keys.filter { $0.hasPrefix("sockdiag_sockets{") && !$0.contains("netns=") }.isEmpty)
+        }
+
         @Test("404 for other paths, 405 for other methods, and no descriptor left behind by 300 scrapes")
         func errorsAndDescriptors() throws {
             let fixture = try ExporterFixture()
