@@ -87,11 +87,23 @@ enum InetDiagParser {
         var mark: UInt32?
         var cgroupID: UInt64?
         var shutdown: SocketShutdown?
-        var tcpInfo: TCPInfo?
-        var congestion: CongestionControlName?
-        var congestionControlInfo: CongestionControlInfo?
-        var counters: SocketMemory.Counters?
-        var queues: SocketMemory.Queues?
+        // Extension attributes go straight into the details storage, taken on the first one: no 465-byte
+        // `TCPInfo?` local that the compiler would copy several times per socket even when there is none.
+        var details: SocketDetails.Storage?
+        @inline(__always)
+        func storage() -> SocketDetails.Storage {
+            if let details { return details }
+            let storage: SocketDetails.Storage
+            if isKnownUniquelyReferenced(&reuse) {
+                storage = reuse!
+                storage.clear()
+            } else {
+                storage = SocketDetails.Storage()
+                reuse = storage
+            }
+            details = storage
+            return storage
+        }
         var offset = messageSize
         while offset < payload.count {
             guard payload.count - offset >= 4 else {
@@ -115,18 +127,18 @@ enum InetDiagParser {
             case attributeInfo:
                 let bytes = UnsafeRawBufferPointer(rebasing: payload[(offset + 4)..<(offset + length)])
                 guard let info = TCPInfo(bytes: bytes) else { throw badLength(type, length) }
-                tcpInfo = info
+                storage().tcpInfo = info
             case attributeCongestion:
                 let bytes = UnsafeRawBufferPointer(rebasing: payload[(offset + 4)..<(offset + length)])
                 guard let name = CongestionControlName(bytes: bytes) else { throw badLength(type, length) }
-                congestion = name
+                storage().congestion = name
             case attributeSKMemInfo:
                 let count = (length - 4) / 4
                 guard count >= SocketMemory.Counters.minimumCount else { throw badLength(type, length) }
                 func counter(_ index: Int) -> UInt32 {
                     payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
                 }
-                counters = SocketMemory.Counters(
+                let counters = SocketMemory.Counters(
                     receiveAllocated: counter(0),
                     receiveBuffer: counter(1),
                     sendAllocated: counter(2),
@@ -137,24 +149,28 @@ enum InetDiagParser {
                     backlog: count > 7 ? counter(7) : nil,
                     drops: count > 8 ? counter(8) : nil
                 )
+                let details = storage()
+                details.memory = SocketMemory(counters: counters, queues: details.memory?.queues)
             case attributeMemInfo:
                 guard length >= 4 + 16 else { throw badLength(type, length) }
                 func field(_ index: Int) -> UInt32 {
                     payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
                 }
-                queues = SocketMemory.Queues(receive: field(0), send: field(1), forwardAllocated: field(2), transmit: field(3))
+                let queues = SocketMemory.Queues(receive: field(0), send: field(1), forwardAllocated: field(2), transmit: field(3))
+                let details = storage()
+                details.memory = SocketMemory(counters: details.memory?.counters, queues: queues)
             case attributeVegasInfo:
                 guard length >= 4 + 16 else { throw badLength(type, length) }
                 func field(_ index: Int) -> UInt32 {
                     payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
                 }
-                congestionControlInfo = .vegas(enabled: field(0), rttCount: field(1), rtt: field(2), minRTT: field(3))
+                storage().congestionControlInfo = .vegas(enabled: field(0), rttCount: field(1), rtt: field(2), minRTT: field(3))
             case attributeDCTCPInfo:
                 guard length >= 4 + 16 else { throw badLength(type, length) }
                 func field(_ index: Int) -> UInt32 {
                     payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
                 }
-                congestionControlInfo = .dctcp(
+                storage().congestionControlInfo = .dctcp(
                     enabled: payload.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self),
                     ceState: payload.loadUnaligned(fromByteOffset: offset + 6, as: UInt16.self),
                     alpha: field(1),
@@ -166,7 +182,7 @@ enum InetDiagParser {
                 func field(_ index: Int) -> UInt32 {
                     payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
                 }
-                congestionControlInfo = .bbr(
+                storage().congestionControlInfo = .bbr(
                     bandwidth: UInt64(field(1)) << 32 | UInt64(field(0)),
                     minRTT: field(2),
                     pacingGain: field(3),
@@ -196,19 +212,8 @@ enum InetDiagParser {
             cgroupID: cgroupID,
             shutdown: shutdown
         )
-        if tcpInfo != nil || congestion != nil || congestionControlInfo != nil || counters != nil || queues != nil {
-            let storage: SocketDetails.Storage
-            if isKnownUniquelyReferenced(&reuse) {
-                storage = reuse!
-            } else {
-                storage = SocketDetails.Storage()
-                reuse = storage
-            }
-            storage.tcpInfo = tcpInfo
-            storage.congestion = congestion
-            storage.congestionControlInfo = congestionControlInfo
-            storage.memory = counters == nil && queues == nil ? nil : SocketMemory(counters: counters, queues: queues)
-            socket.details = SocketDetails(storage: storage)
+        if let details {
+            socket.details = SocketDetails(storage: details)
         }
         return socket
     }

@@ -16,6 +16,14 @@ struct SocketDetails: Hashable, Sendable {
 
         init() {}
 
+        /// Forgets every detail (before the storage is reused for the next socket).
+        func clear() {
+            tcpInfo = nil
+            congestion = nil
+            congestionControlInfo = nil
+            memory = nil
+        }
+
         func copy() -> Storage {
             let copy = Storage()
             copy.tcpInfo = tcpInfo
