@@ -7,12 +7,27 @@ import Glibc
 #endif
 
 /// Three private namespaces, each with a listener and one connection on ports no other test uses.
+///
+/// Sockets are told apart by their cookies (`SO_COOKIE`, unique on the machine), not by port: another namespace
+/// on a busy machine may well hold a socket on the same port.
 struct NamespaceTrio {
     let namespaces: [TestNamespace]
-    /// Per namespace: its inode and the local ports of its sockets (the listener's port and the client's).
+    /// Per namespace: its inode, the local ports of its sockets (the listener's port and the client's), and the
+    /// cookies of its three sockets.
     let inodes: [UInt64]
     let ports: [Set<UInt16>]
+    let cookies: [Set<UInt64>]
     let fds: [Int32]
+
+    /// `SO_COOKIE` from <asm-generic/socket.h>.
+    static let soCookie: Int32 = 57
+
+    static func cookie(of fd: Int32) throws -> UInt64 {
+        var value: UInt64 = 0
+        var length = socklen_t(MemoryLayout<UInt64>.size)
+        guard getsockopt(fd, SOL_SOCKET, soCookie, &value, &length) == 0 else { throw HelperError.system("SO_COOKIE") }
+        return value
+    }
 
     /// The listener port of namespace `index`: from this process's pid, so that concurrent test runs differ.
     static func port(_ index: Int) -> UInt16 {
@@ -23,6 +38,7 @@ struct NamespaceTrio {
         var namespaces: [TestNamespace] = []
         var inodes: [UInt64] = []
         var ports: [Set<UInt16>] = []
+        var cookies: [Set<UInt64>] = []
         var fds: [Int32] = []
         do {
             for index in 0..<3 {
@@ -42,17 +58,18 @@ struct NamespaceTrio {
                 }
                 fds += made
                 ports.append([address.port, try LoopbackSockets.address(of: made[1]).port])
+                cookies.append(Set(try made.map(cookie(of:))))
             }
         } catch {
             LoopbackSockets.closeAll(fds)
             for namespace in namespaces { namespace.remove() }
             throw error
         }
-        return NamespaceTrio(namespaces: namespaces, inodes: inodes, ports: ports, fds: fds)
+        return NamespaceTrio(namespaces: namespaces, inodes: inodes, ports: ports, cookies: cookies, fds: fds)
     }
 
-    /// Every port of the trio.
-    var allPorts: Set<UInt16> { ports.reduce([]) { $0.union($1) } }
+    /// Every cookie of the trio.
+    var allCookies: Set<UInt64> { cookies.reduce([]) { $0.union($1) } }
 
     func remove() {
         LoopbackSockets.closeAll(fds)
@@ -64,9 +81,9 @@ extension Integration {
     /// `--all-netns` and the library's namespace sweep, against namespaces the test makes.
     @Suite(.enabled(if: TestNamespace.canCreate, "needs root and `ip netns` to create private network namespaces"))
     struct AllNamespaces {
-        /// The local ports of `sockets` that belong to the trio.
-        static func trioPorts(_ sockets: [Socket], _ trio: NamespaceTrio) -> Set<UInt16> {
-            Set(sockets.map(\.local.port)).intersection(trio.allPorts)
+        /// The cookies of `sockets` that belong to the trio.
+        static func trioCookies(_ sockets: [Socket], _ trio: NamespaceTrio) -> Set<UInt64> {
+            Set(sockets.map(\.cookie)).intersection(trio.allCookies)
         }
 
         @Test("discovery finds each namespace once, by name and inode; the sweep reads each from inside it")
@@ -90,12 +107,13 @@ extension Integration {
             do {
                 #expect(sweep.skipped.isEmpty, "\(sweep.skipped)")
                 for entry in sweep.results {
-                    let ours = Self.trioPorts(entry.value, trio)
+                    let ours = Self.trioCookies(entry.value, trio)
                     if let index = trio.inodes.firstIndex(of: entry.namespace.inode) {
-                        #expect(ours == trio.ports[index], "\(entry.namespace)")
+                        #expect(ours == trio.cookies[index], "\(entry.namespace)")
+                        #expect(Set(entry.value.map(\.local.port)) == trio.ports[index], "\(entry.namespace)")
                         #expect(entry.value.count == 3, "\(entry.namespace): \(entry.value)")
                     } else {
-                        #expect(ours.isEmpty, "\(entry.namespace) shows the trio's ports \(ours)")
+                        #expect(ours.isEmpty, "\(entry.namespace) shows the trio's sockets \(ours)")
                     }
                 }
                 for inode in trio.inodes {
@@ -128,7 +146,7 @@ extension Integration {
             #expect(!sweep.skipped.contains { $0.namespace.inode == trio.inodes[1] }, "vanished is not skipped")
             for index in [0, 2] {
                 let entry = try #require(sweep.results.first { $0.namespace.inode == trio.inodes[index] })
-                #expect(Self.trioPorts(entry.value, trio) == trio.ports[index])
+                #expect(Self.trioCookies(entry.value, trio) == trio.cookies[index])
             }
 
             // A path that now reaches another namespace is not entered: it counts as vanished.
@@ -152,23 +170,22 @@ extension Integration {
                 try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]],
                 "\(result)"
             )
-            var portsByInode: [UInt64: Set<UInt16>] = [:]
+            var cookiesByInode: [UInt64: Set<UInt64>] = [:]
             var names: [UInt64: String] = [:]
             for object in objects {
                 let netns = try #require(object["netns"] as? [String: Any], "\(object)")
                 let inode = try #require((netns["inode"] as? NSNumber)?.uint64Value)
                 if let name = netns["name"] as? String { names[inode] = name }
-                let local = try #require(object["local"] as? [String: Any])
-                let port = try #require((local["port"] as? NSNumber)?.uint16Value)
-                portsByInode[inode, default: []].insert(port)
+                let cookie = try #require((object["cookie"] as? String).flatMap { UInt64($0, radix: 16) }, "\(object)")
+                cookiesByInode[inode, default: []].insert(cookie)
             }
             for (index, namespace) in trio.namespaces.enumerated() {
                 let inode = trio.inodes[index]
                 #expect(names[inode] == namespace.name, "\(result)")
-                #expect(portsByInode[inode]?.intersection(trio.allPorts) == trio.ports[index], "\(result)")
+                #expect(cookiesByInode[inode] == trio.cookies[index], "\(result)")
             }
-            for (inode, ports) in portsByInode where !trio.inodes.contains(inode) {
-                #expect(ports.intersection(trio.allPorts).isEmpty, "net:[\(inode)] shows the trio's ports")
+            for (inode, cookies) in cookiesByInode where !trio.inodes.contains(inode) {
+                #expect(cookies.intersection(trio.allCookies).isEmpty, "net:[\(inode)] shows the trio's sockets")
             }
 
             // The table: a leading Netns column with the name; -H drops the header.
