@@ -109,12 +109,7 @@ extension Invocation {
             sink.withBytes { formatter.writeEnd(to: &$0) }
             outcome.record(sweep)
         } else {
-            var formatter = TableFormatter(families: query.families)
-            formatter.details = details
-            if extended {
-                let cgroups = CgroupPaths()
-                formatter.cgroupPath = { cgroups.path(of: $0) }
-            }
+            var formatter = tableFormatter(for: query)
             let width = Self.labelWidth(scan.namespaces)
             if !noHeader {
                 sink.withBytes {
@@ -189,12 +184,7 @@ extension Invocation {
             }
             sink.withBytes { formatter.writeEnd(to: &$0) }
         } else {
-            var formatter = TableFormatter(families: query.families)
-            formatter.details = details
-            if extended {
-                let cgroups = CgroupPaths()
-                formatter.cgroupPath = { cgroups.path(of: $0) }
-            }
+            var formatter = tableFormatter(for: query)
             let width = Self.labelWidth(scan.namespaces)
             if !noHeader {
                 sink.withBytes {

@@ -37,12 +37,7 @@ extension Invocation {
             }
             sink.withBytes { formatter.writeEnd(to: &$0) }
         } else {
-            var formatter = TableFormatter(families: query.families)
-            formatter.details = details
-            if extended {
-                let cgroups = CgroupPaths()
-                formatter.cgroupPath = { cgroups.path(of: $0) }
-            }
+            var formatter = tableFormatter(for: query)
             if !noHeader {
                 sink.withBytes { formatter.writeHeader(processColumn: true, to: &$0) }
             }

@@ -170,12 +170,7 @@ struct Invocation: Equatable {
             }
             sink.withBytes { formatter.writeEnd(to: &$0) }
         } else {
-            var formatter = TableFormatter(families: query.families)
-            formatter.details = details
-            if extended {
-                let cgroups = CgroupPaths()
-                formatter.cgroupPath = { cgroups.path(of: $0) }
-            }
+            var formatter = tableFormatter(for: query)
             if !noHeader {
                 sink.withBytes { formatter.writeHeader(to: &$0) }
             }
@@ -189,6 +184,17 @@ struct Invocation: Equatable {
         if verbose {
             Self.note(report.map(Self.describe) ?? "read /proc/net; filtered in sockdiag")
         }
+    }
+
+    /// The table formatter for `query`'s families with the detail columns asked for (and cgroup paths for `-e`).
+    func tableFormatter(for query: SocketQuery) -> TableFormatter {
+        var formatter = TableFormatter(families: query.families)
+        formatter.details = details
+        if extended {
+            let cgroups = CgroupPaths()
+            formatter.cgroupPath = { cgroups.path(of: $0) }
+        }
+        return formatter
     }
 
     /// Writes the UNIX sockets (`-x`) first, in ss's order, with `write`.

@@ -10,33 +10,49 @@ extension Integration {
     /// `SocketAggregator` on a live dump of a namespace whose every socket the test made.
     @Suite(.enabled(if: TestNamespace.canCreate, "needs root and `ip netns` to create a private network namespace"))
     struct Aggregate {
-        /// The population plus a listener on 127.0.0.1:8100 with three connections it never accepts.
-        static func populate(_ namespace: TestNamespace) throws -> (Population, [Int32]) {
-            let population = try Population.build(in: namespace)
-            do {
-                let extra = try namespace.onThread {
-                    let listener = try LoopbackSockets.tcpListener(SocketAddress("127.0.0.1", 8100))
-                    var fds = [listener]
-                    for _ in 0..<3 { fds.append(try LoopbackSockets.connected(to: SocketAddress("127.0.0.1", 8100))) }
-                    return fds
+        /// A namespace holding the population plus a listener on 127.0.0.1:8100 with three connections it never
+        /// accepts, and an inspector inside it. ``close()`` closes the sockets and removes the namespace.
+        struct Populated {
+            let namespace: TestNamespace
+            let population: Population
+            let extra: [Int32]
+            let inspector: SocketInspector
+
+            init() throws {
+                namespace = try TestNamespace()
+                do {
+                    population = try Population.build(in: namespace)
+                } catch {
+                    namespace.remove()
+                    throw error
                 }
-                return (population, extra)
-            } catch {
+                do {
+                    extra = try namespace.onThread {
+                        let listener = try LoopbackSockets.tcpListener(SocketAddress("127.0.0.1", 8100))
+                        var fds = [listener]
+                        for _ in 0..<3 { fds.append(try LoopbackSockets.connected(to: SocketAddress("127.0.0.1", 8100))) }
+                        return fds
+                    }
+                    inspector = try namespace.inspector()
+                } catch {
+                    population.close()
+                    namespace.remove()
+                    throw error
+                }
+            }
+
+            func close() {
                 population.close()
-                throw error
+                LoopbackSockets.closeAll(extra)
+                namespace.remove()
             }
         }
 
         @Test("counts, TIME_WAIT per port and accept queues are what the namespace holds")
         func live() throws {
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let (population, extra) = try Self.populate(namespace)
-            defer {
-                population.close()
-                LoopbackSockets.closeAll(extra)
-            }
-            let inspector = try namespace.inspector()
+            let populated = try Populated()
+            defer { populated.close() }
+            let (population, inspector) = (populated.population, populated.inspector)
             let aggregate = try inspector.aggregate(topPorts: 10)
 
             // Expected counts from the population as made, independent of the library, plus the 8100 sockets.
@@ -72,14 +88,9 @@ extension Integration {
 
         @Test("header-only aggregation equals aggregating decoded sockets, and a Swift-side filter equals the kernel's")
         func pathsAgree() throws {
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let (population, extra) = try Self.populate(namespace)
-            defer {
-                population.close()
-                LoopbackSockets.closeAll(extra)
-            }
-            let inspector = try namespace.inspector()
+            let populated = try Populated()
+            defer { populated.close() }
+            let inspector = populated.inspector
             var aggregator = SocketAggregator(topPorts: 3)
             let everything = SocketQuery(protocols: [.tcp, .udp], states: .all)
             let fromHeaders = try aggregator.aggregate(inspector, matching: everything)
@@ -98,14 +109,9 @@ extension Integration {
 
         @Test("samples come one per interval and the sequence ends when its task is cancelled")
         func sampling() async throws {
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let (population, extra) = try Self.populate(namespace)
-            defer {
-                population.close()
-                LoopbackSockets.closeAll(extra)
-            }
-            let inspector = try namespace.inspector()
+            let populated = try Populated()
+            defer { populated.close() }
+            let inspector = populated.inspector
             let clock = ContinuousClock()
             let start = clock.now
             var seen: [Int] = []
