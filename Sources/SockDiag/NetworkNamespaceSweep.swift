@@ -71,3 +71,91 @@ extension NetworkNamespaceScan {
         Result { () throws(SockDiagError) -> SocketInspector in try SocketInspector(in: namespace) }
     }
 }
+
+extension NetworkNamespaceScan {
+    /// Runs `body` against up to `concurrency` namespaces at once, each on a thread of its own with an inspector
+    /// opened inside it and closed when `body` returns, and hands every value to `deliver` on the calling thread,
+    /// in the scan's order.
+    ///
+    /// The kernel walks its whole (shared) socket hash table for every namespace's dump, so on a machine with
+    /// many namespaces the sweep is bound by those walks; on several cores they run side by side. Namespaces are
+    /// taken `concurrency` at a time: at most that many values are held before they are delivered.
+    /// Vanished and skipped namespaces are handled as by ``sweep(_:)``.
+    /// - Parameters:
+    ///   - concurrency: How many namespaces to read at once (1 reads them one after another on the calling
+    ///     thread's helpers; values below 1 count as 1).
+    ///   - body: Called once per namespace read, on a thread of its own, with the namespace and its inspector.
+    ///   - deliver: Called on the calling thread with each namespace's value, in the scan's order.
+    /// - Returns: The namespaces read (their values went to `deliver`), the skipped ones and the count of vanished
+    ///   ones.
+    /// - Throws: The first error of `body` or `deliver` in the scan's order, which stops the sweep after the
+    ///   namespaces already under way.
+    public func sweep<Value: Sendable>(
+        concurrency: Int,
+        _ body: @escaping @Sendable (NetworkNamespace, SocketInspector) throws -> Value,
+        deliver: (NetworkNamespace, Value) throws -> Void
+    ) throws -> NetworkNamespaceSweep<Void> {
+        var sweep = NetworkNamespaceSweep<Void>()
+        let width = max(1, concurrency)
+        var start = 0
+        while start < namespaces.count {
+            let batch = Array(namespaces[start..<min(start + width, namespaces.count)])
+            start += batch.count
+            let slots = batch.map { _ in ThreadResult<SweepOutcome<Value>>() }
+            let jobs: [@Sendable () -> Void] = zip(batch, slots).map { namespace, slot in
+                {
+                    switch Self.open(namespace) {
+                    case .success(let inspector):
+                        do {
+                            slot.value = .value(try body(namespace, inspector))
+                        } catch {
+                            slot.value = .failed(error)
+                        }
+                    case .failure(let error) where error.code == .namespaceVanished:
+                        slot.value = .vanished
+                    case .failure(let error):
+                        slot.value = .skipped(error)
+                    }
+                }
+            }
+            Self.runSideBySide(jobs[...])
+            for (namespace, slot) in zip(batch, slots) {
+                switch slot.value {
+                case .value(let value)?:
+                    try deliver(namespace, value)
+                    sweep.results.append(.init(namespace: namespace, value: ()))
+                case .vanished?:
+                    sweep.vanished += 1
+                case .skipped(let error)?:
+                    sweep.skipped.append(SkippedNetworkNamespace(namespace: namespace, reason: error))
+                case .failed(let error)?:
+                    throw error
+                case nil:
+                    preconditionFailure("a sweep job ended without a result")
+                }
+            }
+        }
+        return sweep
+    }
+
+    /// Runs every job, all but the first on threads of their own (a job whose thread cannot be started runs on
+    /// the calling thread), and returns when all have ended.
+    private static func runSideBySide(_ jobs: ArraySlice<@Sendable () -> Void>) {
+        guard let last = jobs.last else { return }
+        guard jobs.count > 1, let thread = try? DedicatedThread(last) else {
+            runSideBySide(jobs.dropLast())
+            last()
+            return
+        }
+        runSideBySide(jobs.dropLast())
+        thread.join()
+    }
+}
+
+/// What one namespace's job in a concurrent sweep came to.
+private enum SweepOutcome<Value: Sendable>: Sendable {
+    case value(Value)
+    case vanished
+    case skipped(SockDiagError)
+    case failed(any Error)
+}

@@ -77,7 +77,33 @@ extension Invocation {
         namespaces.reduce("Netns".utf8.count) { max($0, $1.label.utf8.count) } + 1
     }
 
-    /// Streams every namespace's sockets, namespace after namespace.
+    /// How many namespaces to dump at once: one per online CPU, at most 4. Each dump walks the kernel's whole
+    /// socket table, so on a machine with many namespaces the walks are the cost, and they run side by side.
+    static var sweepConcurrency: Int {
+        min(4, max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// One namespace's sockets, collected on a sweep thread to be written on the main thread in the scan's order.
+    struct NamespaceSockets: Sendable {
+        var unix: [UnixSocket] = []
+        var sockets: [Socket] = []
+        var reports: [DumpReport] = []
+    }
+
+    /// Dumps `query` (and the UNIX query) in one namespace, keeping the sockets.
+    static func collect(_ inspector: SocketInspector, query: SocketQuery, unixQuery: UnixSocketQuery?) throws
+        -> NamespaceSockets
+    {
+        var collected = NamespaceSockets()
+        if let unixQuery {
+            collected.reports.append(try inspector.forEachUnixSocket(matching: unixQuery) { collected.unix.append($0) })
+        }
+        collected.reports.append(try inspector.forEachSocket(matching: query) { collected.sockets.append($0) })
+        return collected
+    }
+
+    /// Lists every namespace's sockets in the scan's order; namespaces are dumped ``sweepConcurrency`` at a time,
+    /// each one's sockets kept until it is written.
     func listAll(
         _ scan: NetworkNamespaceScan,
         query: SocketQuery,
@@ -86,25 +112,24 @@ extension Invocation {
     ) throws {
         let unixQuery = try selection.unixQuery()
         var dumps = SweepOutcome()
+        let dump: @Sendable (NetworkNamespace, SocketInspector) throws -> NamespaceSockets = { _, inspector in
+            try Self.collect(inspector, query: query, unixQuery: unixQuery)
+        }
         if json {
             var formatter = JSONFormatter()
             formatter.details = details
             sink.withBytes { formatter.writeStart(to: &$0) }
-            let sweep = try scan.sweep { namespace, inspector -> Void in
+            let sweep = try scan.sweep(concurrency: Self.sweepConcurrency, dump) { namespace, collected in
                 formatter.namespace = namespace
-                if let unixQuery {
-                    try dumps.add(
-                        inspector.forEachUnixSocket(matching: unixQuery) { socket in
-                            sink.withBytes { formatter.write(socket, to: &$0) }
-                            try sink.flushIfNeeded()
-                        }
-                    )
-                }
-                let report = try inspector.forEachSocket(matching: query) { socket in
+                for socket in collected.unix {
                     sink.withBytes { formatter.write(socket, to: &$0) }
                     try sink.flushIfNeeded()
                 }
-                dumps.add(report)
+                for socket in collected.sockets {
+                    sink.withBytes { formatter.write(socket, to: &$0) }
+                    try sink.flushIfNeeded()
+                }
+                collected.reports.forEach { dumps.add($0) }
             }
             sink.withBytes { formatter.writeEnd(to: &$0) }
             outcome.record(sweep)
@@ -117,27 +142,23 @@ extension Invocation {
                     formatter.writeHeader(to: &$0)
                 }
             }
-            let sweep = try scan.sweep { namespace, inspector -> Void in
+            let sweep = try scan.sweep(concurrency: Self.sweepConcurrency, dump) { namespace, collected in
                 let label = Self.labelColumn(namespace.label, width: width)
-                if let unixQuery {
-                    try dumps.add(
-                        inspector.forEachUnixSocket(matching: unixQuery) { socket in
-                            sink.withBytes {
-                                $0.append(contentsOf: label)
-                                formatter.write(socket, to: &$0)
-                            }
-                            try sink.flushIfNeeded()
-                        }
-                    )
-                }
-                let report = try inspector.forEachSocket(matching: query) { socket in
+                for socket in collected.unix {
                     sink.withBytes {
                         $0.append(contentsOf: label)
                         formatter.write(socket, to: &$0)
                     }
                     try sink.flushIfNeeded()
                 }
-                dumps.add(report)
+                for socket in collected.sockets {
+                    sink.withBytes {
+                        $0.append(contentsOf: label)
+                        formatter.write(socket, to: &$0)
+                    }
+                    try sink.flushIfNeeded()
+                }
+                collected.reports.forEach { dumps.add($0) }
             }
             outcome.record(sweep)
         }
@@ -153,17 +174,18 @@ extension Invocation {
     ) throws {
         let unixQuery = try selection.unixQuery()
         var dumps = SweepOutcome()
-        let sweep = try scan.sweep { namespace, inspector -> ([UnixSocket], [Socket]) in
-            let unix = try unixQuery.map { try inspector.unixSockets(matching: $0) } ?? []
-            var sockets: [Socket] = []
-            dumps.add(try inspector.forEachSocket(matching: query) { sockets.append($0) })
-            return (unix, sockets)
+        var collected: [(namespace: NetworkNamespace, value: NamespaceSockets)] = []
+        let sweep = try scan.sweep(concurrency: Self.sweepConcurrency) { _, inspector in
+            try Self.collect(inspector, query: query, unixQuery: unixQuery)
+        } deliver: { namespace, sockets in
+            sockets.reports.forEach { dumps.add($0) }
+            collected.append((namespace, sockets))
         }
         outcome.record(sweep)
         outcome.report = dumps.report
         var inodes = Set<UInt64>()
-        for entry in sweep.results {
-            for socket in entry.value.1 where socket.inode != 0 { inodes.insert(socket.inode) }
+        for entry in collected {
+            for socket in entry.value.sockets where socket.inode != 0 { inodes.insert(socket.inode) }
         }
         let owners = try SocketOwnerScanner().owners(of: inodes)
 
@@ -171,13 +193,13 @@ extension Invocation {
             var formatter = JSONFormatter()
             formatter.details = details
             sink.withBytes { formatter.writeStart(to: &$0) }
-            for entry in sweep.results {
+            for entry in collected {
                 formatter.namespace = entry.namespace
-                for socket in entry.value.0 {
+                for socket in entry.value.unix {
                     sink.withBytes { formatter.write(socket, to: &$0) }
                     try sink.flushIfNeeded()
                 }
-                for socket in entry.value.1 {
+                for socket in entry.value.sockets {
                     sink.withBytes { formatter.write(socket, owners: owners.owners[socket.inode] ?? [], to: &$0) }
                     try sink.flushIfNeeded()
                 }
@@ -192,16 +214,16 @@ extension Invocation {
                     formatter.writeHeader(processColumn: true, to: &$0)
                 }
             }
-            for entry in sweep.results {
+            for entry in collected {
                 let label = Self.labelColumn(entry.namespace.label, width: width)
-                for socket in entry.value.0 {
+                for socket in entry.value.unix {
                     sink.withBytes {
                         $0.append(contentsOf: label)
                         formatter.write(socket, to: &$0)
                     }
                     try sink.flushIfNeeded()
                 }
-                for socket in entry.value.1 {
+                for socket in entry.value.sockets {
                     sink.withBytes {
                         $0.append(contentsOf: label)
                         formatter.write(socket, owners: owners.owners[socket.inode] ?? [], to: &$0)
@@ -217,17 +239,20 @@ extension Invocation {
     /// (read inside it, before its inspector is opened), the machine-wide ones (TCP allocated, orphans) once.
     func summarizeAll(_ scan: NetworkNamespaceScan, outcome: inout SweepOutcome) throws -> SocketSummary {
         let everything = SocketQuery(protocols: [.tcp, .udp], states: .all)
-        let sweep = try scan.sweep { namespace, inspector -> (KernelSocketStatistics, SocketCounts) in
+        var values: [(KernelSocketStatistics, SocketCounts)] = []
+        let sweep = try scan.sweep(concurrency: Self.sweepConcurrency) { namespace, inspector in
             // Read after the inspector opened: subtract its own netlink socket from "sockets: used".
             var kernel = try namespace.run { KernelSocketStatistics.read(procRoot: "/proc/thread-self") }
             kernel.socketsUsed = max(0, kernel.socketsUsed - 1)
             return (kernel, try inspector.count(matching: everything))
+        } deliver: { _, value in
+            values.append(value)
         }
         outcome.record(sweep)
         var kernel = KernelSocketStatistics()
         var counts = SocketCounts()
-        for (index, entry) in sweep.results.enumerated() {
-            let (theirs, theirCounts) = entry.value
+        for (index, value) in values.enumerated() {
+            let (theirs, theirCounts) = value
             if index == 0 {
                 kernel.tcpAllocated = theirs.tcpAllocated
                 kernel.tcpOrphans = theirs.tcpOrphans

@@ -129,6 +129,39 @@ extension Integration {
             )
         }
 
+        @Test("a sweep three namespaces at a time delivers each namespace's own sockets in the scan's order")
+        func concurrentSweep() throws {
+            let trio = try NamespaceTrio.build()
+            defer { trio.remove() }
+            let scan = try NetworkNamespaceScanner().namespaces()
+            let gone = trio.namespaces[2]
+            let removed = try Commands.run(try #require(Commands.ip), ["netns", "del", gone.name])
+            try #require(removed.status == 0, "\(removed)")
+            let query = SocketQuery(protocols: [.tcp], states: .all)
+            var delivered: [NetworkNamespace] = []
+            var cookies: [UInt64: Set<UInt64>] = [:]
+            let sweep = try scan.sweep(concurrency: 3) { _, inspector in
+                try inspector.sockets(matching: query)
+            } deliver: { namespace, sockets in
+                delivered.append(namespace)
+                cookies[namespace.inode] = Self.trioCookies(sockets, trio)
+            }
+            #expect(delivered == sweep.results.map(\.namespace))
+            #expect(delivered == scan.namespaces.filter { delivered.contains($0) }, "the scan's order")
+            #expect(cookies[trio.inodes[0]] == trio.cookies[0])
+            #expect(cookies[trio.inodes[1]] == trio.cookies[1])
+            #expect(cookies[trio.inodes[2]] == nil, "deleted before its turn")
+            #expect(sweep.vanished >= 1)
+            for (inode, found) in cookies where !trio.inodes.contains(inode) {
+                #expect(found.isEmpty, "net:[\(inode)] shows the trio's sockets")
+            }
+
+            struct Failure: Error {}
+            #expect(throws: Failure.self) {
+                _ = try scan.sweep(concurrency: 2) { _, _ in throw Failure() } deliver: { _, _ in }
+            }
+        }
+
         @Test("a namespace deleted after discovery is skipped and counted; the others are still read")
         func vanishedNamespace() throws {
             let trio = try NamespaceTrio.build()

@@ -70,7 +70,7 @@ extension Integration {
 /// The number of entries in /proc/self/fd, sampled until two readings agree (other threads of the test
 /// process may open and close descriptors for a moment).
 extension Integration.DescriptorLeaks {
-    @Test("100 namespace scans and sweeps leave no descriptor or thread behind and never move the calling thread")
+    @Test("100 namespace scans and sweeps (one at a time and three at once) leave no descriptor or thread behind and never move the calling thread")
     func sweepsLeaveNothing() throws {
         let trio = try NamespaceTrio.build()
         defer { trio.remove() }
@@ -92,6 +92,14 @@ extension Integration.DescriptorLeaks {
             }
             let ours = sweep.results.filter { trio.inodes.contains($0.namespace.inode) }
             #expect(ours.count == 3 && ours.allSatisfy { $0.value == 1 })
+            #expect(ownNamespace() == home)
+            var counts: [UInt64: Int] = [:]
+            _ = try NetworkNamespaceScanner().namespaces().sweep(concurrency: 3) { _, inspector in
+                try inspector.sockets(matching: query).count
+            } deliver: { namespace, count in
+                counts[namespace.inode] = count
+            }
+            #expect(trio.inodes.allSatisfy { counts[$0] == 1 })
             #expect(ownNamespace() == home)
         }
         #expect(try stableDescriptorCount() == before)
