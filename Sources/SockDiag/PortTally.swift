@@ -1,7 +1,7 @@
 /// A counter per local port (65,536 slots, allocated once and reused), ranked into a ``PortRanking``.
 ///
 /// Adding is one array increment, so tallying a dump of any size allocates nothing.
-struct PortTally {
+struct PortTally: Sendable {
     private var counts = [UInt32](repeating: 0, count: 65_536)
     private var touched = 0
 

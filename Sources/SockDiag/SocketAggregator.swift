@@ -3,8 +3,9 @@ internal import CSockDiag
 /// Adds up dumps into ``SocketAggregate``s, keeping its per-port counters (512 KiB) between calls so that an agent
 /// aggregating every second allocates nothing per socket and almost nothing per call.
 ///
-/// An aggregator is a value used by one caller at a time; give each thread or task its own.
-public struct SocketAggregator {
+/// An aggregator is a `Sendable` value used by one caller at a time; give each thread or task its own (or pass one
+/// between them).
+public struct SocketAggregator: Sendable {
     /// How many ports (and listeners) each ranking keeps before the "other" bucket.
     public var topPorts: Int
 

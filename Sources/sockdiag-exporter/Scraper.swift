@@ -29,14 +29,14 @@ final class Scraper: Sendable {
     private let options: ExporterOptions
     private let pool: NIOThreadPool
     private let state = Mutex(State())
-    /// Only used by the dump under way (there is one at a time), which keeps its per-port counters between dumps.
-    private let aggregator: Mutex<SocketAggregator>
+    /// Aggregators kept between dumps with their per-port counters: one for the served namespace, one per
+    /// namespace read at the same moment with `--all-netns`.
+    private let aggregators = Mutex<[SocketAggregator]>([])
 
     init(inspector: SocketInspector?, options: ExporterOptions, pool: NIOThreadPool) {
         self.inspector = inspector
         self.options = options
         self.pool = pool
-        self.aggregator = Mutex(SocketAggregator(topPorts: options.topPorts))
     }
 
     /// The metrics text of a dump that starts now or is already under way, completed on `eventLoop`.
@@ -102,10 +102,14 @@ final class Scraper: Sendable {
             sample.namespaces = [try collect(inspector, netns: nil, into: registry)]
         } else {
             let scan = try NetworkNamespaceScanner().namespaces()
-            let sweep = try scan.sweep { namespace, inspector in
+            // Every namespace's dump walks the kernel's whole socket table: walk side by side, one per CPU (at
+            // most 4), as `sockdiag --all-netns` does.
+            let concurrency = min(4, max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+            let sweep = try scan.sweep(concurrency: concurrency) { [self] namespace, inspector in
                 try collect(inspector, netns: namespace.label, into: registry)
+            } deliver: { _, namespaceSample in
+                sample.namespaces.append(namespaceSample)
             }
-            sample.namespaces = sweep.results.map(\.value)
             sample.skippedNamespaces = sweep.skipped.count
             sample.vanishedNamespaces = sweep.vanished
         }
@@ -120,9 +124,9 @@ final class Scraper: Sendable {
         into registry: PrometheusCollectorRegistry
     ) throws -> NamespaceSample {
         var sample = NamespaceSample(netns: netns)
-        sample.aggregate = try aggregator.withLock { aggregator in
-            try aggregator.aggregate(inspector, matching: SocketQuery(protocols: [.tcp, .udp], states: .all))
-        }
+        var aggregator = aggregators.withLock { $0.popLast() } ?? SocketAggregator(topPorts: options.topPorts)
+        defer { aggregators.withLock { $0.append(aggregator) } }
+        sample.aggregate = try aggregator.aggregate(inspector, matching: SocketQuery(protocols: [.tcp, .udp], states: .all))
         sample.socketsSeen = sample.aggregate.socketsSeen
         if options.tcpInfo {
             var summary = TCPInfoSummary(rtt: MetricsRenderer.rttHistogram(in: registry, netns: netns))
