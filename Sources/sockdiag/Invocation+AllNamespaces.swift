@@ -99,6 +99,7 @@ extension Invocation {
             collected.reports.append(try inspector.forEachUnixSocket(matching: unixQuery) { collected.unix.append($0) })
         }
         collected.reports.append(try inspector.forEachSocket(matching: query) { collected.sockets.append($0) })
+        collected.sockets = inSSOrder(collected.sockets)
         return collected
     }
 

@@ -20,6 +20,7 @@ extension Invocation {
     ) throws -> DumpReport? {
         var sockets: [Socket] = []
         let report = try source.forEachSocket(matching: query) { sockets.append($0) }
+        sockets = Self.inSSOrder(sockets)
         var inodes = Set<UInt64>(minimumCapacity: sockets.count)
         for socket in sockets where socket.inode != 0 { inodes.insert(socket.inode) }
         let started = Self.monotonicNanoseconds()

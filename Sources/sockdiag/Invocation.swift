@@ -175,15 +175,35 @@ struct Invocation: Equatable {
                 sink.withBytes { formatter.writeHeader(to: &$0) }
             }
             try emitUnix(from: source, into: &sink) { socket, bytes in formatter.write(socket, to: &bytes) }
+            // ss prints TCP's IPv4 sockets before its IPv6 ones (one request per family); the one walk for both
+            // families interleaves them, so IPv6 rows wait here until the walk ends (TCP is dumped last).
+            var deferred: [UInt8] = []
+            let both = query.families.contains(.inet) && query.families.contains(.inet6)
             report = try source.forEachSocket(matching: query) { socket in
-                sink.withBytes { formatter.write(socket, to: &$0) }
-                try sink.flushIfNeeded()
+                if both && socket.transport == .tcp && socket.family == .inet6 {
+                    formatter.write(socket, to: &deferred)
+                } else {
+                    sink.withBytes { formatter.write(socket, to: &$0) }
+                    try sink.flushIfNeeded()
+                }
+            }
+            if !deferred.isEmpty {
+                try sink.flush()
+                sink.withBytes { $0.append(contentsOf: deferred) }
             }
         }
         try sink.flush()
         if verbose {
             Self.note(report.map(Self.describe) ?? "read /proc/net; filtered in sockdiag")
         }
+    }
+
+    /// `sockets` in ss's order: TCP's IPv6 sockets after its IPv4 ones (ss asks per family; sockdiag's one walk
+    /// for both families interleaves them). TCP is dumped last, so moving its IPv6 sockets to the end suffices.
+    static func inSSOrder(_ sockets: [Socket]) -> [Socket] {
+        guard sockets.contains(where: { $0.transport == .tcp && $0.family == .inet6 }) else { return sockets }
+        return sockets.filter { !($0.transport == .tcp && $0.family == .inet6) }
+            + sockets.filter { $0.transport == .tcp && $0.family == .inet6 }
     }
 
     /// The table formatter for `query`'s families with the detail columns asked for (and cgroup paths for `-e`).

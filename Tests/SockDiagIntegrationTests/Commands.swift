@@ -75,7 +75,7 @@ enum Commands {
     /// Runs `executable` with `arguments`, standard input from /dev/null, and waits for it.
     ///
     /// Standard output and error go to temporary files (so neither can fill a pipe and stall the child)
-    /// and are read once it has exited. A child still running after `timeout` seconds is sent SIGTERM.
+    /// and are read once it has exited. A child still running after `timeout` seconds is killed (SIGKILL).
     /// - Parameter stdoutPath: Where standard output goes instead of being captured (e.g. `/dev/full`).
     static func run(
         _ executable: String,
@@ -112,7 +112,9 @@ enum Commands {
         var timedOut = false
         if exited.wait(timeout: .now() + timeout) == .timedOut {
             timedOut = true
-            process.terminate()  // SIGTERM to this child's pid only
+            // SIGKILL to this child's pid only: the test runner blocks SIGTERM, and a child started with Process
+            // inherits that mask, so SIGTERM could leave it running and this call waiting for ever.
+            kill(process.processIdentifier, SIGKILL)
             exited.wait()
         }
         process.waitUntilExit()

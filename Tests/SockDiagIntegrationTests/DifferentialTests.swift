@@ -54,6 +54,28 @@ extension Integration {
             #expect(ssRows.contains { $0.state == "LISTEN" && $0.localAddress == "*" && $0.localPort == 8002 })
         }
 
+        @Test("rows come in ss's order: UDP then TCP, each family's IPv4 sockets before its IPv6 ones, as the kernel walks")
+        func rowOrderMatchesSS() throws {
+            let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
+            let ss = try #require(Commands.ss)
+            let namespace = try TestNamespace()
+            defer { namespace.remove() }
+            let population = try Population.build(in: namespace)
+            defer { population.close() }
+
+            for arguments in [["-tuanH"], ["-tuanpH"]] {
+                let ours = try namespace.exec([binary] + arguments)
+                let theirs = try namespace.exec([ss, "-tuanH"])
+                try #require(ours.status == 0 && !ours.signaled, "\(ours)")
+                try #require(theirs.status == 0, "\(theirs)")
+                // Same rows in the same sequence (only the columns both print: netid, state, queues, endpoints).
+                let ourRows = try SocketRows.parseTable(ours.stdout).map(\.description)
+                let ssRows = try SocketRows.parseTable(theirs.stdout).map(\.description)
+                #expect(ourRows == ssRows, "\(arguments): sockdiag\n\(ours.stdout)\nss\n\(theirs.stdout)")
+                #expect(ourRows.count == population.expected.count)
+            }
+        }
+
         /// sockdiag's options and the ss options (and filter) that mean the same.
         static let equivalentOptions: [(sockdiag: [String], ss: [String])] = [
             (["-tun"], ["-tunH"]),
