@@ -54,6 +54,32 @@ public struct NetworkNamespace: Hashable, Sendable, Identifiable, CustomStringCo
         self.isCurrent = isCurrent
     }
 
+    /// The namespace named `name` under ``directory`` (as `ip netns` names it), or at a path.
+    ///
+    /// The corresponding C function is `stat(2)` of the namespace file.
+    /// - Parameter name: A name, e.g. `blue` for `/var/run/netns/blue`, or a path such as `/proc/1234/ns/net`.
+    /// - Throws: ``SockDiagError``: `socketUnavailable` when there is no such namespace, `permissionDenied`.
+    public init(named name: String) throws(SockDiagError) {
+        let path = name.hasPrefix("/") ? name : "\(Self.directory)/\(name)"
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            let error = Errno.current
+            throw SockDiagError(
+                code: error == .noSuchFileOrDirectory ? .socketUnavailable : .permissionDenied,
+                errno: error,
+                operation: "stat \(path)",
+                message: error == .noSuchFileOrDirectory
+                    ? "no network namespace '\(name)' (\(path) does not exist; see `ip netns list`)"
+                    : "cannot open network namespace '\(name)' (\(path): \(error))"
+            )
+        }
+        self.init(
+            id: ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino)),
+            name: name.hasPrefix("/") ? nil : name,
+            path: path
+        )
+    }
+
     /// The inode number of the namespace file.
     public var inode: UInt64 { id.inode }
 

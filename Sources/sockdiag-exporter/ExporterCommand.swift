@@ -150,7 +150,7 @@ struct ExporterCommand: ParsableCommand {
         if allNamespaces {
             inspector = nil
         } else if let namespace {
-            inspector = try NamespaceThread.inspector(in: namespace)
+            inspector = try SocketInspector(in: NetworkNamespace(named: namespace))
         } else {
             inspector = try SocketInspector()
         }
