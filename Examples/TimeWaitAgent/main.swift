@@ -36,7 +36,9 @@ struct Options {
                 }
                 top = k
             case "--count":
-                guard let n = Int(value), n > 0 else { throw UsageError("--count takes a positive number, not '\(value)'") }
+                guard let n = Int(value), n > 0 else {
+                    throw UsageError("--count takes a positive number, not '\(value)'")
+                }
                 count = n
             default:
                 throw UsageError("unknown option '\(option)' (options: --interval SECONDS, --top K, --count N)")

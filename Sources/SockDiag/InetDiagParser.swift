@@ -68,8 +68,12 @@ enum InetDiagParser {
         switch familyByte {
         case AddressFamily.inet.rawValue:
             family = .inet
-            localAddress = .v4(IPv4Address(rawValue: UInt32(bigEndian: payload.loadUnaligned(fromByteOffset: 8, as: UInt32.self))))
-            peerAddress = .v4(IPv4Address(rawValue: UInt32(bigEndian: payload.loadUnaligned(fromByteOffset: 24, as: UInt32.self))))
+            localAddress = .v4(
+                IPv4Address(rawValue: UInt32(bigEndian: payload.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
+            )
+            peerAddress = .v4(
+                IPv4Address(rawValue: UInt32(bigEndian: payload.loadUnaligned(fromByteOffset: 24, as: UInt32.self)))
+            )
         case AddressFamily.inet6.rawValue:
             family = .inet6
             localAddress = .v6(ipv6(payload, offset: 8, interfaceIndex: interfaceIndex))
@@ -156,7 +160,12 @@ enum InetDiagParser {
                 func field(_ index: Int) -> UInt32 {
                     payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
                 }
-                let queues = SocketMemory.Queues(receive: field(0), send: field(1), forwardAllocated: field(2), transmit: field(3))
+                let queues = SocketMemory.Queues(
+                    receive: field(0),
+                    send: field(1),
+                    forwardAllocated: field(2),
+                    transmit: field(3)
+                )
                 let details = storage()
                 details.memory = SocketMemory(counters: details.memory?.counters, queues: queues)
             case attributeVegasInfo:
@@ -164,7 +173,12 @@ enum InetDiagParser {
                 func field(_ index: Int) -> UInt32 {
                     payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
                 }
-                storage().congestionControlInfo = .vegas(enabled: field(0), rttCount: field(1), rtt: field(2), minRTT: field(3))
+                storage().congestionControlInfo = .vegas(
+                    enabled: field(0),
+                    rttCount: field(1),
+                    rtt: field(2),
+                    minRTT: field(3)
+                )
             case attributeDCTCPInfo:
                 guard length >= 4 + 16 else { throw badLength(type, length) }
                 func field(_ index: Int) -> UInt32 {

@@ -131,8 +131,16 @@ public struct SocketAggregator: Sendable {
             listening.add(port)
             let address: IPAddress =
                 family == .inet
-                ? .v4(IPv4Address(rawValue: UInt32(bigEndian: payload.loadUnaligned(fromByteOffset: 8, as: UInt32.self))))
-                : .v6(InetDiagParser.ipv6(payload, offset: 8, interfaceIndex: payload.loadUnaligned(fromByteOffset: 40, as: UInt32.self)))
+                ? .v4(
+                    IPv4Address(rawValue: UInt32(bigEndian: payload.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
+                )
+                : .v6(
+                    InetDiagParser.ipv6(
+                        payload,
+                        offset: 8,
+                        interfaceIndex: payload.loadUnaligned(fromByteOffset: 40, as: UInt32.self)
+                    )
+                )
             listeners.append(
                 ListenerQueue(
                     family: family,
@@ -173,6 +181,7 @@ extension SocketInspector {
     func kernelEvaluatesAll(_ query: SocketQuery) -> Bool {
         let expression = query.effectiveFilter
         return expression == .all
-            || (query.kernelFiltering && BytecodeCompiler.compile(expression, context: query.context ?? .current()) != nil)
+            || (query.kernelFiltering
+                && BytecodeCompiler.compile(expression, context: query.context ?? .current()) != nil)
     }
 }

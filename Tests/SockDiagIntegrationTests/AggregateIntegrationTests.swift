@@ -30,7 +30,9 @@ extension Integration {
                     extra = try namespace.onThread {
                         let listener = try LoopbackSockets.tcpListener(SocketAddress("127.0.0.1", 8100))
                         var fds = [listener]
-                        for _ in 0..<3 { fds.append(try LoopbackSockets.connected(to: SocketAddress("127.0.0.1", 8100))) }
+                        for _ in 0..<3 {
+                            fds.append(try LoopbackSockets.connected(to: SocketAddress("127.0.0.1", 8100)))
+                        }
                         return fds
                     }
                     inspector = try namespace.inspector()
@@ -59,7 +61,10 @@ extension Integration {
             struct Key: Hashable { var transport: String, family: String, state: UInt8 }
             var expected: [Key: Int] = [:]
             for socket in population.expected {
-                expected[Key(transport: socket.transport, family: socket.family, state: socket.state.rawValue), default: 0] += 1
+                expected[
+                    Key(transport: socket.transport, family: socket.family, state: socket.state.rawValue),
+                    default: 0
+                ] += 1
             }
             expected[Key(transport: "tcp", family: "inet", state: KernelState.listen.rawValue), default: 0] += 1
             // Three clients and three unaccepted server ends.
@@ -162,7 +167,9 @@ extension Integration {
             for line in lines {
                 // The four client-side TIME_WAIT sockets have four distinct ephemeral local ports.
                 #expect(
-                    line.hasSuffix(" time-wait=\(total) 8000=\(Population.serverTimeWaitCount) other=\(others)/\(others)"),
+                    line.hasSuffix(
+                        " time-wait=\(total) 8000=\(Population.serverTimeWaitCount) other=\(others)/\(others)"
+                    ),
                     "\(line)"
                 )
             }

@@ -3,10 +3,17 @@ import Testing
 
 @Suite("Aggregation: port rankings and the aggregator")
 struct AggregateTests {
-    static func tcp(_ state: TCPState, port: UInt16, family: AddressFamily = .inet, queued: UInt32 = 0, backlog: UInt32 = 0)
+    static func tcp(
+        _ state: TCPState,
+        port: UInt16,
+        family: AddressFamily = .inet,
+        queued: UInt32 = 0,
+        backlog: UInt32 = 0
+    )
         -> Socket
     {
-        let any: IPAddress = family == .inet ? .v4(IPv4Address(rawValue: 0x7F00_0001)) : .v6(IPv6Address(high: 0, low: 1))
+        let any: IPAddress =
+            family == .inet ? .v4(IPv4Address(rawValue: 0x7F00_0001)) : .v6(IPv6Address(high: 0, low: 1))
         return Socket(
             transport: .tcp,
             family: family,
@@ -27,7 +34,11 @@ struct AggregateTests {
         sockets.append(Self.tcp(.established, port: 8000))
         var aggregator = SocketAggregator(topPorts: 3)
         let aggregate = aggregator.aggregate(sockets)
-        #expect(aggregate.timeWaitPorts.top == [PortCount(port: 8000, count: 5), PortCount(port: 80, count: 3), PortCount(port: 443, count: 3)])
+        #expect(
+            aggregate.timeWaitPorts.top == [
+                PortCount(port: 8000, count: 5), PortCount(port: 80, count: 3), PortCount(port: 443, count: 3),
+            ]
+        )
         #expect(aggregate.timeWaitPorts.otherCount == 5)
         #expect(aggregate.timeWaitPorts.otherPorts == 3)
         #expect(aggregate.timeWaitPorts.total == 16)
@@ -65,7 +76,11 @@ struct AggregateTests {
         #expect(first.listeners.map(\.family) == [.inet, .inet6, .inet])
         #expect(first.listeners[0].queued == 7 && first.listeners[0].backlog == 10)
         #expect(first.otherListeners == 1)
-        #expect(first.listenerPorts.top == [PortCount(port: 8000, count: 2), PortCount(port: 22, count: 1), PortCount(port: 80, count: 1)])
+        #expect(
+            first.listenerPorts.top == [
+                PortCount(port: 8000, count: 2), PortCount(port: 22, count: 1), PortCount(port: 80, count: 1),
+            ]
+        )
         let second = aggregator.aggregate([Self.tcp(.timeWait, port: 1)])
         #expect(second.listeners.isEmpty && second.otherListeners == 0)
         #expect(second.listenerPorts.total == 0)
