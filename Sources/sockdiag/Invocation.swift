@@ -164,7 +164,18 @@ struct Invocation: Equatable {
             formatter.details = details
             sink.withBytes { formatter.writeStart(to: &$0) }
             try emitUnix(from: source, into: &sink) { socket, bytes in formatter.write(socket, to: &bytes) }
+            // As the table: TCP's IPv6 sockets after its IPv4 ones (see below).
+            var deferred: [Socket] = []
+            let both = query.families.contains(.inet) && query.families.contains(.inet6)
             report = try source.forEachSocket(matching: query) { socket in
+                if both && socket.transport == .tcp && socket.family == .inet6 {
+                    deferred.append(socket)
+                } else {
+                    sink.withBytes { formatter.write(socket, to: &$0) }
+                    try sink.flushIfNeeded()
+                }
+            }
+            for socket in deferred {
                 sink.withBytes { formatter.write(socket, to: &$0) }
                 try sink.flushIfNeeded()
             }

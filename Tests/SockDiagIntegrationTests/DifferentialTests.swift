@@ -74,6 +74,14 @@ extension Integration {
                 #expect(ourRows == ssRows, "\(arguments): sockdiag\n\(ours.stdout)\nss\n\(theirs.stdout)")
                 #expect(ourRows.count == population.expected.count)
             }
+            // JSON in the same order.
+            let json = try namespace.exec([binary, "-tuan", "--json"])
+            try #require(json.status == 0, "\(json)")
+            let jsonRows = try SocketRows.decodeJSON(json.stdout).map { try SocketRows.row($0).wildcardAsAny.description }
+            let ssRows = try SocketRows.parseTable(try namespace.exec([ss, "-tuanH"]).stdout).map {
+                $0.wildcardAsAny.description
+            }
+            #expect(jsonRows == ssRows)
         }
 
         /// sockdiag's options and the ss options (and filter) that mean the same.
