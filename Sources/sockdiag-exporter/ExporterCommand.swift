@@ -83,6 +83,11 @@ struct ExporterCommand: ParsableCommand {
     @Option(name: .customLong("dump-delay-ms"), help: .hidden)
     var dumpDelayMilliseconds: Int = 0
 
+    /// For tests: make the first N dumps fail (after the inspector was taken), to show that the next scrape
+    /// recovers with a new netlink socket.
+    @Option(name: .customLong("fail-dumps"), help: .hidden)
+    var failDumps: Int = 0
+
     mutating func validate() throws {
         guard ListenAddress(argument: listen) != nil else {
             throw ValidationError("--listen takes IPV4:PORT or [IPV6]:PORT (port 0 to 65535), not '\(listen)'")
@@ -96,6 +101,7 @@ struct ExporterCommand: ParsableCommand {
             throw ValidationError("-N and --all-netns contradict: one namespace or all of them")
         }
         guard dumpDelayMilliseconds >= 0 else { throw ValidationError("--dump-delay-ms must not be negative") }
+        guard failDumps >= 0 else { throw ValidationError("--fail-dumps must not be negative") }
     }
 
     var options: ExporterOptions {
@@ -104,7 +110,8 @@ struct ExporterCommand: ParsableCommand {
             tcpInfo: tcpInfo,
             allNamespaces: allNamespaces,
             verbose: verbose,
-            dumpDelayMilliseconds: dumpDelayMilliseconds
+            dumpDelayMilliseconds: dumpDelayMilliseconds,
+            failDumps: failDumps
         )
     }
 
@@ -146,19 +153,22 @@ struct ExporterCommand: ParsableCommand {
     /// Opens the inspector (inside the namespace, when asked), binds and serves until the server channel closes.
     func serve() throws {
         guard let listen = ListenAddress(argument: listen) else { throw ExporterError("bad --listen '\(listen)'") }
-        let inspector: SocketInspector?
+        // Opened here, on the main thread (which never changes namespace), and again on the dump thread after a
+        // failed dump: `-N` through a thread that enters the namespace, otherwise in the exporter's own.
+        let open: (@Sendable () throws -> SocketInspector)?
         if allNamespaces {
-            inspector = nil
+            open = nil
         } else if let namespace {
-            inspector = try SocketInspector(in: NetworkNamespace(named: namespace))
+            open = { try SocketInspector(in: NetworkNamespace(named: namespace)) }
         } else {
-            inspector = try SocketInspector()
+            open = { try SocketInspector() }
         }
+        let inspector = try open?()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // One thread for dumps: they never run on the event loop, and one inspector does one dump at a time.
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
-        let scraper = Scraper(inspector: inspector, options: options, pool: pool)
+        let scraper = Scraper(inspector: inspector, reopen: open, options: options, pool: pool)
         let channel: any Channel
         do {
             channel = try ServerBootstrap(group: group)
@@ -194,6 +204,8 @@ struct ExporterOptions: Sendable {
     var allNamespaces: Bool
     var verbose: Bool
     var dumpDelayMilliseconds: Int
+    /// Test only: how many dumps to fail on purpose.
+    var failDumps: Int = 0
 }
 
 /// A failure outside the library (binding the listener).

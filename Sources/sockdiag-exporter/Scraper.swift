@@ -22,10 +22,15 @@ final class Scraper: Sendable {
         var dumps = 0
         /// Requests answered since start (by ``dumps``).
         var requests = 0
+        /// Test only (`--fail-dumps`): dumps still to fail on purpose.
+        var failuresToInject = 0
     }
 
-    /// The inspector of the one namespace served; `nil` with `--all-netns` (one per namespace per scrape).
-    private let inspector: SocketInspector?
+    /// Opens the inspector of the one namespace served; `nil` with `--all-netns` (one per namespace per scrape).
+    private let openInspector: (@Sendable () throws -> SocketInspector)?
+    /// The inspector in use, reused across scrapes; dropped after a failed dump (which may leave its netlink socket
+    /// unusable) and opened again by the next scrape, so one bad dump does not fail every later scrape.
+    private let inspector: Mutex<SocketInspector?>
     private let options: ExporterOptions
     private let pool: NIOThreadPool
     private let state = Mutex(State())
@@ -33,8 +38,19 @@ final class Scraper: Sendable {
     /// namespace read at the same moment with `--all-netns`.
     private let aggregators = Mutex<[SocketAggregator]>([])
 
-    init(inspector: SocketInspector?, options: ExporterOptions, pool: NIOThreadPool) {
-        self.inspector = inspector
+    /// - Parameters:
+    ///   - inspector: The inspector opened at start-up (so that a bad `-N` fails at once), or `nil` with
+    ///     `--all-netns`.
+    ///   - reopen: Opens another inspector of the same namespace after a failed dump; `nil` with `--all-netns`.
+    init(
+        inspector: SocketInspector?,
+        reopen: (@Sendable () throws -> SocketInspector)?,
+        options: ExporterOptions,
+        pool: NIOThreadPool
+    ) {
+        self.inspector = Mutex(inspector)
+        self.openInspector = reopen
+        state.withLock { $0.failuresToInject = options.failDumps }
         self.options = options
         self.pool = pool
     }
@@ -98,8 +114,26 @@ final class Scraper: Sendable {
     /// The dumps of one scrape: of the inspector's namespace, or with `--all-netns` of every namespace found now.
     private func collect(into registry: PrometheusCollectorRegistry) throws -> ScrapeSample {
         var sample = ScrapeSample()
-        if let inspector {
-            sample.namespaces = [try collect(inspector, netns: nil, into: registry)]
+        if let openInspector {
+            let current = try inspector.withLock { current in
+                if let current { return current }
+                let opened = try openInspector()
+                current = opened
+                if options.verbose { log("opened a new netlink socket after the failed dump") }
+                return opened
+            }
+            do {
+                let inject = state.withLock { state in
+                    guard state.failuresToInject > 0 else { return false }
+                    state.failuresToInject -= 1
+                    return true
+                }
+                if inject { throw ExporterError("injected failure (--fail-dumps)") }
+                sample.namespaces = [try collect(current, netns: nil, into: registry)]
+            } catch {
+                inspector.withLock { $0 = nil }
+                throw error
+            }
         } else {
             let scan = try NetworkNamespaceScanner().namespaces()
             // Every namespace's dump walks the kernel's whole socket table: walk side by side, one per CPU (at

@@ -130,6 +130,23 @@ extension Integration {
             #expect(after == before, "descriptors before \(before), after 300 scrapes \(after)")
         }
 
+        @Test("a failed dump answers 500 and the next scrape works again on a new netlink socket")
+        func recoversAfterFailedDump() throws {
+            let fixture = try ExporterFixture()
+            defer { fixture.remove() }
+            let exporter = try fixture.startExporter([
+                "-N", fixture.namespace.name, "--listen", "127.0.0.1:0", "-v", "--fail-dumps", "1",
+            ])
+            defer { exporter.stop() }
+            let port = try ExporterFixture.listeningPort(of: exporter)
+            let failed = try HTTPProbe.request(port: port, path: "/metrics")
+            #expect(failed.status == 500, "\(failed)")
+            let next = try HTTPProbe.request(port: port, path: "/metrics")
+            #expect(next.status == 200, "\(next)")
+            #expect(next.body.contains("sockdiag_tcp_time_wait_sockets{port=\"8000\"}"), "\(next.body)")
+            #expect(exporter.stderr.contains("opened a new netlink socket after the failed dump"), "\(exporter.stderr)")
+        }
+
         @Test("Concurrent scrapes share one dump")
         func concurrentScrapesCoalesce() throws {
             let fixture = try ExporterFixture()
