@@ -12,7 +12,7 @@ extension Invocation {
     /// totalled over the namespaces. With `-p`, one scan of /proc for all of them (socket inodes are unique on the
     /// machine). Namespaces that could not be entered or that vanished are reported on one stderr line.
     func runAllNamespaces() throws {
-        var query = try selection.query()
+        var query = try selection.query(rawByDefault: false)
         query.extensions = extensions
         let scan = try NetworkNamespaceScanner().namespaces()
         var sink = OutputSink(fileDescriptor: STDOUT_FILENO)

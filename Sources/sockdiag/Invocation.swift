@@ -236,6 +236,8 @@ struct Invocation: Equatable {
     ) throws {
         guard let unixQuery = try selection.unixQuery() else { return }
         guard case .netlink(let inspector) = source else {
+            // Listed by default only where netlink serves them; asked for with -x, their absence is an error.
+            guard selection.unix else { return }
             throw UsageError("UNIX sockets (-x) are read over netlink (unix_diag) only, and sock_diag is unavailable")
         }
         try inspector.forEachUnixSocket(matching: unixQuery) { socket in

@@ -35,11 +35,14 @@ struct Selection: Equatable {
 
     /// The query these options describe.
     /// - Throws: `UsageError` for an unknown state, a bad port, a bad filter or contradictory options.
-    func query() throws(UsageError) -> SocketQuery {
-        // ss's order: raw, udp, tcp; without a protocol option, udp and tcp.
+    /// - Parameter rawByDefault: Whether ss's default listing (``listsEveryKind``) includes raw sockets; not with
+    ///   `--all-netns`, where raw sockets could come only from sockdiag's own namespace (/proc/net/raw).
+    func query(rawByDefault: Bool = true) throws(UsageError) -> SocketQuery {
+        // ss's order: raw, udp, tcp; without a protocol option, udp and tcp, and raw when nothing narrows the
+        // listing to what only UDP and TCP have.
         let noProtocol = !tcp && !udp && !raw && !unix
         var protocols: [TransportProtocol] = []
-        if raw { protocols.append(.raw) }
+        if raw || (rawByDefault && listsEveryKind) { protocols.append(.raw) }
         if udp || noProtocol { protocols.append(.udp) }
         if tcp || noProtocol { protocols.append(.tcp) }
         if boundInactive && !protocols.contains(.tcp) {
@@ -141,11 +144,24 @@ struct Selection: Equatable {
         )
     }
 
-    /// The UNIX socket query these options describe (`-x`), or `nil` when UNIX sockets are not asked for.
+    /// The UNIX socket query these options describe, or `nil` when UNIX sockets are not listed: with `-x`, and in
+    /// ss's default listing (``listsEveryKind``).
     /// - Throws: `UsageError`, as ``query()``.
     func unixQuery() throws(UsageError) -> UnixSocketQuery? {
-        guard unix else { return nil }
+        guard unix || listsEveryKind else { return nil }
         return UnixSocketQuery(states: try query().states)
+    }
+
+    /// ss's default listing: no protocol option (`-t -u -w -x`), and nothing that only internet sockets have
+    /// (`-4`/`-6`, ports, addresses, a filter expression, `-B`): every kind sockdiag reads is listed, UNIX, raw,
+    /// UDP and TCP, in that order (ss also lists netlink and packet sockets, which sockdiag does not read).
+    var listsEveryKind: Bool {
+        guard !tcp && !udp && !raw && !unix && !ipv4 && !ipv6 && !boundInactive && ports.isEmpty
+            && sourcePorts.isEmpty && destinationPorts.isEmpty && sources.isEmpty && destinations.isEmpty
+        else { return false }
+        guard !filter.isEmpty else { return true }
+        guard let parsed = try? FilterParser.parse(filter) else { return false }
+        return parsed.expression == .all && parsed.family == nil
     }
 
     /// Parses a port number, with or without ss's leading colon.

@@ -107,5 +107,46 @@ extension Integration {
             #expect(Self.words(ourRaw.stdout).allSatisfy { $0.first == "raw" })
             #expect(Self.words(ourRaw.stdout).count == 2)
         }
+
+        @Test("with no protocol option sockdiag lists what ss lists: UNIX, raw, UDP and TCP, in ss's order")
+        func defaultListingMatchesSS() throws {
+            let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
+            let ss = try #require(Commands.ss)
+            let namespace = try TestNamespace()
+            defer { namespace.remove() }
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("sockdiag-d-\(getpid()).sock").path
+            unlink(path)
+            defer { unlink(path) }
+            let fds = try namespace.onThread { try Self.population(path: path) }
+            defer { for fd in fds { close(fd) } }
+            let population = try Population.build(in: namespace)
+            defer { population.close() }
+            // A connected raw socket: ss's default (connected states) lists it.
+            let raw = try namespace.onThread { () throws -> Int32 in
+                let fd = socket(AF_INET, Int32(SOCK_RAW.rawValue), Int32(IPPROTO_ICMP))
+                guard fd >= 0 else { throw HelperError.system("raw socket") }
+                do {
+                    _ = try LoopbackSockets.withSockaddr(SocketAddress("127.0.0.1", 0)) { Glibc.connect(fd, $0, $1) }
+                } catch {
+                    close(fd)
+                    throw error
+                }
+                return fd
+            }
+            defer { close(raw) }
+
+            let ours = try namespace.exec([binary, "-nH"])
+            let theirs = try namespace.exec([ss, "-nH"])
+            try #require(ours.status == 0 && theirs.status == 0, "\(ours) \(theirs)")
+            let ourRows = ours.stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+            let ssRows = theirs.stdout.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }
+            #expect(ourRows == ssRows, "sockdiag\n\(ours.stdout)\nss\n\(theirs.stdout)")
+            let kinds = ourRows.compactMap { $0.split(separator: " ").first.map(String.init) }
+            #expect(kinds.contains("u_str") && kinds.contains("raw") && kinds.contains("udp") && kinds.contains("tcp"))
+
+            // Anything only internet sockets have narrows the listing to UDP and TCP, as before.
+            let narrowed = try namespace.exec([binary, "-nH", "--port", "8000"])
+            #expect(narrowed.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix("tcp") }, "\(narrowed)")
+        }
     }
 }
