@@ -42,25 +42,33 @@ public struct TableFormatter {
         // Interface names are looked up (and cached) outside the raw-pointer section.
         let interface: [UInt8]? = socket.interfaceIndex == 0 ? nil : interfaces.name(socket.interfaceIndex)
         let width = addressWidth
+        // The closure captures plain values only: capturing `socket` would copy it (and retain its details) per row.
+        let transport = socket.transport
+        let state = socket.state
+        let receiveQueue = socket.receiveQueue
+        let sendQueue = socket.sendQueue
+        let local = socket.local
+        let peer = socket.peer
+        let v6Only = socket.v6Only ?? false
         buffer.appendWriting(maximum: Self.maximumRow + 2 * width) { out in
             let start = out.count
-            out.put(socket.transport.word)
+            out.put(transport.word)
             out.spaces(6 - (out.count - start))
             let stateStart = out.count
-            out.put(socket.state.columnWord)
+            out.put(state.columnWord)
             out.spaces(11 - (out.count - stateStart))
             let receiveStart = out.count
-            out.decimal(socket.receiveQueue)
+            out.decimal(receiveQueue)
             out.spaces(7 - (out.count - receiveStart))
             let sendStart = out.count
-            out.decimal(socket.sendQueue)
+            out.decimal(sendQueue)
             out.spaces(7 - (out.count - sendStart))
-            Self.writeEndpoint(socket.local, v6Only: socket.v6Only ?? false, interface: interface, width: width, to: &out)
+            Self.writeEndpoint(local, v6Only: v6Only, interface: interface, width: width, to: &out)
             let portStart = out.count
-            Self.writePort(socket.local.port, to: &out)
+            Self.writePort(local.port, to: &out)
             out.spaces(6 - (out.count - portStart))
-            Self.writeEndpoint(socket.peer, v6Only: socket.v6Only ?? false, interface: nil, width: width, to: &out)
-            Self.writePort(socket.peer.port, to: &out)
+            Self.writeEndpoint(peer, v6Only: v6Only, interface: nil, width: width, to: &out)
+            Self.writePort(peer.port, to: &out)
         }
     }
 
