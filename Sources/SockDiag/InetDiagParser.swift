@@ -118,6 +118,10 @@ enum InetDiagParser {
             guard length >= 4, length <= payload.count - offset else {
                 throw .malformed("attribute \(type) of length \(length) at offset \(offset) of \(payload.count)")
             }
+            /// The attribute's `index`th 32-bit word (the array-of-u32 extensions: skmem, meminfo, vegas, dctcp, bbr).
+            func word(_ index: Int) -> UInt32 {
+                payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
+            }
             switch type {
             case attributeV6Only where length >= 5:
                 v6Only = payload[offset + 4] != 0
@@ -139,68 +143,53 @@ enum InetDiagParser {
             case attributeSKMemInfo:
                 let count = (length - 4) / 4
                 guard count >= SocketMemory.Counters.minimumCount else { throw badLength(type, length) }
-                func counter(_ index: Int) -> UInt32 {
-                    payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
-                }
                 let counters = SocketMemory.Counters(
-                    receiveAllocated: counter(0),
-                    receiveBuffer: counter(1),
-                    sendAllocated: counter(2),
-                    sendBuffer: counter(3),
-                    forwardAllocated: counter(4),
-                    sendQueued: counter(5),
-                    optionMemory: counter(6),
-                    backlog: count > 7 ? counter(7) : nil,
-                    drops: count > 8 ? counter(8) : nil
+                    receiveAllocated: word(0),
+                    receiveBuffer: word(1),
+                    sendAllocated: word(2),
+                    sendBuffer: word(3),
+                    forwardAllocated: word(4),
+                    sendQueued: word(5),
+                    optionMemory: word(6),
+                    backlog: count > 7 ? word(7) : nil,
+                    drops: count > 8 ? word(8) : nil
                 )
                 let details = storage()
                 details.memory = SocketMemory(counters: counters, queues: details.memory?.queues)
             case attributeMemInfo:
                 guard length >= 4 + 16 else { throw badLength(type, length) }
-                func field(_ index: Int) -> UInt32 {
-                    payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
-                }
                 let queues = SocketMemory.Queues(
-                    receive: field(0),
-                    send: field(1),
-                    forwardAllocated: field(2),
-                    transmit: field(3)
+                    receive: word(0),
+                    send: word(1),
+                    forwardAllocated: word(2),
+                    transmit: word(3)
                 )
                 let details = storage()
                 details.memory = SocketMemory(counters: details.memory?.counters, queues: queues)
             case attributeVegasInfo:
                 guard length >= 4 + 16 else { throw badLength(type, length) }
-                func field(_ index: Int) -> UInt32 {
-                    payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
-                }
                 storage().congestionControlInfo = .vegas(
-                    enabled: field(0),
-                    rttCount: field(1),
-                    rtt: field(2),
-                    minRTT: field(3)
+                    enabled: word(0),
+                    rttCount: word(1),
+                    rtt: word(2),
+                    minRTT: word(3)
                 )
             case attributeDCTCPInfo:
                 guard length >= 4 + 16 else { throw badLength(type, length) }
-                func field(_ index: Int) -> UInt32 {
-                    payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
-                }
                 storage().congestionControlInfo = .dctcp(
                     enabled: payload.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self),
                     ceState: payload.loadUnaligned(fromByteOffset: offset + 6, as: UInt16.self),
-                    alpha: field(1),
-                    ackedBytesECN: field(2),
-                    ackedBytesTotal: field(3)
+                    alpha: word(1),
+                    ackedBytesECN: word(2),
+                    ackedBytesTotal: word(3)
                 )
             case attributeBBRInfo:
                 guard length >= 4 + 20 else { throw badLength(type, length) }
-                func field(_ index: Int) -> UInt32 {
-                    payload.loadUnaligned(fromByteOffset: offset + 4 + 4 * index, as: UInt32.self)
-                }
                 storage().congestionControlInfo = .bbr(
-                    bandwidth: UInt64(field(1)) << 32 | UInt64(field(0)),
-                    minRTT: field(2),
-                    pacingGain: field(3),
-                    congestionWindowGain: field(4)
+                    bandwidth: UInt64(word(1)) << 32 | UInt64(word(0)),
+                    minRTT: word(2),
+                    pacingGain: word(3),
+                    congestionWindowGain: word(4)
                 )
             default:
                 break

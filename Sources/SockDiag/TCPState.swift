@@ -45,22 +45,7 @@ public struct TCPState: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// The name used by ss's `state` filter and by sockdiag's JSON: `established`, `time-wait`,
     /// `listening`, `closed`, `bound-inactive` …
     public var name: String {
-        switch rawValue {
-        case 1: return "established"
-        case 2: return "syn-sent"
-        case 3: return "syn-recv"
-        case 4: return "fin-wait-1"
-        case 5: return "fin-wait-2"
-        case 6: return "time-wait"
-        case 7: return "closed"
-        case 8: return "close-wait"
-        case 9: return "last-ack"
-        case 10: return "listening"
-        case 11: return "closing"
-        case 12: return "new-syn-recv"
-        case 13: return "bound-inactive"
-        default: return "unknown-\(rawValue)"
-        }
+        (1...13).contains(rawValue) ? nameWord.description : "unknown-\(rawValue)"
     }
 
     /// The word ss prints in its State column: `ESTAB`, `TIME-WAIT`, `LISTEN`, `UNCONN` …

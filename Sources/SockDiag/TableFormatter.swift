@@ -143,7 +143,8 @@ extension TCPState {
         }
     }
 
-    /// ``name`` as a static string, for the formatters' hot path (unknown states print as `unknown`).
+    /// ``name`` as a static string, for the formatters' hot path and the one table of names (unknown states print
+    /// as `unknown` here, `unknown-N` in ``name``).
     var nameWord: StaticString {
         switch rawValue {
         case 1: return "established"
