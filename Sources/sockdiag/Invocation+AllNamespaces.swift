@@ -111,7 +111,7 @@ extension Invocation {
         outcome: inout SweepOutcome,
         into sink: inout OutputSink
     ) throws {
-        let unixQuery = try selection.unixQuery()
+        let unixQuery = selection.unixQuery(for: query)
         var dumps = SweepOutcome()
         let dump: @Sendable (NetworkNamespace, SocketInspector) throws -> NamespaceSockets = { _, inspector in
             try Self.collect(inspector, query: query, unixQuery: unixQuery)
@@ -173,7 +173,7 @@ extension Invocation {
         outcome: inout SweepOutcome,
         into sink: inout OutputSink
     ) throws {
-        let unixQuery = try selection.unixQuery()
+        let unixQuery = selection.unixQuery(for: query)
         var dumps = SweepOutcome()
         var collected: [(namespace: NetworkNamespace, value: NamespaceSockets)] = []
         let sweep = try scan.sweep(concurrency: Self.sweepConcurrency) { _, inspector in

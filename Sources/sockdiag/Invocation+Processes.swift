@@ -31,7 +31,7 @@ extension Invocation {
             var formatter = JSONFormatter()
             formatter.details = details
             sink.withBytes { formatter.writeStart(to: &$0) }
-            try emitUnix(from: source, into: &sink) { socket, bytes in formatter.write(socket, to: &bytes) }
+            try emitUnix(from: source, query: query, into: &sink) { socket, bytes in formatter.write(socket, to: &bytes) }
             for socket in sockets {
                 sink.withBytes { formatter.write(socket, owners: scan.owners[socket.inode] ?? [], to: &$0) }
                 try sink.flushIfNeeded()
@@ -42,7 +42,7 @@ extension Invocation {
             if !noHeader {
                 sink.withBytes { formatter.writeHeader(processColumn: true, to: &$0) }
             }
-            try emitUnix(from: source, into: &sink) { socket, bytes in formatter.write(socket, to: &bytes) }
+            try emitUnix(from: source, query: query, into: &sink) { socket, bytes in formatter.write(socket, to: &bytes) }
             for socket in sockets {
                 sink.withBytes { formatter.write(socket, owners: scan.owners[socket.inode] ?? [], to: &$0) }
                 try sink.flushIfNeeded()

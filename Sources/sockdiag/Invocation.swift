@@ -163,7 +163,7 @@ struct Invocation: Equatable {
             var formatter = JSONFormatter()
             formatter.details = details
             sink.withBytes { formatter.writeStart(to: &$0) }
-            try emitUnix(from: source, into: &sink) { socket, bytes in formatter.write(socket, to: &bytes) }
+            try emitUnix(from: source, query: query, into: &sink) { socket, bytes in formatter.write(socket, to: &bytes) }
             // As the table: TCP's IPv6 sockets after its IPv4 ones (see below).
             var deferred: [Socket] = []
             let both = query.families.contains(.inet) && query.families.contains(.inet6)
@@ -185,7 +185,7 @@ struct Invocation: Equatable {
             if !noHeader {
                 sink.withBytes { formatter.writeHeader(to: &$0) }
             }
-            try emitUnix(from: source, into: &sink) { socket, bytes in formatter.write(socket, to: &bytes) }
+            try emitUnix(from: source, query: query, into: &sink) { socket, bytes in formatter.write(socket, to: &bytes) }
             // ss prints TCP's IPv4 sockets before its IPv6 ones (one request per family); the one walk for both
             // families interleaves them, so IPv6 rows wait here until the walk ends (TCP is dumped last).
             var deferred: [UInt8] = []
@@ -231,10 +231,11 @@ struct Invocation: Equatable {
     /// Writes the UNIX sockets (`-x`) first, in ss's order, with `write`.
     func emitUnix(
         from source: SocketSource,
+        query: SocketQuery,
         into sink: inout OutputSink,
         _ write: (UnixSocket, inout [UInt8]) -> Void
     ) throws {
-        guard let unixQuery = try selection.unixQuery() else { return }
+        guard let unixQuery = selection.unixQuery(for: query) else { return }
         guard case .netlink(let inspector) = source else {
             // Listed by default only where netlink serves them; asked for with -x, their absence is an error.
             guard selection.unix else { return }

@@ -35,14 +35,14 @@ struct Selection: Equatable {
 
     /// The query these options describe.
     /// - Throws: `UsageError` for an unknown state, a bad port, a bad filter or contradictory options.
-    /// - Parameter rawByDefault: Whether ss's default listing (``listsEveryKind``) includes raw sockets; not with
+    /// - Parameter rawByDefault: Whether ss's default listing (``listsEveryKind(_:)``) includes raw sockets; not with
     ///   `--all-netns`, where raw sockets could come only from sockdiag's own namespace (/proc/net/raw).
     func query(rawByDefault: Bool = true) throws(UsageError) -> SocketQuery {
         // ss's order: raw, udp, tcp; without a protocol option, udp and tcp, and raw when nothing narrows the
         // listing to what only UDP and TCP have.
         let noProtocol = !tcp && !udp && !raw && !unix
         var protocols: [TransportProtocol] = []
-        if raw || (rawByDefault && listsEveryKind) { protocols.append(.raw) }
+        if raw { protocols.append(.raw) }
         if udp || noProtocol { protocols.append(.udp) }
         if tcp || noProtocol { protocols.append(.tcp) }
         if boundInactive && !protocols.contains(.tcp) {
@@ -134,7 +134,7 @@ struct Selection: Equatable {
         if ipv4 && !ipv6, expression.requiresFamily(.inet6) {
             throw UsageError("-4 and an IPv6 address that every match needs contradict: nothing could match")
         }
-        return SocketQuery(
+        var query = SocketQuery(
             protocols: protocols,
             families: families,
             states: selected,
@@ -142,26 +142,24 @@ struct Selection: Equatable {
             filter: expression,
             kernelFiltering: kernelFilter
         )
+        if rawByDefault && listsEveryKind(query) { query.protocols.insert(.raw, at: 0) }
+        return query
     }
 
-    /// The UNIX socket query these options describe, or `nil` when UNIX sockets are not listed: with `-x`, and in
-    /// ss's default listing (``listsEveryKind``).
-    /// - Throws: `UsageError`, as ``query()``.
-    func unixQuery() throws(UsageError) -> UnixSocketQuery? {
-        guard unix || listsEveryKind else { return nil }
-        return UnixSocketQuery(states: try query().states)
+    /// The UNIX socket query of `query` (built by ``query(rawByDefault:)``), or `nil` when UNIX sockets are not
+    /// listed: they are with `-x`, and in ss's default listing (``listsEveryKind(_:)``).
+    func unixQuery(for query: SocketQuery) -> UnixSocketQuery? {
+        guard unix || listsEveryKind(query) else { return nil }
+        return UnixSocketQuery(states: query.states)
     }
 
-    /// ss's default listing: no protocol option (`-t -u -w -x`), and nothing that only internet sockets have
-    /// (`-4`/`-6`, ports, addresses, a filter expression, `-B`): every kind sockdiag reads is listed, UNIX, raw,
-    /// UDP and TCP, in that order (ss also lists netlink and packet sockets, which sockdiag does not read).
-    var listsEveryKind: Bool {
-        guard !tcp && !udp && !raw && !unix && !ipv4 && !ipv6 && !boundInactive && ports.isEmpty
-            && sourcePorts.isEmpty && destinationPorts.isEmpty && sources.isEmpty && destinations.isEmpty
-        else { return false }
-        guard !filter.isEmpty else { return true }
-        guard let parsed = try? FilterParser.parse(filter) else { return false }
-        return parsed.expression == .all && parsed.family == nil
+    /// ss's default listing: no protocol option (`-t -u -w -x`), and nothing in `query` that only internet sockets
+    /// have (`-4`/`-6` or a family prefix, ports, addresses, a filter expression, `-B`): every kind sockdiag reads
+    /// is listed, UNIX, raw, UDP and TCP, in that order (ss also lists netlink and packet sockets, which sockdiag
+    /// does not read).
+    func listsEveryKind(_ query: SocketQuery) -> Bool {
+        !tcp && !udp && !raw && !unix && !boundInactive && query.families.count == 2 && query.ports.isEmpty
+            && query.filter == .all
     }
 
     /// Parses a port number, with or without ss's leading colon.
