@@ -10,51 +10,12 @@ extension Integration {
     /// `SocketAggregator` on a live dump of a namespace whose every socket the test made.
     @Suite(.enabled(if: TestNamespace.canCreate, "needs root and `ip netns` to create a private network namespace"))
     struct Aggregate {
-        /// A namespace holding the population plus a listener on 127.0.0.1:8100 with three connections it never
-        /// accepts, and an inspector inside it. ``close()`` closes the sockets and removes the namespace.
-        struct Populated {
-            let namespace: TestNamespace
-            let population: Population
-            let extra: [Int32]
-            let inspector: SocketInspector
-
-            init() throws {
-                namespace = try TestNamespace()
-                do {
-                    population = try Population.build(in: namespace)
-                } catch {
-                    namespace.remove()
-                    throw error
-                }
-                do {
-                    extra = try namespace.onThread {
-                        let listener = try LoopbackSockets.tcpListener(SocketAddress("127.0.0.1", 8100))
-                        var fds = [listener]
-                        for _ in 0..<3 {
-                            fds.append(try LoopbackSockets.connected(to: SocketAddress("127.0.0.1", 8100)))
-                        }
-                        return fds
-                    }
-                    inspector = try namespace.inspector()
-                } catch {
-                    population.close()
-                    namespace.remove()
-                    throw error
-                }
-            }
-
-            func close() {
-                population.close()
-                LoopbackSockets.closeAll(extra)
-                namespace.remove()
-            }
-        }
-
         @Test("counts, TIME_WAIT per port and accept queues are what the namespace holds")
         func live() throws {
-            let populated = try Populated()
-            defer { populated.close() }
-            let (population, inspector) = (populated.population, populated.inspector)
+            let populated = try QueuedPopulation()
+            defer { populated.remove() }
+            let population = populated.population
+            let inspector = try populated.namespace.inspector()
             let aggregate = try inspector.aggregate(topPorts: 10)
 
             // Expected counts from the population as made, independent of the library, plus the 8100 sockets.
@@ -84,7 +45,7 @@ extension Integration {
             let first = try #require(aggregate.listeners.first)
             #expect(first.local == Endpoint(address: .v4(IPv4Address(rawValue: 0x7F00_0001)), port: 8100))
             #expect(first.queued == 3, "three connections wait to be accepted")
-            #expect(first.backlog == 64, "listen(fd, 64)")
+            #expect(first.backlog == 7, "listen(fd, 7)")
             #expect(aggregate.listeners.dropFirst().map(\.local.port) == [8000, 8001, 8002, 9000])
             #expect(aggregate.listeners.dropFirst().allSatisfy { $0.queued == 0 && $0.backlog == 64 })
             #expect(aggregate.otherListeners == 0)
@@ -93,9 +54,9 @@ extension Integration {
 
         @Test("header-only aggregation equals aggregating decoded sockets, and a Swift-side filter equals the kernel's")
         func pathsAgree() throws {
-            let populated = try Populated()
-            defer { populated.close() }
-            let inspector = populated.inspector
+            let populated = try QueuedPopulation()
+            defer { populated.remove() }
+            let inspector = try populated.namespace.inspector()
             var aggregator = SocketAggregator(topPorts: 3)
             let everything = SocketQuery(protocols: [.tcp, .udp], states: .all)
             let fromHeaders = try aggregator.aggregate(inspector, matching: everything)
@@ -114,9 +75,9 @@ extension Integration {
 
         @Test("samples come one per interval and the sequence ends when its task is cancelled")
         func sampling() async throws {
-            let populated = try Populated()
-            defer { populated.close() }
-            let inspector = populated.inspector
+            let populated = try QueuedPopulation()
+            defer { populated.remove() }
+            let inspector = try populated.namespace.inspector()
             let clock = ContinuousClock()
             let start = clock.now
             var seen: [Int] = []

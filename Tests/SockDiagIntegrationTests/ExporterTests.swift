@@ -14,11 +14,11 @@ extension Integration {
     struct Exporter {
         @Test("/metrics holds the namespace's sockets by state, TIME_WAIT on port 8000 and the listeners' queues")
         func metricsMatchThePopulation() throws {
-            let fixture = try ExporterFixture()
+            let fixture = try QueuedPopulation()
             defer { fixture.remove() }
             let exporter = try fixture.startExporter(["-N", fixture.namespace.name, "--listen", "127.0.0.1:0"])
             defer { exporter.stop() }
-            let port = try ExporterFixture.listeningPort(of: exporter)
+            let port = try QueuedPopulation.listeningPort(of: exporter)
 
             let response = try HTTPProbe.request(port: port, path: "/metrics")
             #expect(response.status == 200)
@@ -31,7 +31,7 @@ extension Integration {
             }
             #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["port": "8000"]) == 6)
             #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["port": "other"]) == 0)
-            for (family, address, port, queued, limit) in ExporterFixture.listeners {
+            for (family, address, port, queued, limit) in QueuedPopulation.listeners {
                 let labels = ["family": family, "address": address, "port": port]
                 #expect(metrics.value("sockdiag_tcp_listen_queue_length", labels) == queued, "\(labels)")
                 #expect(metrics.value("sockdiag_tcp_listen_queue_limit", labels) == limit, "\(labels)")
@@ -44,13 +44,13 @@ extension Integration {
 
         @Test("--top-ports 2 keeps two listeners and two TIME_WAIT ports; --tcp-info adds the RTT histogram")
         func topPortsAndTCPInfo() throws {
-            let fixture = try ExporterFixture()
+            let fixture = try QueuedPopulation()
             defer { fixture.remove() }
             let exporter = try fixture.startExporter([
                 "-N", fixture.namespace.name, "--listen", "127.0.0.1:0", "--top-ports", "2", "--tcp-info",
             ])
             defer { exporter.stop() }
-            let port = try ExporterFixture.listeningPort(of: exporter)
+            let port = try QueuedPopulation.listeningPort(of: exporter)
             let metrics = Exposition(try HTTPProbe.request(port: port, path: "/metrics").body)
 
             // The fullest listener first (8100 with 3 waiting), then the lowest port.
@@ -79,11 +79,11 @@ extension Integration {
 
         @Test("--all-netns labels each namespace's series: the test namespace's TIME_WAIT and listeners are its own")
         func allNamespaces() throws {
-            let fixture = try ExporterFixture()
+            let fixture = try QueuedPopulation()
             defer { fixture.remove() }
             let exporter = try fixture.startExporter(["--all-netns", "--listen", "127.0.0.1:0"])
             defer { exporter.stop() }
-            let port = try ExporterFixture.listeningPort(of: exporter)
+            let port = try QueuedPopulation.listeningPort(of: exporter)
             let metrics = Exposition(try HTTPProbe.request(port: port, path: "/metrics").body)
 
             let netns = fixture.namespace.name
@@ -105,11 +105,11 @@ extension Integration {
 
         @Test("404 for other paths, 405 for other methods, and no descriptor left behind by 300 scrapes")
         func errorsAndDescriptors() throws {
-            let fixture = try ExporterFixture()
+            let fixture = try QueuedPopulation()
             defer { fixture.remove() }
             let exporter = try fixture.startExporter(["-N", fixture.namespace.name, "--listen", "127.0.0.1:0"])
             defer { exporter.stop() }
-            let port = try ExporterFixture.listeningPort(of: exporter)
+            let port = try QueuedPopulation.listeningPort(of: exporter)
 
             #expect(try HTTPProbe.request(port: port, path: "/").status == 404)
             #expect(try HTTPProbe.request(port: port, path: "/metricsx").status == 404)
@@ -132,13 +132,13 @@ extension Integration {
 
         @Test("a failed dump answers 500 and the next scrape works again on a new netlink socket")
         func recoversAfterFailedDump() throws {
-            let fixture = try ExporterFixture()
+            let fixture = try QueuedPopulation()
             defer { fixture.remove() }
             let exporter = try fixture.startExporter([
                 "-N", fixture.namespace.name, "--listen", "127.0.0.1:0", "-v", "--fail-dumps", "1",
             ])
             defer { exporter.stop() }
-            let port = try ExporterFixture.listeningPort(of: exporter)
+            let port = try QueuedPopulation.listeningPort(of: exporter)
             let failed = try HTTPProbe.request(port: port, path: "/metrics")
             #expect(failed.status == 500, "\(failed)")
             let next = try HTTPProbe.request(port: port, path: "/metrics")
@@ -149,14 +149,14 @@ extension Integration {
 
         @Test("Concurrent scrapes share one dump")
         func concurrentScrapesCoalesce() throws {
-            let fixture = try ExporterFixture()
+            let fixture = try QueuedPopulation()
             defer { fixture.remove() }
             // Each dump is held 300 ms, so that the eight requests surely arrive while the first dump runs.
             let exporter = try fixture.startExporter([
                 "-N", fixture.namespace.name, "--listen", "127.0.0.1:0", "--dump-delay-ms", "300", "-v",
             ])
             defer { exporter.stop() }
-            let port = try ExporterFixture.listeningPort(of: exporter)
+            let port = try QueuedPopulation.listeningPort(of: exporter)
 
             let connections = try (0..<8).map { _ in try HTTPProbe.connect(port: port) }
             for fd in connections { try HTTPProbe.send(fd, path: "/metrics") }
@@ -180,7 +180,7 @@ extension Integration {
             .enabled(if: Commands.prometheus != nil, "prometheus is not installed (Scripts/setup.sh installs it)")
         )
         func prometheusScrapesTheExporter() throws {
-            let fixture = try ExporterFixture()
+            let fixture = try QueuedPopulation()
             defer { fixture.remove() }
             let ip = Commands.ip!
             let namespace = fixture.namespace
@@ -195,7 +195,7 @@ extension Integration {
                 label: "exporter"
             )
             defer { exporter.stop() }
-            _ = try ExporterFixture.listeningPort(of: exporter)
+            _ = try QueuedPopulation.listeningPort(of: exporter)
 
             let directory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("sockdiag-prometheus-\(getpid())-\(UUID().uuidString)")
@@ -290,118 +290,6 @@ extension Integration {
     }
 }
 
-/// A namespace with the population, plus a listener on 127.0.0.1:8100 (backlog 7) with 3 connections nobody accepted.
-struct ExporterFixture {
-    let namespace: TestNamespace
-    let population: Population
-    /// The queued listener and its clients.
-    let queuedFDs: [Int32]
-
-    /// (family, address, port, queued, limit) of every listener.
-    static let listeners: [(String, String, String, Double, Double)] = [
-        ("inet", "127.0.0.1", "8000", 0, 64), ("inet6", "::1", "8001", 0, 64), ("inet6", "::", "8002", 0, 64),
-        ("inet", "127.0.0.1", "9000", 0, 64), ("inet", "127.0.0.1", "8100", 3, 7),
-    ]
-
-    init() throws {
-        namespace = try TestNamespace()
-        do {
-            population = try Population.build(in: namespace)
-        } catch {
-            namespace.remove()
-            throw error
-        }
-        do {
-            queuedFDs = try namespace.onThread { try Self.queuedListener() }
-        } catch {
-            population.close()
-            namespace.remove()
-            throw error
-        }
-    }
-
-    func remove() {
-        LoopbackSockets.closeAll(queuedFDs)
-        population.close()
-        namespace.remove()
-    }
-
-    /// Every socket in the namespace: the population, the listener, 3 clients and their 3 unaccepted server ends.
-    var socketCount: Int { population.expected.count + 7 }
-
-    /// Sockets by (protocol, family, state name), including zeros for the states the exporter reports.
-    func expectedCounts() -> [Key: Int] {
-        var counts: [Key: Int] = [:]
-        let tcpStates = [
-            "established", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2", "time-wait", "closed", "close-wait",
-            "last-ack", "listening", "closing",
-        ]
-        for family in ["inet", "inet6"] {
-            for state in tcpStates { counts[Key(transport: "tcp", family: family, state: state)] = 0 }
-            for state in ["closed", "established"] { counts[Key(transport: "udp", family: family, state: state)] = 0 }
-        }
-        for socket in population.expected {
-            counts[
-                Key(transport: socket.transport, family: socket.family, state: socket.state.filterName),
-                default: 0
-            ] += 1
-        }
-        counts[Key(transport: "tcp", family: "inet", state: "listening"), default: 0] += 1
-        counts[Key(transport: "tcp", family: "inet", state: "established"), default: 0] += 6
-        return counts
-    }
-
-    struct Key: Hashable {
-        var transport: String
-        var family: String
-        var state: String
-    }
-
-    /// Runs the exporter (`-v`) with `arguments`.
-    func startExporter(_ arguments: [String]) throws -> BackgroundProcess {
-        try BackgroundProcess(Commands.exporterBinary!, arguments, label: "exporter")
-    }
-
-    /// The port from the exporter's `listening on http://ADDRESS:PORT/metrics` line.
-    static func listeningPort(of exporter: BackgroundProcess) throws -> UInt16 {
-        try exporter.wait("'listening on' line") {
-            guard let range = exporter.stderr.range(of: "listening on http://") else { return nil }
-            let rest = exporter.stderr[range.upperBound...]
-            guard let end = rest.range(of: "/metrics"), let colon = rest[..<end.lowerBound].lastIndex(of: ":") else {
-                return nil
-            }
-            return UInt16(rest[rest.index(after: colon)..<end.lowerBound])
-        }
-    }
-
-    /// Listens on 127.0.0.1:8100 with backlog 7 and connects 3 clients that are never accepted; waits until the
-    /// accept queue holds them (/proc's rx_queue of a listener is its accept queue).
-    private static func queuedListener() throws -> [Int32] {
-        let address = SocketAddress("127.0.0.1", 8100)
-        let listener = try LoopbackSockets.tcpBound(address)
-        var fds = [listener]
-        do {
-            guard listen(listener, 7) == 0 else { throw HelperError.system("listen \(address)") }
-            for _ in 0..<3 { fds.append(try LoopbackSockets.connected(to: address)) }
-            for _ in 0..<500 {
-                let text = try String(contentsOfFile: "/proc/thread-self/net/tcp", encoding: .utf8)
-                let queued = text.split(separator: "\n").dropFirst().contains { line in
-                    let fields = line.split(separator: " ")
-                    return fields.count > 4 && fields[1] == "0100007F:1FA4" && fields[3] == "0A"
-                        && fields[4].hasSuffix(":00000003")
-                }
-                if queued { return fds }
-                usleep(2_000)
-            }
-            throw HelperError("the accept queue of \(address) did not reach 3")
-        } catch {
-            LoopbackSockets.closeAll(fds)
-            throw error
-        }
-    }
-}
-
-/// Open descriptors of process `pid`.
 private func descriptorCount(_ pid: Int32) throws -> Int {
     try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count
 }
