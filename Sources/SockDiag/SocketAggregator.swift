@@ -32,10 +32,7 @@ public struct SocketAggregator: Sendable {
         _ inspector: SocketInspector,
         matching query: SocketQuery = SocketQuery(protocols: [.tcp, .udp], states: .all)
     ) throws -> SocketAggregate {
-        timeWait.reset()
-        listening.reset()
-        listeners.removeAll(keepingCapacity: true)
-        var aggregate = SocketAggregate()
+        var aggregate = start()
         if inspector.kernelEvaluatesAll(query) && !query.states.contains(.boundInactive) {
             try inspector.forEachRawMessage(matching: query) { transport, payload in
                 try add(transport: transport, header: payload, to: &aggregate)
@@ -56,10 +53,7 @@ public struct SocketAggregator: Sendable {
     public mutating func aggregate(
         capturedDumps: [(transport: TransportProtocol, bytes: [UInt8])]
     ) throws -> SocketAggregate {
-        timeWait.reset()
-        listening.reset()
-        listeners.removeAll(keepingCapacity: true)
-        var aggregate = SocketAggregate()
+        var aggregate = start()
         for capture in capturedDumps {
             try capture.bytes.withUnsafeBytes { bytes in
                 try runCallbacks(operation: "aggregate captured dump") { callback, context in
@@ -75,10 +69,7 @@ public struct SocketAggregator: Sendable {
 
     /// Adds up `sockets` (from any source, e.g. the /proc backend) as ``aggregate(_:matching:)`` does a dump.
     public mutating func aggregate(_ sockets: some Sequence<Socket>) -> SocketAggregate {
-        timeWait.reset()
-        listening.reset()
-        listeners.removeAll(keepingCapacity: true)
-        var aggregate = SocketAggregate()
+        var aggregate = start()
         for socket in sockets { add(socket, to: &aggregate) }
         finish(&aggregate)
         return aggregate
@@ -150,6 +141,14 @@ public struct SocketAggregator: Sendable {
                 )
             )
         }
+    }
+
+    /// Clears the counters kept from the previous aggregate and returns an empty one.
+    private mutating func start() -> SocketAggregate {
+        timeWait.reset()
+        listening.reset()
+        listeners.removeAll(keepingCapacity: true)
+        return SocketAggregate()
     }
 
     private mutating func finish(_ aggregate: inout SocketAggregate) {
