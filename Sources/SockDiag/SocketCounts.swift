@@ -18,6 +18,11 @@ public struct SocketCounts: Hashable, Sendable {
         if let index = Self.index(transport, family, state) { storage[index] += 1 }
     }
 
+    /// Adds `other`'s counts to `counts` (e.g. to total several namespaces).
+    public static func += (counts: inout SocketCounts, other: SocketCounts) {
+        for index in counts.storage.indices { counts.storage[index] += other.storage[index] }
+    }
+
     /// The number of sockets of that protocol, family and state.
     public subscript(transport: TransportProtocol, family: AddressFamily, state: TCPState) -> Int {
         Self.index(transport, family, state).map { storage[$0] } ?? 0

@@ -269,14 +269,7 @@ extension Invocation {
             kernel.fragmentsInUse4 += theirs.fragmentsInUse4
             kernel.fragmentsInUse6 += theirs.fragmentsInUse6
             kernel.tcpCurrentlyEstablished += theirs.tcpCurrentlyEstablished
-            for transport in [TransportProtocol.tcp, .udp] {
-                for family in [AddressFamily.inet, .inet6] {
-                    for raw in 0..<16 {
-                        let state = TCPState(rawValue: UInt8(raw))
-                        for _ in 0..<theirCounts[transport, family, state] { counts.add(transport, family, state) }
-                    }
-                }
-            }
+            counts += theirCounts
         }
         return SocketSummary(counts: counts, kernel: kernel)
     }

@@ -127,3 +127,21 @@ struct AggregateTests {
         }
     }
 }
+
+@Suite("SocketCounts")
+struct SocketCountsTests {
+    @Test("+= adds every protocol, family and state")
+    func sum() {
+        var a = SocketCounts()
+        a.add(.tcp, .inet, .established)
+        a.add(.udp, .inet6, .closed)
+        var b = SocketCounts()
+        b.add(.tcp, .inet, .established)
+        b.add(.tcp, .inet6, .timeWait)
+        a += b
+        #expect(a[.tcp, .inet, .established] == 2)
+        #expect(a[.udp, .inet6, .closed] == 1)
+        #expect(a[.tcp, .inet6, .timeWait] == 1)
+        #expect(a.total() == 4)
+    }
+}
