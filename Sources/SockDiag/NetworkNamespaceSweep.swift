@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// A namespace a sweep could not read, and why.
 public struct SkippedNetworkNamespace: Hashable, Sendable {
     /// The namespace.
@@ -73,6 +79,13 @@ extension NetworkNamespaceScan {
 }
 
 extension NetworkNamespaceScan {
+    /// A good `concurrency` for ``sweep(concurrency:_:deliver:)``: one namespace per online CPU, at most 4. Each
+    /// namespace's dump walks the kernel's whole socket table, so on a machine with many namespaces the walks are
+    /// the cost, and they run side by side.
+    public static var defaultConcurrency: Int {
+        min(4, max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
     /// Runs `body` against up to `concurrency` namespaces at once, each on a thread of its own with an inspector
     /// opened inside it and closed when `body` returns, and hands every value to `deliver` on the calling thread,
     /// in the scan's order.

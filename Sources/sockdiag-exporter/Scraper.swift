@@ -136,10 +136,9 @@ final class Scraper: Sendable {
             }
         } else {
             let scan = try NetworkNamespaceScanner().namespaces()
-            // Every namespace's dump walks the kernel's whole socket table: walk side by side, one per CPU (at
-            // most 4), as `sockdiag --all-netns` does.
-            let concurrency = min(4, max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-            let sweep = try scan.sweep(concurrency: concurrency) { [self] namespace, inspector in
+            // Every namespace's dump walks the kernel's whole socket table: walk side by side, as
+            // `sockdiag --all-netns` does.
+            let sweep = try scan.sweep(concurrency: NetworkNamespaceScan.defaultConcurrency) { [self] namespace, inspector in
                 try collect(inspector, netns: namespace.label, into: registry)
             } deliver: { _, namespaceSample in
                 sample.namespaces.append(namespaceSample)

@@ -77,12 +77,6 @@ extension Invocation {
         namespaces.reduce("Netns".utf8.count) { max($0, $1.label.utf8.count) } + 1
     }
 
-    /// How many namespaces to dump at once: one per online CPU, at most 4. Each dump walks the kernel's whole
-    /// socket table, so on a machine with many namespaces the walks are the cost, and they run side by side.
-    static var sweepConcurrency: Int {
-        min(4, max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-    }
-
     /// One namespace's sockets, collected on a sweep thread to be written on the main thread in the scan's order.
     struct NamespaceSockets: Sendable {
         var unix: [UnixSocket] = []
@@ -103,7 +97,7 @@ extension Invocation {
         return collected
     }
 
-    /// Lists every namespace's sockets in the scan's order; namespaces are dumped ``sweepConcurrency`` at a time,
+    /// Lists every namespace's sockets in the scan's order; namespaces are dumped `NetworkNamespaceScan.defaultConcurrency` at a time,
     /// each one's sockets kept until it is written.
     func listAll(
         _ scan: NetworkNamespaceScan,
@@ -120,7 +114,7 @@ extension Invocation {
             var formatter = JSONFormatter()
             formatter.details = details
             sink.withBytes { formatter.writeStart(to: &$0) }
-            let sweep = try scan.sweep(concurrency: Self.sweepConcurrency, dump) { namespace, collected in
+            let sweep = try scan.sweep(concurrency: NetworkNamespaceScan.defaultConcurrency, dump) { namespace, collected in
                 formatter.namespace = namespace
                 for socket in collected.unix {
                     sink.withBytes { formatter.write(socket, to: &$0) }
@@ -143,7 +137,7 @@ extension Invocation {
                     formatter.writeHeader(to: &$0)
                 }
             }
-            let sweep = try scan.sweep(concurrency: Self.sweepConcurrency, dump) { namespace, collected in
+            let sweep = try scan.sweep(concurrency: NetworkNamespaceScan.defaultConcurrency, dump) { namespace, collected in
                 let label = Self.labelColumn(namespace.label, width: width)
                 for socket in collected.unix {
                     sink.withBytes {
@@ -176,7 +170,7 @@ extension Invocation {
         let unixQuery = selection.unixQuery(for: query)
         var dumps = SweepOutcome()
         var collected: [(namespace: NetworkNamespace, value: NamespaceSockets)] = []
-        let sweep = try scan.sweep(concurrency: Self.sweepConcurrency) { _, inspector in
+        let sweep = try scan.sweep(concurrency: NetworkNamespaceScan.defaultConcurrency) { _, inspector in
             try Self.collect(inspector, query: query, unixQuery: unixQuery)
         } deliver: { namespace, sockets in
             sockets.reports.forEach { dumps.add($0) }
@@ -241,7 +235,7 @@ extension Invocation {
     func summarizeAll(_ scan: NetworkNamespaceScan, outcome: inout SweepOutcome) throws -> SocketSummary {
         let everything = SocketQuery(protocols: [.tcp, .udp], states: .all)
         var values: [(KernelSocketStatistics, SocketCounts)] = []
-        let sweep = try scan.sweep(concurrency: Self.sweepConcurrency) { namespace, inspector in
+        let sweep = try scan.sweep(concurrency: NetworkNamespaceScan.defaultConcurrency) { namespace, inspector in
             // Read after the inspector opened: subtract its own netlink socket from "sockets: used".
             var kernel = try namespace.run { KernelSocketStatistics.read(procRoot: "/proc/thread-self") }
             kernel.socketsUsed = max(0, kernel.socketsUsed - 1)
