@@ -50,12 +50,10 @@ extension NetworkNamespace {
 
     /// Opens the namespace file and checks its identity.
     func openFile() throws(SockDiagError) -> Int32 {
-        var fd: Int32
-        repeat {
-            fd = open(path, O_RDONLY | O_CLOEXEC)
-        } while fd < 0 && errno == EINTR
-        guard fd >= 0 else {
-            let error = Errno.current
+        let fd: Int32
+        switch valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC) }) {
+        case .success(let opened): fd = opened
+        case .failure(let error):
             switch error {
             case .noSuchFileOrDirectory, .noSuchProcess, .notADirectory:
                 throw .namespaceVanished(self, "no longer exists (\(error))", errno: error)
@@ -66,8 +64,7 @@ extension NetworkNamespace {
             }
         }
         var status = stat()
-        guard fstat(fd, &status) == 0 else {
-            let error = Errno.current
+        if case .failure(let error) = valueOrErrno({ fstat(fd, &status) }) {
             close(fd)
             throw .fromErrno(error, operation: "fstat \(path)")
         }

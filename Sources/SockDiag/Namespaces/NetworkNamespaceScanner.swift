@@ -112,14 +112,11 @@ private struct NamespaceSearch {
 
     /// The named namespaces: every entry of `directory` whose file is on the namespace file system.
     mutating func readNames(in directory: String) throws(SockDiagError) {
-        var fd: Int32
-        repeat {
-            fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        } while fd < 0 && errno == EINTR
-        guard fd >= 0 else {
-            let error = Errno.current
-            if error == .noSuchFileOrDirectory || error == .notADirectory { return }
-            report.unreadableNames[directory] = error
+        let fd: Int32
+        switch valueOrErrno({ open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }) {
+        case .success(let opened): fd = opened
+        case .failure(let error):
+            if error != .noSuchFileOrDirectory && error != .notADirectory { report.unreadableNames[directory] = error }
             return
         }
         defer { close(fd) }
@@ -138,11 +135,9 @@ private struct NamespaceSearch {
                 while name[length] != 0 { length += 1 }
                 let text = String(decoding: UnsafeBufferPointer(start: name, count: length), as: UTF8.self)
                 var status = stat()
-                let result = UnsafeRawPointer(name).withMemoryRebound(to: CChar.self, capacity: 1) {
-                    fstatat(fd, $0, &status, 0)
-                }
-                guard result == 0 else {
-                    report.unreadableNames[text] = .current
+                let entryPath = UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)
+                if case .failure(let error) = valueOrErrno({ fstatat(fd, entryPath, &status, 0) }) {
+                    report.unreadableNames[text] = error
                     continue
                 }
                 let id = NetworkNamespace.ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
@@ -188,12 +183,7 @@ private struct NamespaceSearch {
                 }
                 path[length] = 0
                 var status = stat()
-                var result: Int32
-                repeat {
-                    result = fstatat(directory, path, &status, 0)
-                } while result != 0 && errno == EINTR
-                guard result == 0 else {
-                    let error = Errno.current
+                if case .failure(let error) = valueOrErrno({ fstatat(directory, path, &status, 0) }) {
                     if error == .noSuchFileOrDirectory || error == .noSuchProcess {
                         report.processesVanished += 1
                     } else {
