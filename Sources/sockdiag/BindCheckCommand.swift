@@ -110,7 +110,7 @@ struct BindCheckCommand: ParsableCommand {
         }
         do {
             Glibc.exit(try command.check() ? 0 : 1)
-        } catch let error as SockDiagError where error.operation.hasPrefix("open /") {
+        } catch let error as SockDiagError where error.code == .namespaceNotFound {
             SockDiagCommand.fail(error.message, status: 2)
         } catch {
             SockDiagCommand.fail(String(describing: error), status: 1)

@@ -58,20 +58,12 @@ public struct NetworkNamespace: Hashable, Sendable, Identifiable, CustomStringCo
     ///
     /// The corresponding C function is `stat(2)` of the namespace file.
     /// - Parameter name: A name, e.g. `blue` for `/var/run/netns/blue`, or a path such as `/proc/1234/ns/net`.
-    /// - Throws: ``SockDiagError``: `socketUnavailable` when there is no such namespace, `permissionDenied`.
+    /// - Throws: ``SockDiagError``: `namespaceNotFound` when there is no such namespace, else `permissionDenied`.
     public init(named name: String) throws(SockDiagError) {
-        let path = name.hasPrefix("/") ? name : "\(Self.directory)/\(name)"
+        let path = Self.path(named: name)
         var status = stat()
-        guard stat(path, &status) == 0 else {
-            let error = Errno.current
-            throw SockDiagError(
-                code: error == .noSuchFileOrDirectory ? .socketUnavailable : .permissionDenied,
-                errno: error,
-                operation: "stat \(path)",
-                message: error == .noSuchFileOrDirectory
-                    ? "no network namespace '\(name)' (\(path) does not exist; see `ip netns list`)"
-                    : "cannot open network namespace '\(name)' (\(path): \(error))"
-            )
+        if case .failure(let error) = valueOrErrno({ stat(path, &status) }) {
+            throw .namespaceUnreachable(named: name, path: path, operation: "stat", errno: error)
         }
         self.init(
             id: ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino)),
@@ -92,24 +84,22 @@ public struct NetworkNamespace: Hashable, Sendable, Identifiable, CustomStringCo
     /// Where `ip netns add` keeps the namespaces it names.
     public static let directory = "/var/run/netns"
 
+    /// The path of the namespace `name`: `name` itself when it is a path, else `name` under ``directory``.
+    static func path(named name: String) -> String {
+        name.hasPrefix("/") ? name : "\(directory)/\(name)"
+    }
+
     /// Moves the calling thread into the network namespace `name` (`/var/run/netns/NAME`, or a path). Sockets and
     /// inspectors created on this thread afterwards belong to it; other threads are unaffected.
     ///
     /// The corresponding C function is `setns(2)` with `CLONE_NEWNET` (needs CAP_SYS_ADMIN).
-    /// - Throws: ``SockDiagError``: `socketUnavailable` when there is no such namespace, `permissionDenied`.
+    /// - Throws: ``SockDiagError``: `namespaceNotFound` when there is no such namespace, else `permissionDenied`.
     public static func enter(named name: String) throws(SockDiagError) {
-        let path = name.hasPrefix("/") ? name : "\(directory)/\(name)"
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let error = Errno.current
-            throw SockDiagError(
-                code: error == .noSuchFileOrDirectory ? .socketUnavailable : .permissionDenied,
-                errno: error,
-                operation: "open \(path)",
-                message: error == .noSuchFileOrDirectory
-                    ? "no network namespace '\(name)' (\(path) does not exist; see `ip netns list`)"
-                    : "cannot open network namespace '\(name)' (\(path): \(error))"
-            )
+        let path = path(named: name)
+        let fd: Int32
+        switch valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC) }) {
+        case .success(let opened): fd = opened
+        case .failure(let error): throw .namespaceUnreachable(named: name, path: path, operation: "open", errno: error)
         }
         defer { close(fd) }
         guard CSockDiag_enter_network_namespace(fd) == 0 else {
