@@ -142,7 +142,7 @@ struct ExporterCommand: ParsableCommand {
         }
         do {
             try command.serve()
-        } catch let error as SockDiagError where error.code == .namespaceVanished {
+        } catch let error as SockDiagError where error.code == .namespaceNotFound || error.code == .namespaceVanished {
             fail(error.message, status: 2)
         } catch {
             fail(String(describing: error), status: 1)
