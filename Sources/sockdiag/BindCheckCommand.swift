@@ -155,7 +155,7 @@ struct BindCheckCommand: ParsableCommand {
         let option: Int32? = reuseport ? SO_REUSEPORT : reuseaddr ? SO_REUSEADDR : nil
         let deadline = Self.now() + seconds
         let showCountdown = isatty(STDERR_FILENO) == 1
-        let timeWait = SocketQuery(protocols: [.tcp], states: .timeWait, filter: .port(.source, target.port))
+        let timeWait = SocketQuery(protocols: [.tcp], states: .timeWait, filter: .port(.local, target.port))
         var shown = false
         while Self.now() < deadline {
             if BindProof.bind(target, option: option).succeeded { break }

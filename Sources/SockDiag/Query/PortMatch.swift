@@ -27,9 +27,9 @@ public struct PortMatch: Hashable, Sendable {
         for port in ports {
             let alternatives: FilterExpression
             switch side {
-            case .local: alternatives = .port(.source, port)
-            case .peer: alternatives = .port(.destination, port)
-            case .either: alternatives = .or(.port(.source, port), .port(.destination, port))
+            case .local: alternatives = .port(.local, port)
+            case .peer: alternatives = .port(.peer, port)
+            case .either: alternatives = .or(.port(.local, port), .port(.peer, port))
             }
             result = result.map { .or($0, alternatives) } ?? alternatives
         }
