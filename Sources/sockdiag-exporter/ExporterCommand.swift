@@ -159,7 +159,7 @@ struct ExporterCommand: ParsableCommand {
         if allNamespaces {
             open = nil
         } else if let namespace {
-            open = { try SocketInspector(in: NetworkNamespace(named: namespace)) }
+            open = { try SocketInspector(in: NetworkNamespace.find(named: namespace)) }
         } else {
             open = { try SocketInspector() }
         }

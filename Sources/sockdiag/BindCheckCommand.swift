@@ -122,7 +122,7 @@ struct BindCheckCommand: ParsableCommand {
         if let namespace { try NetworkNamespace.enter(named: namespace) }
         let target = try BindTarget(parsing: self.target, transport: udp ? .udp : .tcp)
         let inspector = try SocketInspector()
-        var result = try BindCheckResult(checking: target, with: inspector)
+        var result = try inspector.checkBind(to: target)
         if let waitSeconds, !result.bindable(reuseAddress: reuseaddr, reusePort: reuseport) {
             result = try wait(for: target, seconds: waitSeconds, inspector: inspector, initial: result)
         }
@@ -174,7 +174,7 @@ struct BindCheckCommand: ParsableCommand {
             usleep(200_000)
         }
         if shown { "\r\u{1B}[K".withCString { _ = Glibc.write(STDERR_FILENO, $0, strlen($0)) } }
-        return try BindCheckResult(checking: target, with: inspector)
+        return try inspector.checkBind(to: target)
     }
 
     static func now() -> Double {

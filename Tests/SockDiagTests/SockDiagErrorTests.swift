@@ -32,7 +32,7 @@ struct SockDiagErrorTests {
         let name = "sockdiag-no-such-namespace"
         let message = "no network namespace '\(name)' (/var/run/netns/\(name) does not exist; see `ip netns list`)"
         #expect {
-            try NetworkNamespace(named: name)
+            try NetworkNamespace.find(named: name)
         } throws: { error in
             guard let error = error as? SockDiagError else { return false }
             return error.code == .namespaceNotFound && error.errno == .noSuchFileOrDirectory

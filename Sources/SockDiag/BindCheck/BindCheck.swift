@@ -86,7 +86,7 @@ public struct BindCheckResult: Hashable, Sendable {
     ///   - target: The address and port.
     ///   - inspector: An inspector of the same network namespace.
     /// - Throws: ``SockDiagError`` from the dumps.
-    public init(checking target: BindTarget, with inspector: SocketInspector) throws {
+    init(running target: BindTarget, with inspector: SocketInspector) throws {
         self.target = target
         proof = BindProof.run(target)
         ephemeralPorts = FilterContext.current().ephemeralPorts

@@ -54,22 +54,29 @@ public struct NetworkNamespace: Hashable, Sendable, Identifiable, CustomStringCo
         self.isCurrent = isCurrent
     }
 
-    /// The namespace named `name` under ``directory`` (as `ip netns` names it), or at a path.
+    /// Looks up the namespace named `name` under ``directory`` (as `ip netns` names it), or at a path.
     ///
     /// The corresponding C function is `stat(2)` of the namespace file.
     /// - Parameter name: A name, e.g. `blue` for `/var/run/netns/blue`, or a path such as `/proc/1234/ns/net`.
+    /// - Returns: The namespace, with its identity, its name (`nil` for a path) and its path.
     /// - Throws: ``SockDiagError``: `namespaceNotFound` when there is no such namespace, else `permissionDenied`.
-    public init(named name: String) throws(SockDiagError) {
-        let path = Self.path(named: name)
+    public static func find(named name: String) throws(SockDiagError) -> NetworkNamespace {
+        let path = path(named: name)
         var status = stat()
         if case .failure(let error) = valueOrErrno({ stat(path, &status) }) {
             throw .namespaceUnreachable(named: name, path: path, operation: "stat", errno: error)
         }
-        self.init(
+        return NetworkNamespace(
             id: ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino)),
             name: name.hasPrefix("/") ? nil : name,
             path: path
         )
+    }
+
+    /// Looks up the namespace named `name`.
+    @available(*, deprecated, renamed: "find(named:)")
+    public init(named name: String) throws(SockDiagError) {
+        self = try Self.find(named: name)
     }
 
     /// The inode number of the namespace file.
