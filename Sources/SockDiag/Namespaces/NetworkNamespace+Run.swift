@@ -26,7 +26,7 @@ extension NetworkNamespace {
     public func run<Value>(_ body: () throws(SockDiagError) -> Value) throws(SockDiagError) -> Value {
         let fd = try openFile()
         defer { close(fd) }
-        if Self.callersNamespace(procRoot: "/proc") == id { return try body() }
+        if (try? Self.callersNamespace(procRoot: "/proc")) == id { return try body() }
         let path = self.path
         return try withoutActuallyEscaping(body) { body throws(SockDiagError) -> Value in
             let job = NamespaceJob(body)
@@ -68,19 +68,22 @@ extension NetworkNamespace {
             close(fd)
             throw .fromErrno(error, operation: "fstat \(path)")
         }
-        guard ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino)) == id else {
+        guard ID(of: status) == id else {
             close(fd)
             throw .namespaceVanished(self, "now names another namespace (net:[\(status.st_ino)])")
         }
         return fd
     }
 
-    /// The identity of the calling thread's network namespace (`/proc/thread-self/ns/net`), or `nil` when it
-    /// cannot be read.
-    static func callersNamespace(procRoot: String) -> ID? {
+    /// The identity of the calling thread's network namespace (`/proc/thread-self/ns/net`).
+    ///
+    /// The corresponding C function is `stat(2)`.
+    /// - Throws: ``SockDiagError`` (`procUnavailable`, `permissionDenied`, `ioFailed`).
+    static func callersNamespace(procRoot: String) throws(SockDiagError) -> ID {
         var status = stat()
-        guard stat("\(procRoot)/thread-self/ns/net", &status) == 0 else { return nil }
-        return ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        let path = "\(procRoot)/thread-self/ns/net"
+        _ = try procSystemCall("stat", path: path) { stat(path, &status) }
+        return ID(of: status)
     }
 }
 

@@ -27,6 +27,11 @@ public struct NetworkNamespace: Hashable, Sendable, Identifiable, CustomStringCo
             self.inode = inode
         }
 
+        /// The identity of the namespace file `status` describes.
+        init(of status: stat) {
+            self.init(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        }
+
         /// `net:[INODE]`, as the kernel spells the link of `/proc/PID/ns/net`.
         public var description: String { "net:[\(inode)]" }
     }
@@ -67,7 +72,7 @@ public struct NetworkNamespace: Hashable, Sendable, Identifiable, CustomStringCo
             throw .namespaceUnreachable(named: name, path: path, operation: "stat", errno: error)
         }
         return NetworkNamespace(
-            id: ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino)),
+            id: ID(of: status),
             name: name.hasPrefix("/") ? nil : name,
             path: path
         )

@@ -78,7 +78,8 @@ public struct NetworkNamespaceScanner: Sendable {
     /// - Throws: ``SockDiagError`` only when the caller's own namespace or `procRoot` cannot be read
     ///   (`procUnavailable`, `permissionDenied`, `ioFailed`); a missing named directory means no names.
     public func namespaces() throws(SockDiagError) -> NetworkNamespaceScan {
-        var search = try NamespaceSearch(procRoot: procRoot)
+        let current = try NetworkNamespace.callersNamespace(procRoot: procRoot)
+        var search = NamespaceSearch(procRoot: procRoot, current: current)
         defer { search.buffer.deallocate() }
         try search.readNames(in: namedDirectory)
         try search.readProcesses()
@@ -101,12 +102,9 @@ private struct NamespaceSearch {
     var processes: [NetworkNamespace.ID: Int32] = [:]
     var processOrder: [NetworkNamespace.ID] = []
 
-    init(procRoot: String) throws(SockDiagError) {
+    init(procRoot: String, current: NetworkNamespace.ID) {
         self.procRoot = procRoot
-        var status = stat()
-        let path = "\(procRoot)/thread-self/ns/net"
-        _ = try procSystemCall("stat", path: path) { stat(path, &status) }
-        current = NetworkNamespace.ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        self.current = current
         buffer = .allocate(byteCount: Self.bufferSize, alignment: 8)
     }
 
@@ -140,7 +138,7 @@ private struct NamespaceSearch {
                     report.unreadableNames[text] = error
                     continue
                 }
-                let id = NetworkNamespace.ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+                let id = NetworkNamespace.ID(of: status)
                 // Every namespace file lives on the one nsfs device; anything else is a stale mount point.
                 guard id.device == current.device else {
                     report.staleNames.append(text)
@@ -193,7 +191,7 @@ private struct NamespaceSearch {
                     continue
                 }
                 report.processesScanned += 1
-                let id = NetworkNamespace.ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+                let id = NetworkNamespace.ID(of: status)
                 if processes[id] == nil {
                     processes[id] = pid
                     processOrder.append(id)
