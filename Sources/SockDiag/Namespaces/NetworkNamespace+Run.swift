@@ -32,8 +32,7 @@ extension NetworkNamespace {
             let job = NamespaceJob(body)
             let result = ThreadResult<Result<Value, SockDiagError>>()
             let thread = try DedicatedThread {
-                guard CSockDiag_enter_network_namespace(fd) == 0 else {
-                    let error = Errno.current
+                if case .failure(let error) = valueOrErrno({ CSockDiag_enter_network_namespace(fd) }) {
                     result.value = .failure(
                         error == .notPermitted || error == .permissionDenied
                             ? .namespaceDenied(self, operation: "enter", errno: error)

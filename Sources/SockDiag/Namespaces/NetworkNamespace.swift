@@ -114,8 +114,7 @@ public struct NetworkNamespace: Hashable, Sendable, Identifiable, CustomStringCo
         case .failure(let error): throw .namespaceUnreachable(named: name, path: path, operation: "open", errno: error)
         }
         defer { close(fd) }
-        guard CSockDiag_enter_network_namespace(fd) == 0 else {
-            let error = Errno.current
+        if case .failure(let error) = valueOrErrno({ CSockDiag_enter_network_namespace(fd) }) {
             throw SockDiagError(
                 code: .permissionDenied,
                 errno: error,

@@ -1,6 +1,6 @@
 /// A condition on ports: the socket's port on `side` is one of `ports`.
 public struct PortMatch: Hashable, Sendable {
-    /// Which end's port is compared.
+    /// Which end's port is compared: the ends of ``FilterSide``, or either.
     public enum Side: Hashable, Sendable {
         /// The local port (ss's `sport`).
         case local
