@@ -142,7 +142,7 @@ struct ExporterCommand: ParsableCommand {
         }
         do {
             try command.serve()
-        } catch let error as SockDiagError where error.operation.hasPrefix("open /") {
+        } catch let error as SockDiagError where error.code == .namespaceNotFound || error.code == .namespaceVanished {
             fail(error.message, status: 2)
         } catch {
             fail(String(describing: error), status: 1)
@@ -159,7 +159,7 @@ struct ExporterCommand: ParsableCommand {
         if allNamespaces {
             open = nil
         } else if let namespace {
-            open = { try SocketInspector(in: NetworkNamespace(named: namespace)) }
+            open = { try SocketInspector(in: NetworkNamespace.find(named: namespace)) }
         } else {
             open = { try SocketInspector() }
         }

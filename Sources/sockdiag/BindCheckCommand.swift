@@ -110,7 +110,7 @@ struct BindCheckCommand: ParsableCommand {
         }
         do {
             Glibc.exit(try command.check() ? 0 : 1)
-        } catch let error as SockDiagError where error.operation.hasPrefix("open /") {
+        } catch let error as SockDiagError where error.code == .namespaceNotFound {
             SockDiagCommand.fail(error.message, status: 2)
         } catch {
             SockDiagCommand.fail(String(describing: error), status: 1)
@@ -122,7 +122,7 @@ struct BindCheckCommand: ParsableCommand {
         if let namespace { try NetworkNamespace.enter(named: namespace) }
         let target = try BindTarget(parsing: self.target, transport: udp ? .udp : .tcp)
         let inspector = try SocketInspector()
-        var result = try BindCheckResult(checking: target, with: inspector)
+        var result = try inspector.checkBind(to: target)
         if let waitSeconds, !result.bindable(reuseAddress: reuseaddr, reusePort: reuseport) {
             result = try wait(for: target, seconds: waitSeconds, inspector: inspector, initial: result)
         }
@@ -155,7 +155,7 @@ struct BindCheckCommand: ParsableCommand {
         let option: Int32? = reuseport ? SO_REUSEPORT : reuseaddr ? SO_REUSEADDR : nil
         let deadline = Self.now() + seconds
         let showCountdown = isatty(STDERR_FILENO) == 1
-        let timeWait = SocketQuery(protocols: [.tcp], states: .timeWait, filter: .port(.source, target.port))
+        let timeWait = SocketQuery(protocols: [.tcp], states: .timeWait, filter: .port(.local, target.port))
         var shown = false
         while Self.now() < deadline {
             if BindProof.bind(target, option: option).succeeded { break }
@@ -174,7 +174,7 @@ struct BindCheckCommand: ParsableCommand {
             usleep(200_000)
         }
         if shown { "\r\u{1B}[K".withCString { _ = Glibc.write(STDERR_FILENO, $0, strlen($0)) } }
-        return try BindCheckResult(checking: target, with: inspector)
+        return try inspector.checkBind(to: target)
     }
 
     static func now() -> Double {

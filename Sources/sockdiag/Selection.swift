@@ -114,7 +114,7 @@ struct Selection: Equatable {
             conditions.append(PortMatch(side, ports))
         }
         var expression = parsed.expression
-        for (side, values, option) in [(FilterSide.source, sources, "--src"), (.destination, destinations, "--dst")]
+        for (side, values, option) in [(FilterSide.local, sources, "--src"), (.peer, destinations, "--dst")]
         where !values.isEmpty {
             var alternatives: FilterExpression?
             for value in values {

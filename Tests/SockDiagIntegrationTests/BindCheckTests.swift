@@ -55,7 +55,7 @@ extension Integration {
                 let target = BindTarget(transport: .tcp, address: .v4(.any), port: 8000)
                 let proof = BindProof.run(target)
                 guard proof.plain == .bound, proof.reuseAddress == .bound, proof.reusePort == .bound else { return -1 }
-                let query = SocketQuery(states: StateSet.all.union(.boundInactive), filter: .port(.source, 8000))
+                let query = SocketQuery(states: StateSet.all.union(.boundInactive), filter: .port(.local, 8000))
                 return try SocketInspector().sockets(matching: query).count
             }
             #expect(left == 0)

@@ -274,6 +274,18 @@ extension Integration {
             #expect(help.stdout.contains("--top-ports"))
         }
 
+        @Test(
+            "A -N namespace that does not exist is bad input: one line, exit 2, as for sockdiag and bind-check",
+            .enabled(if: Commands.exporterBinary != nil, "sockdiag-exporter is not built next to the tests")
+        )
+        func missingNamespace() throws {
+            let arguments = ["exporter", "-N", "sockdiag-no-such-namespace", "--listen", "127.0.0.1:0"]
+            let result = try Commands.run(Commands.sockdiagBinary!, arguments)
+            #expect(result.status == 2)
+            #expect(result.stderrLines.count == 1)
+            #expect(result.stderr.contains("no network namespace 'sockdiag-no-such-namespace'"))
+        }
+
         @Test("Without sockdiag-exporter beside it, sockdiag exporter says so in one line and exits 1")
         func missingExporter() throws {
             let directory = FileManager.default.temporaryDirectory

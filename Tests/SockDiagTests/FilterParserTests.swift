@@ -8,19 +8,19 @@ struct FilterParserTests {
         try FilterParser.parse([text]).expression
     }
 
-    static let p80 = FilterExpression.port(.source, 80)
-    static let d80 = FilterExpression.port(.destination, 80)
-    static let p1 = FilterExpression.port(.source, 1)
+    static let p80 = FilterExpression.port(.local, 80)
+    static let d80 = FilterExpression.port(.peer, 80)
+    static let p1 = FilterExpression.port(.local, 1)
 
     @Test("port operators and their aliases", arguments: [
         ("sport = :80", p80), ("sport == :80", p80), ("sport eq :80", p80), ("sport :80", p80), ("sport = 80", p80),
         ("sport != :80", .not(p80)), ("sport ne :80", .not(p80)), ("sport neq :80", .not(p80)),
-        ("sport < :80", .not(.portAtLeast(.source, 80))), ("sport lt :80", .not(.portAtLeast(.source, 80))),
-        ("sport > :80", .not(.portAtMost(.source, 80))), ("sport gt :80", .not(.portAtMost(.source, 80))),
-        ("sport <= :80", .portAtMost(.source, 80)), ("sport le :80", .portAtMost(.source, 80)),
-        ("sport leq :80", .portAtMost(.source, 80)), ("sport >= :80", .portAtLeast(.source, 80)),
-        ("sport ge :80", .portAtLeast(.source, 80)), ("sport geq :80", .portAtLeast(.source, 80)),
-        ("dport = :80", d80), ("dport = :http", d80), ("sport=:80", p80), ("dport>=:80", .portAtLeast(.destination, 80)),
+        ("sport < :80", .not(.portAtLeast(.local, 80))), ("sport lt :80", .not(.portAtLeast(.local, 80))),
+        ("sport > :80", .not(.portAtMost(.local, 80))), ("sport gt :80", .not(.portAtMost(.local, 80))),
+        ("sport <= :80", .portAtMost(.local, 80)), ("sport le :80", .portAtMost(.local, 80)),
+        ("sport leq :80", .portAtMost(.local, 80)), ("sport >= :80", .portAtLeast(.local, 80)),
+        ("sport ge :80", .portAtLeast(.local, 80)), ("sport geq :80", .portAtLeast(.local, 80)),
+        ("dport = :80", d80), ("dport = :http", d80), ("sport=:80", p80), ("dport>=:80", .portAtLeast(.peer, 80)),
     ] as [(String, FilterExpression)])
     func ports(text: String, expected: FilterExpression) throws {
         #expect(try parse(text) == expected)
@@ -63,7 +63,7 @@ struct FilterParserTests {
         ("src inet6:*:22", HostCondition(family: .inet6, port: 22)), ("src = 127.0.0.1", HostCondition(family: .inet, address: .v4(.loopback), prefixLength: 32)),
     ] as [(String, HostCondition)])
     func hosts(text: String, expected: HostCondition) throws {
-        #expect(try parse(text) == .host(.source, expected))
+        #expect(try parse(text) == .host(.local, expected))
     }
 
     @Test("dev, fwmark, cgroup, autobound")

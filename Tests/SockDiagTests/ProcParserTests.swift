@@ -480,7 +480,7 @@ struct ProcSocketReaderTests {
         "filters on what /proc does not show are refused, not answered wrongly",
         arguments: [
             FilterExpression.device(1), .not(.mark(value: 1, mask: 1)), .cgroup(42), .autobound,
-            .port(.source, 8000) || .not(.device(2)),
+            .port(.local, 8000) || .not(.device(2)),
         ]
     )
     func unsupportedFilters(filter: FilterExpression) {

@@ -12,16 +12,6 @@ public struct SocketSummary: Hashable, Sendable {
         self.kernel = kernel
     }
 
-    /// Takes the dump and reads the counters (`socketsUsed` then includes the inspector's own netlink socket).
-    /// - Parameters:
-    ///   - inspector: The inspector to dump with.
-    ///   - procRoot: Where procfs is mounted.
-    /// - Throws: ``SockDiagError``.
-    public init(inspector: SocketInspector, procRoot: String = "/proc") throws {
-        counts = try inspector.count(matching: SocketQuery(protocols: [.tcp, .udp], states: .all))
-        kernel = KernelSocketStatistics.read(procRoot: procRoot)
-    }
-
     /// TCP sockets in the kernel's hash tables, as `sockstat`'s `inuse` counts them (no TIME_WAIT, no request sockets).
     public func tcpHashed(_ family: AddressFamily) -> Int {
         counts.total(.tcp, family: family, states: StateSet.all.subtracting([.timeWait, .synRecv]))

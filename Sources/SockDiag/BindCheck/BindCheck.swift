@@ -86,7 +86,7 @@ public struct BindCheckResult: Hashable, Sendable {
     ///   - target: The address and port.
     ///   - inspector: An inspector of the same network namespace.
     /// - Throws: ``SockDiagError`` from the dumps.
-    public init(checking target: BindTarget, with inspector: SocketInspector) throws {
+    init(running target: BindTarget, with inspector: SocketInspector) throws {
         self.target = target
         proof = BindProof.run(target)
         ephemeralPorts = FilterContext.current().ephemeralPorts
@@ -95,7 +95,7 @@ public struct BindCheckResult: Hashable, Sendable {
                 UInt16($0.filter(\.isNumber))
             } ?? 1024
         let states: StateSet = target.transport == .tcp ? StateSet.all.union(.boundInactive) : .all
-        let onPort = SocketQuery(protocols: [target.transport], states: states, filter: .port(.source, target.port))
+        let onPort = SocketQuery(protocols: [target.transport], states: states, filter: .port(.local, target.port))
         var sockets: [Socket] = []
         try inspector.forEachSocket(matching: onPort) { socket in
             if Self.overlap(socket, target) != nil { sockets.append(socket) }

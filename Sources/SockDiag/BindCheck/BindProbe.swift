@@ -63,24 +63,40 @@ public struct BindProof: Hashable, Sendable {
     /// One test bind.
     public static func bind(_ target: BindTarget, option: Int32?) -> BindOutcome {
         let family = target.family == .inet ? AF_INET : AF_INET6
-        let type = Int32(target.transport == .tcp ? SOCK_STREAM.rawValue : SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        let fd = socket(family, type, 0)
-        guard fd >= 0 else { return .failed(.current) }
+        let kind = target.transport == .tcp ? SOCK_STREAM.rawValue : SOCK_DGRAM.rawValue
+        let type = Int32(kind) | Int32(SOCK_CLOEXEC.rawValue)
+        let fd: Int32
+        switch valueOrErrno({ socket(family, type, 0) }) {
+        case .success(let opened): fd = opened
+        case .failure(let error): return .failed(error)
+        }
         defer { close(fd) }
         if let option {
             var one: Int32 = 1
-            guard setsockopt(fd, SOL_SOCKET, option, &one, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
-                return .failed(.current)
+            let set = valueOrErrno { setsockopt(fd, SOL_SOCKET, option, &one, socklen_t(MemoryLayout<Int32>.size)) }
+            if case .failure(let error) = set { return .failed(error) }
+        }
+        switch valueOrErrno({ bind(fd, to: target) }) {
+        case .success: return .bound
+        case .failure(let error):
+            switch error.rawValue {
+            case EADDRINUSE: return .addressInUse
+            case EACCES, EPERM: return .permissionDenied
+            case EADDRNOTAVAIL: return .addressNotAvailable
+            default: return .failed(error)
             }
         }
-        let result: Int32
+    }
+
+    /// `bind(2)` of `fd` to the target's address and port.
+    private static func bind(_ fd: Int32, to target: BindTarget) -> Int32 {
         switch target.address {
         case .v4(let v4):
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = target.port.bigEndian
             address.sin_addr.s_addr = v4.rawValue.bigEndian
-            result = withUnsafePointer(to: &address) {
+            return withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                     Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
                 }
@@ -91,23 +107,18 @@ public struct BindProof: Hashable, Sendable {
             address.sin6_port = target.port.bigEndian
             address.sin6_scope_id = v6.scopeID
             withUnsafeMutableBytes(of: &address.sin6_addr) { bytes in
-                withUnsafeBytes(of: v6.high.bigEndian) { bytes.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 8) }
+                withUnsafeBytes(of: v6.high.bigEndian) {
+                    bytes.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 8)
+                }
                 withUnsafeBytes(of: v6.low.bigEndian) {
                     (bytes.baseAddress! + 8).copyMemory(from: $0.baseAddress!, byteCount: 8)
                 }
             }
-            result = withUnsafePointer(to: &address) {
+            return withUnsafePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                     Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size))
                 }
             }
-        }
-        if result == 0 { return .bound }
-        switch errno {
-        case EADDRINUSE: return .addressInUse
-        case EACCES, EPERM: return .permissionDenied
-        case EADDRNOTAVAIL: return .addressNotAvailable
-        default: return .failed(.current)
         }
     }
 }

@@ -52,7 +52,7 @@ enum BytecodeCompiler {
             return block(inner, context) + op(opJump, yes: 4, no: 8)
         case .host(let side, let condition):
             if condition.family == nil && condition.address == nil, let port = condition.port {
-                return compare(side == .source ? opSourceEqual : opDestinationEqual, port)
+                return compare(side == .local ? opSourceEqual : opDestinationEqual, port)
             }
             var payload: [UInt8] = []
             let family = condition.family
@@ -70,11 +70,11 @@ enum BytecodeCompiler {
             case (nil, _): break
             }
             let length = 4 + payload.count
-            return op(side == .source ? opSourceCondition : opDestinationCondition, yes: length, no: length + 4) + payload
+            return op(side == .local ? opSourceCondition : opDestinationCondition, yes: length, no: length + 4) + payload
         case .portAtLeast(let side, let port):
-            return compare(side == .source ? opSourceAtLeast : opDestinationAtLeast, port)
+            return compare(side == .local ? opSourceAtLeast : opDestinationAtLeast, port)
         case .portAtMost(let side, let port):
-            return compare(side == .source ? opSourceAtMost : opDestinationAtMost, port)
+            return compare(side == .local ? opSourceAtMost : opDestinationAtMost, port)
         case .device(let index):
             var code = op(opDevice, yes: 8, no: 12)
             appendNative(index, to: &code)

@@ -69,20 +69,23 @@ public indirect enum FilterExpression: Hashable, Sendable {
     /// Evaluates the expression on a socket as the kernel's `inet_diag_bc_run()` would.
     ///
     /// For `autobound` only the port-range half can be checked here (the bind lock is visible to the kernel only),
-    /// which is why the inspector refuses to evaluate `autobound` outside the kernel. A socket without a reported mark counts as mark 0, and minisockets and
-    /// sockets without a reported cgroup count as cgroup 0, as in the kernel.
+    /// which is why the inspector refuses to evaluate `autobound` outside the kernel. A socket without a reported
+    /// mark counts as mark 0, and minisockets and sockets without a reported cgroup count as cgroup 0, as in the
+    /// kernel.
     public func matches(_ socket: Socket, context: FilterContext = FilterContext()) -> Bool {
         switch self {
         case .all: return true
         case .not(let inner): return !inner.matches(socket, context: context)
-        case .and(let lhs, let rhs): return lhs.matches(socket, context: context) && rhs.matches(socket, context: context)
-        case .or(let lhs, let rhs): return lhs.matches(socket, context: context) || rhs.matches(socket, context: context)
+        case .and(let lhs, let rhs):
+            return lhs.matches(socket, context: context) && rhs.matches(socket, context: context)
+        case .or(let lhs, let rhs):
+            return lhs.matches(socket, context: context) || rhs.matches(socket, context: context)
         case .host(let side, let condition):
-            return condition.matches(side == .source ? socket.local : socket.peer, family: socket.family)
+            return condition.matches(side == .local ? socket.local : socket.peer, family: socket.family)
         case .portAtLeast(let side, let port):
-            return (side == .source ? socket.local.port : socket.peer.port) >= port
+            return (side == .local ? socket.local.port : socket.peer.port) >= port
         case .portAtMost(let side, let port):
-            return (side == .source ? socket.local.port : socket.peer.port) <= port
+            return (side == .local ? socket.local.port : socket.peer.port) <= port
         case .device(let index): return socket.interfaceIndex == index
         case .mark(let value, let mask): return (socket.mark ?? 0) & mask == value
         case .cgroup(let id): return (socket.cgroupID ?? 0) == id
@@ -111,10 +114,17 @@ public struct FilterContext: Hashable, Sendable {
     }
 }
 
-/// Which end of a socket a predicate looks at.
+/// Which end of a socket a predicate looks at: ``Socket/local`` or ``Socket/peer``.
 public enum FilterSide: Hashable, Sendable {
     /// The local end (ss's `src`, `sport`).
-    case source
+    case local
     /// The peer end (ss's `dst`, `dport`).
-    case destination
+    case peer
+
+    /// The local end.
+    @available(*, deprecated, renamed: "local")
+    public static var source: FilterSide { .local }
+    /// The peer end.
+    @available(*, deprecated, renamed: "peer")
+    public static var destination: FilterSide { .peer }
 }

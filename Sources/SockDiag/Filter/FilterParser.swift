@@ -182,7 +182,7 @@ public struct FilterParser {
             _ = close
             return inner
         case "src", "dst":
-            let side: FilterSide = token.text == "src" ? .source : .destination
+            let side: FilterSide = token.text == "src" ? .local : .peer
             var negate = false
             if let op = peek(), let comparison = Comparison(op.text) {
                 guard comparison == .equal || comparison == .notEqual else {
@@ -198,7 +198,7 @@ public struct FilterParser {
             noteFamilyPrefix(host.text)
             return negate ? .not(.host(side, condition)) : .host(side, condition)
         case "sport", "dport":
-            let side: FilterSide = token.text == "sport" ? .source : .destination
+            let side: FilterSide = token.text == "sport" ? .local : .peer
             var comparison = Comparison.equal
             var context = token.text
             if let op = peek(), let parsed = Comparison(op.text) {

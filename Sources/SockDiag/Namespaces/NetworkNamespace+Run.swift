@@ -26,14 +26,13 @@ extension NetworkNamespace {
     public func run<Value>(_ body: () throws(SockDiagError) -> Value) throws(SockDiagError) -> Value {
         let fd = try openFile()
         defer { close(fd) }
-        if Self.callersNamespace(procRoot: "/proc") == id { return try body() }
+        if (try? Self.callersNamespace(procRoot: "/proc")) == id { return try body() }
         let path = self.path
         return try withoutActuallyEscaping(body) { body throws(SockDiagError) -> Value in
             let job = NamespaceJob(body)
             let result = ThreadResult<Result<Value, SockDiagError>>()
             let thread = try DedicatedThread {
-                guard CSockDiag_enter_network_namespace(fd) == 0 else {
-                    let error = Errno.current
+                if case .failure(let error) = valueOrErrno({ CSockDiag_enter_network_namespace(fd) }) {
                     result.value = .failure(
                         error == .notPermitted || error == .permissionDenied
                             ? .namespaceDenied(self, operation: "enter", errno: error)
@@ -50,12 +49,10 @@ extension NetworkNamespace {
 
     /// Opens the namespace file and checks its identity.
     func openFile() throws(SockDiagError) -> Int32 {
-        var fd: Int32
-        repeat {
-            fd = open(path, O_RDONLY | O_CLOEXEC)
-        } while fd < 0 && errno == EINTR
-        guard fd >= 0 else {
-            let error = Errno.current
+        let fd: Int32
+        switch valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC) }) {
+        case .success(let opened): fd = opened
+        case .failure(let error):
             switch error {
             case .noSuchFileOrDirectory, .noSuchProcess, .notADirectory:
                 throw .namespaceVanished(self, "no longer exists (\(error))", errno: error)
@@ -66,24 +63,26 @@ extension NetworkNamespace {
             }
         }
         var status = stat()
-        guard fstat(fd, &status) == 0 else {
-            let error = Errno.current
+        if case .failure(let error) = valueOrErrno({ fstat(fd, &status) }) {
             close(fd)
             throw .fromErrno(error, operation: "fstat \(path)")
         }
-        guard ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino)) == id else {
+        guard ID(of: status) == id else {
             close(fd)
             throw .namespaceVanished(self, "now names another namespace (net:[\(status.st_ino)])")
         }
         return fd
     }
 
-    /// The identity of the calling thread's network namespace (`/proc/thread-self/ns/net`), or `nil` when it
-    /// cannot be read.
-    static func callersNamespace(procRoot: String) -> ID? {
+    /// The identity of the calling thread's network namespace (`/proc/thread-self/ns/net`).
+    ///
+    /// The corresponding C function is `stat(2)`.
+    /// - Throws: ``SockDiagError`` (`procUnavailable`, `permissionDenied`, `ioFailed`).
+    static func callersNamespace(procRoot: String) throws(SockDiagError) -> ID {
         var status = stat()
-        guard stat("\(procRoot)/thread-self/ns/net", &status) == 0 else { return nil }
-        return ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        let path = "\(procRoot)/thread-self/ns/net"
+        _ = try procSystemCall("stat", path: path) { stat(path, &status) }
+        return ID(of: status)
     }
 }
 

@@ -27,6 +27,11 @@ public struct NetworkNamespace: Hashable, Sendable, Identifiable, CustomStringCo
             self.inode = inode
         }
 
+        /// The identity of the namespace file `status` describes.
+        init(of status: stat) {
+            self.init(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        }
+
         /// `net:[INODE]`, as the kernel spells the link of `/proc/PID/ns/net`.
         public var description: String { "net:[\(inode)]" }
     }
@@ -54,30 +59,29 @@ public struct NetworkNamespace: Hashable, Sendable, Identifiable, CustomStringCo
         self.isCurrent = isCurrent
     }
 
-    /// The namespace named `name` under ``directory`` (as `ip netns` names it), or at a path.
+    /// Looks up the namespace named `name` under ``directory`` (as `ip netns` names it), or at a path.
     ///
     /// The corresponding C function is `stat(2)` of the namespace file.
     /// - Parameter name: A name, e.g. `blue` for `/var/run/netns/blue`, or a path such as `/proc/1234/ns/net`.
-    /// - Throws: ``SockDiagError``: `socketUnavailable` when there is no such namespace, `permissionDenied`.
-    public init(named name: String) throws(SockDiagError) {
-        let path = name.hasPrefix("/") ? name : "\(Self.directory)/\(name)"
+    /// - Returns: The namespace, with its identity, its name (`nil` for a path) and its path.
+    /// - Throws: ``SockDiagError``: `namespaceNotFound` when there is no such namespace, else `permissionDenied`.
+    public static func find(named name: String) throws(SockDiagError) -> NetworkNamespace {
+        let path = path(named: name)
         var status = stat()
-        guard stat(path, &status) == 0 else {
-            let error = Errno.current
-            throw SockDiagError(
-                code: error == .noSuchFileOrDirectory ? .socketUnavailable : .permissionDenied,
-                errno: error,
-                operation: "stat \(path)",
-                message: error == .noSuchFileOrDirectory
-                    ? "no network namespace '\(name)' (\(path) does not exist; see `ip netns list`)"
-                    : "cannot open network namespace '\(name)' (\(path): \(error))"
-            )
+        if case .failure(let error) = valueOrErrno({ stat(path, &status) }) {
+            throw .namespaceUnreachable(named: name, path: path, operation: "stat", errno: error)
         }
-        self.init(
-            id: ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino)),
+        return NetworkNamespace(
+            id: ID(of: status),
             name: name.hasPrefix("/") ? nil : name,
             path: path
         )
+    }
+
+    /// Looks up the namespace named `name`.
+    @available(*, deprecated, renamed: "find(named:)")
+    public init(named name: String) throws(SockDiagError) {
+        self = try Self.find(named: name)
     }
 
     /// The inode number of the namespace file.
@@ -92,28 +96,25 @@ public struct NetworkNamespace: Hashable, Sendable, Identifiable, CustomStringCo
     /// Where `ip netns add` keeps the namespaces it names.
     public static let directory = "/var/run/netns"
 
+    /// The path of the namespace `name`: `name` itself when it is a path, else `name` under ``directory``.
+    static func path(named name: String) -> String {
+        name.hasPrefix("/") ? name : "\(directory)/\(name)"
+    }
+
     /// Moves the calling thread into the network namespace `name` (`/var/run/netns/NAME`, or a path). Sockets and
     /// inspectors created on this thread afterwards belong to it; other threads are unaffected.
     ///
     /// The corresponding C function is `setns(2)` with `CLONE_NEWNET` (needs CAP_SYS_ADMIN).
-    /// - Throws: ``SockDiagError``: `socketUnavailable` when there is no such namespace, `permissionDenied`.
+    /// - Throws: ``SockDiagError``: `namespaceNotFound` when there is no such namespace, else `permissionDenied`.
     public static func enter(named name: String) throws(SockDiagError) {
-        let path = name.hasPrefix("/") ? name : "\(directory)/\(name)"
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let error = Errno.current
-            throw SockDiagError(
-                code: error == .noSuchFileOrDirectory ? .socketUnavailable : .permissionDenied,
-                errno: error,
-                operation: "open \(path)",
-                message: error == .noSuchFileOrDirectory
-                    ? "no network namespace '\(name)' (\(path) does not exist; see `ip netns list`)"
-                    : "cannot open network namespace '\(name)' (\(path): \(error))"
-            )
+        let path = path(named: name)
+        let fd: Int32
+        switch valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC) }) {
+        case .success(let opened): fd = opened
+        case .failure(let error): throw .namespaceUnreachable(named: name, path: path, operation: "open", errno: error)
         }
         defer { close(fd) }
-        guard CSockDiag_enter_network_namespace(fd) == 0 else {
-            let error = Errno.current
+        if case .failure(let error) = valueOrErrno({ CSockDiag_enter_network_namespace(fd) }) {
             throw SockDiagError(
                 code: .permissionDenied,
                 errno: error,

@@ -78,7 +78,8 @@ public struct NetworkNamespaceScanner: Sendable {
     /// - Throws: ``SockDiagError`` only when the caller's own namespace or `procRoot` cannot be read
     ///   (`procUnavailable`, `permissionDenied`, `ioFailed`); a missing named directory means no names.
     public func namespaces() throws(SockDiagError) -> NetworkNamespaceScan {
-        var search = try NamespaceSearch(procRoot: procRoot)
+        let current = try NetworkNamespace.callersNamespace(procRoot: procRoot)
+        var search = NamespaceSearch(procRoot: procRoot, current: current)
         defer { search.buffer.deallocate() }
         try search.readNames(in: namedDirectory)
         try search.readProcesses()
@@ -101,25 +102,19 @@ private struct NamespaceSearch {
     var processes: [NetworkNamespace.ID: Int32] = [:]
     var processOrder: [NetworkNamespace.ID] = []
 
-    init(procRoot: String) throws(SockDiagError) {
+    init(procRoot: String, current: NetworkNamespace.ID) {
         self.procRoot = procRoot
-        var status = stat()
-        let path = "\(procRoot)/thread-self/ns/net"
-        _ = try procSystemCall("stat", path: path) { stat(path, &status) }
-        current = NetworkNamespace.ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        self.current = current
         buffer = .allocate(byteCount: Self.bufferSize, alignment: 8)
     }
 
     /// The named namespaces: every entry of `directory` whose file is on the namespace file system.
     mutating func readNames(in directory: String) throws(SockDiagError) {
-        var fd: Int32
-        repeat {
-            fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        } while fd < 0 && errno == EINTR
-        guard fd >= 0 else {
-            let error = Errno.current
-            if error == .noSuchFileOrDirectory || error == .notADirectory { return }
-            report.unreadableNames[directory] = error
+        let fd: Int32
+        switch valueOrErrno({ open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }) {
+        case .success(let opened): fd = opened
+        case .failure(let error):
+            if error != .noSuchFileOrDirectory && error != .notADirectory { report.unreadableNames[directory] = error }
             return
         }
         defer { close(fd) }
@@ -138,14 +133,12 @@ private struct NamespaceSearch {
                 while name[length] != 0 { length += 1 }
                 let text = String(decoding: UnsafeBufferPointer(start: name, count: length), as: UTF8.self)
                 var status = stat()
-                let result = UnsafeRawPointer(name).withMemoryRebound(to: CChar.self, capacity: 1) {
-                    fstatat(fd, $0, &status, 0)
-                }
-                guard result == 0 else {
-                    report.unreadableNames[text] = .current
+                let entryPath = UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self)
+                if case .failure(let error) = valueOrErrno({ fstatat(fd, entryPath, &status, 0) }) {
+                    report.unreadableNames[text] = error
                     continue
                 }
-                let id = NetworkNamespace.ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+                let id = NetworkNamespace.ID(of: status)
                 // Every namespace file lives on the one nsfs device; anything else is a stale mount point.
                 guard id.device == current.device else {
                     report.staleNames.append(text)
@@ -188,12 +181,7 @@ private struct NamespaceSearch {
                 }
                 path[length] = 0
                 var status = stat()
-                var result: Int32
-                repeat {
-                    result = fstatat(directory, path, &status, 0)
-                } while result != 0 && errno == EINTR
-                guard result == 0 else {
-                    let error = Errno.current
+                if case .failure(let error) = valueOrErrno({ fstatat(directory, path, &status, 0) }) {
                     if error == .noSuchFileOrDirectory || error == .noSuchProcess {
                         report.processesVanished += 1
                     } else {
@@ -203,7 +191,7 @@ private struct NamespaceSearch {
                     continue
                 }
                 report.processesScanned += 1
-                let id = NetworkNamespace.ID(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+                let id = NetworkNamespace.ID(of: status)
                 if processes[id] == nil {
                     processes[id] = pid
                     processOrder.append(id)

@@ -53,15 +53,3 @@ struct NetlinkSocket: ~Copyable {
     /// The file descriptor.
     var fileDescriptor: Int32 { CSockDiag_fd(handle) }
 }
-
-/// Calls `body`, retrying while it fails with `EINTR`, and turns `-1` into a ``SockDiagError``.
-@inline(__always)
-func retryingOnInterrupt(_ operation: @autoclosure () -> String, _ body: () -> Int32) throws(SockDiagError) -> Int32 {
-    while true {
-        let result = body()
-        if result != -1 { return result }
-        let error = Errno.current
-        if error == .interrupted { continue }
-        throw SockDiagError.fromErrno(error, operation: operation())
-    }
-}

@@ -260,76 +260,66 @@ private struct OwnerWalk {
         report.unreadableErrors[error, default: 0] += 1
     }
 
-    /// Whether `error` means that the process has exited (or the entry is gone) rather than that it is hidden.
-    static func vanished(_ error: Errno) -> Bool {
-        error == .noSuchFileOrDirectory || error == .noSuchProcess
+    /// Counts a process skipped for `error`: vanished when it has exited (or its entry is gone), else unreadable.
+    mutating func skipped(_ error: Errno) {
+        if error == .noSuchFileOrDirectory || error == .noSuchProcess {
+            report.processesVanished += 1
+        } else {
+            unreadable(error)
+        }
     }
 
     mutating func scanProcess(pid: Int32, name: UnsafePointer<UInt8>) {
+        let proc = self.proc
         let fdPath = setPath(name, "fd")
-        var directory: Int32
-        repeat {
-            directory = openat(proc, fdPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        } while directory < 0 && errno == EINTR
-        guard directory >= 0 else {
-            let error = Errno.current
-            if Self.vanished(error) { report.processesVanished += 1 } else { unreadable(error) }
+        let directory: Int32
+        switch valueOrErrno({ openat(proc, fdPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }) {
+        case .success(let opened): directory = opened
+        case .failure(let error):
+            skipped(error)
             return
         }
         defer { close(directory) }
         var command: String?
         let entries = fdEntries
-        let link = self.link
-        let linkStart = link.baseAddress!.assumingMemoryBound(to: CChar.self)
         while true {
-            let filled = CSockDiag_getdents64(directory, entries.baseAddress, entries.count)
-            if filled == 0 { break }
-            if filled < 0 {
-                let error = Errno.current
-                if error == .interrupted { continue }
-                if Self.vanished(error) {
-                    report.processesVanished += 1
-                } else {
-                    unreadable(error)
-                }
+            let filled: Int
+            switch valueOrErrno({ CSockDiag_getdents64(directory, entries.baseAddress, entries.count) }) {
+            case .success(let count): filled = count
+            case .failure(let error):
+                skipped(error)
                 return
             }
+            if filled == 0 { break }
             var offset = 0
             while offset < filled {
-                guard let (entryName, next) = try? DirectoryRecords.entry(in: entries, at: offset, filled: filled, path: "") else {
+                guard
+                    let (entryName, next) = try? DirectoryRecords.entry(
+                        in: entries,
+                        at: offset,
+                        filled: filled,
+                        path: ""
+                    )
+                else {
                     unreadable(.badMessage)
                     return
                 }
                 offset = next
                 guard let fd = SocketOwnerScanner.entryNumber(entryName) else { continue }
                 report.descriptorsRead += 1
-                let length = readlinkat(
-                    directory,
-                    UnsafeRawPointer(entryName).assumingMemoryBound(to: CChar.self),
-                    linkStart,
-                    link.count
-                )
-                if length < 0 {
-                    let error = Errno.current
-                    // A descriptor closed since the listing is gone (ENOENT); a process that changed credentials
-                    // meanwhile is unreadable from here on.
-                    if error == .permissionDenied || error == .notPermitted {
-                        unreadable(error)
-                        return
-                    }
-                    continue
+                let inode: UInt64
+                switch wantedInode(linkedBy: entryName, in: directory) {
+                case .success(let found?): inode = found
+                case .success(nil): continue
+                case .failure(let error):
+                    unreadable(error)
+                    return
                 }
-                guard
-                    let inode = SocketOwnerScanner.socketInode(
-                        link: UnsafeRawBufferPointer(start: link.baseAddress, count: length)
-                    ),
-                    wanted.contains(inode)
-                else { continue }
                 if command == nil {
                     switch readCommand(name) {
                     case .success(let text): command = text
                     case .failure(let error):
-                        if Self.vanished(error) { report.processesVanished += 1 } else { unreadable(error) }
+                        skipped(error)
                         return
                     }
                 }
@@ -348,6 +338,26 @@ private struct OwnerWalk {
         report.processesScanned += 1
     }
 
+    /// The wanted socket inode that the descriptor link `entry` of the open descriptor directory names: `nil` for
+    /// another link, or a descriptor closed since the listing (`ENOENT`); the error when the process has become
+    /// unreadable (it changed credentials meanwhile).
+    @inline(__always)
+    func wantedInode(linkedBy entry: UnsafePointer<UInt8>, in directory: Int32) -> Result<UInt64?, Errno> {
+        let link = self.link
+        let path = UnsafeRawPointer(entry).assumingMemoryBound(to: CChar.self)
+        let start = link.baseAddress!.assumingMemoryBound(to: CChar.self)
+        switch valueOrErrno({ readlinkat(directory, path, start, link.count) }) {
+        case .success(let length):
+            let target = UnsafeRawBufferPointer(start: link.baseAddress, count: length)
+            guard let inode = SocketOwnerScanner.socketInode(link: target), wanted.contains(inode) else {
+                return .success(nil)
+            }
+            return .success(inode)
+        case .failure(let error):
+            return error == .permissionDenied || error == .notPermitted ? .failure(error) : .success(nil)
+        }
+    }
+
     /// Appends `owner` and returns the new count.
     static func append(_ owner: SocketOwner, to list: inout [SocketOwner]) -> Int {
         list.append(owner)
@@ -357,19 +367,15 @@ private struct OwnerWalk {
     /// `NAME/comm` without its newline.
     func readCommand(_ name: UnsafePointer<UInt8>) -> Result<String, Errno> {
         let commPath = setPath(name, "comm")
-        var file: Int32
-        repeat {
-            file = openat(proc, commPath, O_RDONLY | O_CLOEXEC)
-        } while file < 0 && errno == EINTR
-        guard file >= 0 else { return .failure(.current) }
-        defer { close(file) }
-        var length: Int
-        repeat {
-            length = read(file, link.baseAddress, link.count)
-        } while length < 0 && errno == EINTR
-        guard length >= 0 else { return .failure(.current) }
-        var bytes = UnsafeRawBufferPointer(start: link.baseAddress, count: length)
-        if bytes.last == UInt8(ascii: "\n") { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
-        return .success(String(decoding: bytes, as: UTF8.self))
+        let proc = self.proc
+        let link = self.link
+        return valueOrErrno { openat(proc, commPath, O_RDONLY | O_CLOEXEC) }.flatMap { file in
+            defer { close(file) }
+            return valueOrErrno { read(file, link.baseAddress, link.count) }.map { length in
+                var bytes = UnsafeRawBufferPointer(start: link.baseAddress, count: length)
+                if bytes.last == UInt8(ascii: "\n") { bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast()) }
+                return String(decoding: bytes, as: UTF8.self)
+            }
+        }
     }
 }

@@ -39,23 +39,6 @@ struct ProcFile: ~Copyable {
     }
 }
 
-/// Calls `body`, retrying while it fails with `EINTR`, and turns `-1` into a ``SockDiagError`` that names the
-/// operation and the path.
-@inline(__always)
-func procSystemCall<Result: FixedWidthInteger>(
-    _ operation: @autoclosure () -> String,
-    path: @autoclosure () -> String,
-    _ body: () -> Result
-) throws(SockDiagError) -> Result {
-    while true {
-        let result = body()
-        if result != -1 { return result }
-        let error = Errno.current
-        if error == .interrupted { continue }
-        throw SockDiagError.fromProcErrno(error, operation: operation(), path: path())
-    }
-}
-
 /// `read(2)`, under a name that the method `ProcFile.read(into:)` does not shadow.
 @inline(__always)
 private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {

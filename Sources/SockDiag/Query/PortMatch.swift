@@ -1,6 +1,6 @@
 /// A condition on ports: the socket's port on `side` is one of `ports`.
 public struct PortMatch: Hashable, Sendable {
-    /// Which end's port is compared.
+    /// Which end's port is compared: the ends of ``FilterSide``, or either.
     public enum Side: Hashable, Sendable {
         /// The local port (ss's `sport`).
         case local
@@ -27,9 +27,9 @@ public struct PortMatch: Hashable, Sendable {
         for port in ports {
             let alternatives: FilterExpression
             switch side {
-            case .local: alternatives = .port(.source, port)
-            case .peer: alternatives = .port(.destination, port)
-            case .either: alternatives = .or(.port(.source, port), .port(.destination, port))
+            case .local: alternatives = .port(.local, port)
+            case .peer: alternatives = .port(.peer, port)
+            case .either: alternatives = .or(.port(.local, port), .port(.peer, port))
             }
             result = result.map { .or($0, alternatives) } ?? alternatives
         }

@@ -1,10 +1,29 @@
-extension SockDiagError.Code {
-    /// A network namespace can no longer be reached by its path: the process that showed it exited, its name was
-    /// deleted (`ip netns del`), or the path now names another namespace.
-    public static let namespaceVanished = SockDiagError.Code(rawValue: "namespace-vanished")
-}
-
 extension SockDiagError {
+    /// A namespace name or path that does not open: `namespaceNotFound` for `ENOENT`, else `permissionDenied`.
+    static func namespaceUnreachable(
+        named name: String,
+        path: String,
+        operation: String,
+        errno: Errno
+    )
+        -> SockDiagError
+    {
+        guard errno == .noSuchFileOrDirectory else {
+            return SockDiagError(
+                code: .permissionDenied,
+                errno: errno,
+                operation: "\(operation) \(path)",
+                message: "cannot open network namespace '\(name)' (\(path): \(errno))"
+            )
+        }
+        return SockDiagError(
+            code: .namespaceNotFound,
+            errno: errno,
+            operation: "\(operation) \(path)",
+            message: "no network namespace '\(name)' (\(path) does not exist; see `ip netns list`)"
+        )
+    }
+
     /// A namespace whose path no longer reaches it.
     static func namespaceVanished(
         _ namespace: NetworkNamespace,

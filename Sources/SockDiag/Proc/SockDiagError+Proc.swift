@@ -1,11 +1,3 @@
-extension SockDiagError.Code {
-    /// A `/proc/net` socket table could not be opened: `/proc` is not mounted under the given root, the
-    /// namespace's process is gone, or the family is disabled (no `tcp6` without IPv6).
-    public static let procUnavailable = SockDiagError.Code(rawValue: "proc-unavailable")
-    /// The filter uses a predicate the `/proc` tables hold no data for: `dev`, `fwmark`, `cgroup`, `autobound`.
-    public static let unsupportedFilter = SockDiagError.Code(rawValue: "unsupported-filter")
-}
-
 extension SockDiagError {
     /// Classifies an error number from `operation` on the `/proc` file at `path`.
     static func fromProcErrno(_ errno: Errno, operation: String, path: String) -> SockDiagError {
