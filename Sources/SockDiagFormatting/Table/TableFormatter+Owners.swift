@@ -1,3 +1,5 @@
+import SockDiag
+
 extension TableFormatter {
     /// Appends the header line with ss's `Process` column after the peer column (for `ss -p`'s output).
     /// - Parameters:

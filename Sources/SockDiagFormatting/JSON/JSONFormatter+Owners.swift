@@ -1,3 +1,5 @@
+import SockDiag
+
 extension JSONFormatter {
     /// Appends one object for `socket` with a `process` key after the others (for `ss -p`'s information).
     ///

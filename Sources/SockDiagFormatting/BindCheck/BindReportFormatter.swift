@@ -7,7 +7,7 @@ import Musl
 #endif
 
 /// The bind-check report: one screen for a person, or one JSON object.
-enum BindReportFormatter {
+public enum BindReportFormatter {
     static let maximumSocketsShown = 10
 
     static func verdictSentence(_ result: BindCheckResult) -> String {
@@ -58,7 +58,7 @@ enum BindReportFormatter {
         return seen.joined(separator: ", ")
     }
 
-    static func writeText(
+    public static func writeText(
         _ result: BindCheckResult,
         owners: [UInt64: [SocketOwner]],
         evidenceCommand: String,
@@ -123,7 +123,7 @@ enum BindReportFormatter {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func writeJSON(
+    public static func writeJSON(
         _ result: BindCheckResult,
         owners: [UInt64: [SocketOwner]],
         evidenceCommand: String,

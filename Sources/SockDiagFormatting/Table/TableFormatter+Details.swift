@@ -1,3 +1,5 @@
+import SockDiag
+
 /// The `-o`, `-e`, `-m` and `-i` parts of a table row, exactly as ss 6.1 prints them (`tcp_timer_print`,
 /// `sock_details_print`, `print_skmeminfo`, `tcp_show_info` and `tcp_stats_print` in misc/ss.c).
 extension TableFormatter {
