@@ -47,7 +47,7 @@ public struct IPv4Address: RawRepresentable, Hashable, Sendable, CustomStringCon
 
     /// Writes the dotted-quad text at `base` (at most 15 bytes), as ``write(to:)`` does, and returns how many bytes
     /// it wrote: the form the formatters write their rows in.
-    @inlinable
+    @inlinable @inline(__always)
     package func writeText(to base: UnsafeMutablePointer<UInt8>) -> Int {
         var count = Self.writeOctet(UInt8(truncatingIfNeeded: rawValue >> 24), to: base)
         base[count] = UInt8(ascii: ".")
