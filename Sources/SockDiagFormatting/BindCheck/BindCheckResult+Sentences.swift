@@ -20,13 +20,13 @@ extension BindCheckResult {
         }
     }
 
-    /// What to do about it, cause by cause, for a person: ``remedies``, one sentence each.
+    /// What to do about it, cause by cause, for a person: `remedies`, one sentence each.
     /// - Parameter owner: Describes the owner of a socket inode, e.g. `nginx (pid 1234)`, when known.
     public func remedies(owner: (UInt64) -> String? = { _ in nil }) -> [String] {
         remedies.map { $0.sentence(owner: owner) }
     }
 
-    /// Where proof and evidence disagree, for a person: ``caveats``, one sentence each.
+    /// Where proof and evidence disagree, for a person: `caveats`, one sentence each.
     public var notes: [String] {
         caveats.map(\.sentence)
     }

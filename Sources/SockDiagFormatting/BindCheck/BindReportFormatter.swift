@@ -6,10 +6,10 @@ import Glibc
 import Musl
 #endif
 
-/// Formats a ``BindCheckResult`` as `sockdiag bind-check` prints it: one screen for a person, or one JSON object.
+/// Formats a `BindCheckResult` as `sockdiag bind-check` prints it: one screen for a person, or one JSON object.
 ///
-/// The sentences are the result's own (``BindCheckResult/verdictSentence``, ``BindCause/title``,
-/// ``BindRemedy/sentence(owner:)``, ``BindCaveat/sentence``); this adds the sockets, their owners and users.
+/// The sentences are the result's own (`BindCheckResult/verdictSentence`, `BindCause/title`,
+/// `BindRemedy/sentence(owner:)`, `BindCaveat/sentence`); this adds the sockets, their owners and users.
 public enum BindReportFormatter {
     /// The sockets listed under each cause in the text form (the JSON form lists all).
     static let maximumSocketsShown = 10
@@ -18,7 +18,7 @@ public enum BindReportFormatter {
     /// remedies, the notes and the command that lists the evidence.
     /// - Parameters:
     ///   - result: The check.
-    ///   - owners: The owners of the causes' sockets by inode (``SocketOwnerScan/owners``), empty when not scanned.
+    ///   - owners: The owners of the causes' sockets by inode (`SocketOwnerScan/owners`), empty when not scanned.
     ///   - evidenceCommand: The command to print as the evidence.
     ///   - bytes: Where to append.
     public static func writeText(
@@ -81,7 +81,7 @@ public enum BindReportFormatter {
     /// writes it with its owners, plus `user`), `remedies`, `notes`, `evidence_command`.
     /// - Parameters:
     ///   - result: The check.
-    ///   - owners: The owners of the causes' sockets by inode (``SocketOwnerScan/owners``), empty when not scanned.
+    ///   - owners: The owners of the causes' sockets by inode (`SocketOwnerScan/owners`), empty when not scanned.
     ///   - evidenceCommand: The command to print as the evidence.
     ///   - bytes: Where to append.
     public static func writeJSON(

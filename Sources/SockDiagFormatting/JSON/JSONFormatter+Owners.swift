@@ -8,7 +8,7 @@ extension JSONFormatter {
     /// sockets, and sockets their process has closed), so that no process can hold it.
     /// - Parameters:
     ///   - socket: The socket.
-    ///   - owners: Its owners (``SocketOwnerScan/owners``), empty when none were found.
+    ///   - owners: Its owners (`SocketOwnerScan/owners`), empty when none were found.
     ///   - buffer: Where to append.
     public mutating func write(_ socket: Socket, owners: [SocketOwner], to buffer: inout [UInt8]) {
         write(socket, to: &buffer)

@@ -10,7 +10,7 @@ public struct JSONFormatter {
     /// The `-e`, `-m`, `-i` additions to each object (none by default).
     public var details: OutputDetails = []
     /// The namespace the sockets come from: when set, each object starts with a `netns` key
-    /// (``NetworkNamespace``'s `inode`, `name` and `current`); `nil` (the default) leaves it out.
+    /// (`NetworkNamespace`'s `inode`, `name` and `current`); `nil` (the default) leaves it out.
     public var namespace: NetworkNamespace? {
         didSet { namespaceKey = namespace.map(Self.namespaceKey) ?? [] }
     }

@@ -1,6 +1,6 @@
 import SockDiag
 
-/// Formats a ``SocketSummary`` as ss prints it, followed by a table of counts by state, or as JSON.
+/// Formats a `SocketSummary` as ss prints it, followed by a table of counts by state, or as JSON.
 public enum SummaryFormatter {
     /// Appends the text form: ss's lines, then the counts by state.
     public static func writeText(_ summary: SocketSummary, to buffer: inout [UInt8]) {
