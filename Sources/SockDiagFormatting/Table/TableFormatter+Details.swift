@@ -21,7 +21,7 @@ extension TableFormatter {
     ) {
         if details.contains(.timer) && socket.timer.kind != .off {
             out.put(" timer:(")
-            out.put(socket.timer.kind.rawValue > 4 ? "unknown" : socket.timer.kind.word)
+            out.put(socket.timer.kind.word)
             out.put(UInt8(ascii: ","))
             out.timerExpiry(milliseconds: socket.timer.expiresMilliseconds)
             out.put(UInt8(ascii: ","))
