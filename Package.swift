@@ -5,6 +5,7 @@ let package = Package(
     name: "sockdiag",
     products: [
         .library(name: "SockDiag", targets: ["SockDiag"]),
+        .library(name: "SockDiagFormatting", targets: ["SockDiagFormatting"]),
         .executable(name: "sockdiag", targets: ["sockdiag"]),
         .executable(name: "sockdiag-exporter", targets: ["sockdiag-exporter"]),
         .executable(name: "timewait-agent", targets: ["TimeWaitAgent"]),
@@ -30,10 +31,17 @@ let package = Package(
             name: "SockDiag",
             dependencies: ["CSockDiag"]
         ),
+        // ss's table and JSON, the `-s` summary and bind-check's report: for the CLI and the tests, so that the
+        // exporter and agents link only the core.
+        .target(
+            name: "SockDiagFormatting",
+            dependencies: ["SockDiag"]
+        ),
         .executableTarget(
             name: "sockdiag",
             dependencies: [
                 "SockDiag",
+                "SockDiagFormatting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,7 +65,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SockDiagTests",
-            dependencies: ["SockDiag"]
+            dependencies: ["SockDiag", "SockDiagFormatting"]
         ),
         .testTarget(
             name: "SockDiagIntegrationTests",

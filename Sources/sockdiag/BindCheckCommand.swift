@@ -1,5 +1,6 @@
 import ArgumentParser
 import SockDiag
+import SockDiagFormatting
 
 #if canImport(Glibc)
 import Glibc

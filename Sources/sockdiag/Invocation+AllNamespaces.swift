@@ -1,4 +1,5 @@
 import SockDiag
+import SockDiagFormatting
 
 #if canImport(Glibc)
 import Glibc

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import SockDiag
+@testable import SockDiagFormatting
 
 /// The `-o`, `-e`, `-m`, `-i` columns against ss 6.1's rendering of the very same captured bytes
 /// (Scripts/make-extension-fixtures.sh runs `TCPDIAG_FILE=capture ss …`).

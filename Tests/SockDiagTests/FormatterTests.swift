@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import SockDiag
+import SockDiagFormatting
 
 @Suite("Table and JSON output")
 struct FormatterTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import SockDiag
+import SockDiagFormatting
 
 @Suite("Process column and key")
 struct SocketOwnerFormattingTests {

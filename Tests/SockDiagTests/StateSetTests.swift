@@ -1,6 +1,7 @@
 import Testing
 
 @testable import SockDiag
+import SockDiagFormatting
 
 @Suite("State names and groups")
 struct StateSetTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import SockDiag
+import SockDiagFormatting
 
 /// A real UNIX_DIAG dump (Scripts/capture-unix-fixture.py) and what `ss -xaH` printed at the same moment.
 @Suite("UNIX_DIAG replies")

@@ -2,8 +2,8 @@
 /// (the kernel's names are at most 15 bytes, `TCP_CA_NAME_MAX` 16), so decoding it allocates nothing.
 public struct CongestionControlName: Hashable, Sendable, CustomStringConvertible {
     /// The name's bytes, NUL-padded (two words, so that equality and hashing are synthesized).
-    private var low: UInt64 = 0
-    private var high: UInt64 = 0
+    @usableFromInline private(set) var low: UInt64 = 0
+    @usableFromInline private(set) var high: UInt64 = 0
     /// The name's length in bytes.
     public private(set) var count: Int = 0
 
@@ -37,6 +37,7 @@ public struct CongestionControlName: Hashable, Sendable, CustomStringConvertible
     }
 
     /// Calls `body` with the name's bytes (no NUL).
+    @inlinable
     public func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         let words = (low, high)
         return try withUnsafeBytes(of: words) { try body(UnsafeRawBufferPointer(rebasing: $0[..<count])) }

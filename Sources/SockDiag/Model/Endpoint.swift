@@ -22,7 +22,7 @@ public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
             text.append(UInt8(ascii: "]"))
         }
         text.append(UInt8(ascii: ":"))
-        if port == 0 { text.append(UInt8(ascii: "*")) } else { text.appendDecimal(UInt32(port)) }
+        if port == 0 { text.append(UInt8(ascii: "*")) } else { text.append(contentsOf: String(port).utf8) }
         return String(decoding: text, as: UTF8.self)
     }
 }

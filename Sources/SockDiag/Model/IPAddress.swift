@@ -41,8 +41,43 @@ public struct IPv4Address: RawRepresentable, Hashable, Sendable, CustomStringCon
 
     /// Appends the dotted-quad text to `buffer`, without allocating.
     public func write(to buffer: inout [UInt8]) {
-        let value = rawValue
-        buffer.appendWriting(maximum: 15) { $0.ipv4(value) }
+        let address = self
+        buffer.appendText(maximum: 15) { address.writeText(to: $0) }
+    }
+
+    /// Writes the dotted-quad text at `base` (at most 15 bytes), as ``write(to:)`` does, and returns how many bytes
+    /// it wrote: the form the formatters write their rows in.
+    @inlinable @inline(__always)
+    package func writeText(to base: UnsafeMutablePointer<UInt8>) -> Int {
+        var count = Self.writeOctet(UInt8(truncatingIfNeeded: rawValue >> 24), to: base)
+        base[count] = UInt8(ascii: ".")
+        count &+= 1
+        count &+= Self.writeOctet(UInt8(truncatingIfNeeded: rawValue >> 16), to: base + count)
+        base[count] = UInt8(ascii: ".")
+        count &+= 1
+        count &+= Self.writeOctet(UInt8(truncatingIfNeeded: rawValue >> 8), to: base + count)
+        base[count] = UInt8(ascii: ".")
+        count &+= 1
+        count &+= Self.writeOctet(UInt8(truncatingIfNeeded: rawValue), to: base + count)
+        return count
+    }
+
+    /// Writes the 1 to 3 digits of `value` at `base`; returns how many.
+    @inlinable @inline(__always)
+    static func writeOctet(_ value: UInt8, to base: UnsafeMutablePointer<UInt8>) -> Int {
+        if value >= 100 {
+            base[0] = UInt8(ascii: "0") &+ value / 100
+            base[1] = UInt8(ascii: "0") &+ (value / 10) % 10
+            base[2] = UInt8(ascii: "0") &+ value % 10
+            return 3
+        }
+        if value >= 10 {
+            base[0] = UInt8(ascii: "0") &+ value / 10
+            base[1] = UInt8(ascii: "0") &+ value % 10
+            return 2
+        }
+        base[0] = UInt8(ascii: "0") &+ value
+        return 1
     }
 
     /// Dotted-quad text, e.g. `127.0.0.1`.
@@ -100,11 +135,12 @@ public struct IPv6Address: Hashable, Sendable, CustomStringConvertible {
     /// the `::ffff:a.b.c.d` and `::a.b.c.d` forms), without the scope and without allocating.
     public func write(to buffer: inout [UInt8]) {
         let address = self
-        buffer.appendWriting(maximum: 45) { address.write(to: &$0) }
+        buffer.appendText(maximum: 45) { address.writeText(to: $0) }
     }
 
-    /// Writes the text form, as ``write(to:)-(inout [UInt8])`` (at most 45 bytes).
-    func write(to writer: inout ByteWriter) {
+    /// Writes the text form at `base` (at most 45 bytes), as ``write(to:)`` does, and returns how many bytes it
+    /// wrote.
+    package func writeText(to base: UnsafeMutablePointer<UInt8>) -> Int {
         // Longest run of zero groups, at least two long; the first one wins a tie.
         var bestStart = -1
         var bestLength = 0
@@ -122,19 +158,43 @@ public struct IPv6Address: Hashable, Sendable, CustomStringConvertible {
             }
         }
         if bestLength < 2 { bestStart = -1 }
+        var count = 0
         for index in 0..<8 {
             if bestStart >= 0 && index >= bestStart && index < bestStart + bestLength {
-                if index == bestStart { writer.put(UInt8(ascii: ":")) }
+                if index == bestStart {
+                    base[count] = UInt8(ascii: ":")
+                    count &+= 1
+                }
                 continue
             }
-            if index != 0 { writer.put(UInt8(ascii: ":")) }
-            if index == 6 && bestStart == 0 && (bestLength == 6 || (bestLength == 5 && group(5) == 0xFFFF)) {
-                writer.ipv4(UInt32(truncatingIfNeeded: low))
-                return
+            if index != 0 {
+                base[count] = UInt8(ascii: ":")
+                count &+= 1
             }
-            writer.hex(UInt64(group(index)))
+            if index == 6 && bestStart == 0 && (bestLength == 6 || (bestLength == 5 && group(5) == 0xFFFF)) {
+                return count &+ IPv4Address(rawValue: UInt32(truncatingIfNeeded: low)).writeText(to: base + count)
+            }
+            count &+= Self.writeHex(group(index), to: base + count)
         }
-        if bestStart >= 0 && bestStart + bestLength == 8 { writer.put(UInt8(ascii: ":")) }
+        if bestStart >= 0 && bestStart + bestLength == 8 {
+            base[count] = UInt8(ascii: ":")
+            count &+= 1
+        }
+        return count
+    }
+
+    /// Writes `value` in lower-case hexadecimal without leading zeros at `base`; returns how many digits.
+    private static func writeHex(_ value: UInt16, to base: UnsafeMutablePointer<UInt8>) -> Int {
+        var shift: UInt16 = 12
+        while shift > 0 && (value >> shift) & 0xF == 0 { shift -= 4 }
+        var count = 0
+        while true {
+            let nibble = UInt8(truncatingIfNeeded: (value >> shift) & 0xF)
+            base[count] = nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &+ nibble &- 10
+            count &+= 1
+            if shift == 0 { return count }
+            shift -= 4
+        }
     }
 
     /// The text form as `inet_ntop` writes it, e.g. `::1`, `fe80::1`, `::ffff:127.0.0.1`.
@@ -169,15 +229,6 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Writes the text form (no brackets, no scope), at most 45 bytes.
-    @inline(__always)
-    func write(to writer: inout ByteWriter) {
-        switch self {
-        case .v4(let address): writer.ipv4(address.rawValue)
-        case .v6(let address): address.write(to: &writer)
-        }
-    }
-
     /// The text form, e.g. `127.0.0.1` or `::1`.
     public var description: String {
         switch self {
@@ -188,42 +239,14 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
 }
 
 extension [UInt8] {
-    /// Appends `value` in decimal.
+    /// Appends what `write` writes at the pointer it is given, at most `maximum` bytes, returning how many: written on
+    /// the stack, then copied once.
     @inline(__always)
-    mutating func appendDecimal(_ value: UInt32) {
-        if value < 10 {
-            append(UInt8(ascii: "0") &+ UInt8(value))
-            return
-        }
-        appendDecimal(UInt64(value))
-    }
-
-    /// Appends `value` in decimal.
-    mutating func appendDecimal(_ value: UInt64) {
-        var divisor: UInt64 = 1
-        while value / divisor >= 10 { divisor &*= 10 }
-        var rest = value
-        while divisor > 0 {
-            append(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        }
-    }
-
-    /// Appends `value` in lower-case hexadecimal without leading zeros.
-    @inline(__always)
-    mutating func appendHex(_ value: UInt16) {
-        appendHex(UInt64(value))
-    }
-
-    /// Appends `value` in lower-case hexadecimal without leading zeros.
-    mutating func appendHex(_ value: UInt64) {
-        var shift = 60
-        while shift > 0 && (value >> UInt64(shift)) & 0xF == 0 { shift -= 4 }
-        while shift >= 0 {
-            let nibble = UInt8((value >> UInt64(shift)) & 0xF)
-            append(nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &+ nibble &- 10)
-            shift -= 4
+    fileprivate mutating func appendText(maximum: Int, _ write: (UnsafeMutablePointer<UInt8>) -> Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximum) { scratch in
+            let count = write(scratch.baseAddress!)
+            precondition(count <= maximum, "address text longer than its reservation")
+            append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count]))
         }
     }
 }

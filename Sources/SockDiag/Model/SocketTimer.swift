@@ -22,7 +22,11 @@ public struct SocketTimer: Hashable, Sendable {
         public static let persist = Kind(rawValue: 4)
 
         /// The name ss prints: `off`, `on`, `keepalive`, `timewait`, `persist`, `unknown`.
-        public var description: String {
+        public var description: String { word.description }
+
+        /// ``description`` as a static string, for the formatters' hot path.
+        @inlinable
+        package var word: StaticString {
             switch rawValue {
             case 0: return "off"
             case 1: return "on"

@@ -48,9 +48,28 @@ public struct TCPState: RawRepresentable, Hashable, Sendable, CustomStringConver
         (1...13).contains(rawValue) ? nameWord.description : "unknown-\(rawValue)"
     }
 
-    /// The word ss prints in its State column: `ESTAB`, `TIME-WAIT`, `LISTEN`, `UNCONN` …
-    public var columnName: String { columnWord.description }
-
     /// The filter name, as ``name``.
     public var description: String { name }
+
+    /// ``name`` as a static string, for the formatters' hot path and the one table of names (unknown states are
+    /// `unknown` here, `unknown-N` in ``name``).
+    @inlinable
+    package var nameWord: StaticString {
+        switch rawValue {
+        case 1: return "established"
+        case 2: return "syn-sent"
+        case 3: return "syn-recv"
+        case 4: return "fin-wait-1"
+        case 5: return "fin-wait-2"
+        case 6: return "time-wait"
+        case 7: return "closed"
+        case 8: return "close-wait"
+        case 9: return "last-ack"
+        case 10: return "listening"
+        case 11: return "closing"
+        case 12: return "new-syn-recv"
+        case 13: return "bound-inactive"
+        default: return "unknown"
+        }
+    }
 }

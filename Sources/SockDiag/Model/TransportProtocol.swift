@@ -9,16 +9,11 @@ public enum TransportProtocol: UInt8, Sendable, Hashable, CaseIterable, CustomSt
     case raw = 255
 
     /// The name ss prints in its Netid column: `tcp`, `udp`, `raw`.
-    public var description: String {
-        switch self {
-        case .tcp: return "tcp"
-        case .udp: return "udp"
-        case .raw: return "raw"
-        }
-    }
+    public var description: String { word.description }
 
     /// ``description`` as a static string, for the formatters' hot path.
-    var word: StaticString {
+    @inlinable
+    package var word: StaticString {
         switch self {
         case .tcp: return "tcp"
         case .udp: return "udp"

@@ -16,23 +16,14 @@ public struct UnixSocketType: RawRepresentable, Hashable, Sendable, CustomString
     /// The JSON name: `stream`, `dgram`, `seqpacket` (`unknown` for anything else).
     public var description: String { "\(word)" }
 
-    /// The name as a static string.
-    var word: StaticString {
+    /// ``description`` as a static string, for the formatters' hot path.
+    @inlinable
+    package var word: StaticString {
         switch rawValue {
         case 1: return "stream"
         case 2: return "dgram"
         case 5: return "seqpacket"
         default: return "unknown"
-        }
-    }
-
-    /// What ss prints in its Netid column: `u_str`, `u_dgr`, `u_seq` (`unix` for anything else).
-    var netid: StaticString {
-        switch rawValue {
-        case 1: return "u_str"
-        case 2: return "u_dgr"
-        case 5: return "u_seq"
-        default: return "unix"
         }
     }
 }

@@ -1,3 +1,5 @@
+import SockDiag
+
 /// Formats sockets as one JSON array, one object per line, written as the sockets arrive.
 ///
 /// Each object: `protocol` (`tcp`, `udp`, `raw`; raw sockets add `ip_protocol`), `family`, `state` (ss's filter names), `local` and `peer` (`address`, `port`),
@@ -8,7 +10,7 @@ public struct JSONFormatter {
     /// The `-e`, `-m`, `-i` additions to each object (none by default).
     public var details: OutputDetails = []
     /// The namespace the sockets come from: when set, each object starts with a `netns` key
-    /// (``NetworkNamespace``'s `inode`, `name` and `current`); `nil` (the default) leaves it out.
+    /// (`NetworkNamespace`'s `inode`, `name` and `current`); `nil` (the default) leaves it out.
     public var namespace: NetworkNamespace? {
         didSet { namespaceKey = namespace.map(Self.namespaceKey) ?? [] }
     }
@@ -97,24 +99,10 @@ public struct JSONFormatter {
     @inline(__always)
     private static func writeEndpoint(_ endpoint: Endpoint, to out: inout ByteWriter) {
         out.put("{\"address\":\"")
-        endpoint.address.write(to: &out)
+        out.address(endpoint.address)
         out.put("\",\"port\":")
         out.decimal(UInt32(endpoint.port))
         out.put(UInt8(ascii: "}"))
-    }
-}
-
-extension SocketTimer.Kind {
-    /// The ss name as a static string.
-    var word: StaticString {
-        switch rawValue {
-        case 0: return "off"
-        case 1: return "on"
-        case 2: return "keepalive"
-        case 3: return "timewait"
-        case 4: return "persist"
-        default: return "unknown"
-        }
     }
 }
 

@@ -1,3 +1,5 @@
+import SockDiag
+
 /// The `-o`, `-e`, `-m` and `-i` parts of a table row, exactly as ss 6.1 prints them (`tcp_timer_print`,
 /// `sock_details_print`, `print_skmeminfo`, `tcp_show_info` and `tcp_stats_print` in misc/ss.c).
 extension TableFormatter {
@@ -19,7 +21,7 @@ extension TableFormatter {
     ) {
         if details.contains(.timer) && socket.timer.kind != .off {
             out.put(" timer:(")
-            out.put(socket.timer.kind.rawValue > 4 ? "unknown" : socket.timer.kind.word)
+            out.put(socket.timer.kind.word)
             out.put(UInt8(ascii: ","))
             out.timerExpiry(milliseconds: socket.timer.expiresMilliseconds)
             out.put(UInt8(ascii: ","))

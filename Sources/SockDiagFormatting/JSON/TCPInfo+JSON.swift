@@ -1,3 +1,5 @@
+import SockDiag
+
 extension TCPInfo {
     /// The longest JSON object ``writeJSON(to:)`` writes.
     static let maximumJSON = 2048

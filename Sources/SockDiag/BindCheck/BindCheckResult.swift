@@ -4,65 +4,6 @@ import Glibc
 import Musl
 #endif
 
-/// One reason a bind conflicts, with the sockets behind it.
-public struct BindCause: Hashable, Sendable {
-    /// The kinds of cause.
-    public enum Kind: String, Hashable, Sendable, CaseIterable {
-        /// A listening socket on the address and port.
-        case listener
-        /// An IPv6 wildcard listener without `IPV6_V6ONLY`, which also holds the IPv4 port (or, for an IPv6 wildcard
-        /// target, an IPv4 listener on the port).
-        case dualStackListener = "dual-stack-listener"
-        /// Several listeners sharing the port with `SO_REUSEPORT`, of a user other than the caller.
-        case reusePortGroup = "reuseport-group"
-        /// A socket bound to the port that neither listens nor is connected (kernel 6.8+ shows it; netstat and
-        /// ss 6.1 cannot).
-        case boundInactive = "bound-inactive"
-        /// TIME_WAIT sockets with the port as their local port (left by a previous run that closed first).
-        case timeWait = "time-wait"
-        /// Connections whose local port is the port (e.g. accepted connections of a previous instance).
-        case connection
-        /// Outgoing connections that got the port as their ephemeral port.
-        case ephemeralPort = "ephemeral-port"
-        /// UDP sockets bound to the port.
-        case udpSocket = "udp-socket"
-    }
-
-    /// What kind of cause.
-    public var kind: Kind
-    /// The sockets.
-    public var sockets: [Socket]
-
-    /// Creates a cause.
-    public init(kind: Kind, sockets: [Socket]) {
-        self.kind = kind
-        self.sockets = sockets
-    }
-
-    /// For TIME_WAIT: milliseconds until the last of them expires.
-    public var expiresInMilliseconds: UInt32? {
-        kind == .timeWait ? sockets.map(\.timer.expiresMilliseconds).max() : nil
-    }
-}
-
-/// The answer of a bind check.
-public enum BindVerdict: String, Hashable, Sendable {
-    /// A plain bind succeeds.
-    case free
-    /// Only a bind with `SO_REUSEADDR` succeeds.
-    case freeWithReuseAddress = "free-with-reuseaddr"
-    /// Only a bind with `SO_REUSEPORT` succeeds (a group of the caller's user holds the port).
-    case freeWithReusePort = "free-with-reuseport"
-    /// No bind succeeds: the address and port are in use.
-    case inUse = "in-use"
-    /// The port is privileged and the caller lacks the privilege (`EACCES`).
-    case needsPrivilege = "needs-privilege"
-    /// The address is not one of this network namespace's (`EADDRNOTAVAIL`).
-    case addressNotAvailable = "address-not-available"
-    /// The test bind failed otherwise.
-    case error
-}
-
 /// Why `bind()` to an address and port fails, with proof (real test binds) and evidence (one netlink dump).
 public struct BindCheckResult: Hashable, Sendable {
     /// What was checked.
@@ -73,8 +14,8 @@ public struct BindCheckResult: Hashable, Sendable {
     public var verdict: BindVerdict
     /// The explanation, from the dump.
     public var causes: [BindCause]
-    /// Where proof and evidence disagree, or what else is worth knowing.
-    public var notes: [String]
+    /// Where proof and evidence disagree.
+    public var caveats: [BindCaveat]
     /// `net.ipv4.ip_local_port_range`.
     public var ephemeralPorts: ClosedRange<UInt16>
     /// `net.ipv4.ip_unprivileged_port_start`.
@@ -108,18 +49,12 @@ public struct BindCheckResult: Hashable, Sendable {
         }
         causes = Self.classify(sockets, target: target, autobound: autobound)
         verdict = Self.verdict(proof)
-        notes = []
+        caveats = []
         if verdict == .inUse || verdict == .freeWithReuseAddress || verdict == .freeWithReusePort, causes.isEmpty {
-            notes.append(
-                "bind() fails with EADDRINUSE, but the dump shows no socket of this protocol on the port: the holder is "
-                    + "not visible through sock_diag here"
-            )
+            caveats.append(.holderNotVisible)
         }
         if verdict == .free, causes.contains(where: { $0.kind == .listener || $0.kind == .boundInactive }) {
-            notes.append(
-                "sockets hold this port, yet a plain bind succeeded: they do not conflict (bound to a device, or a "
-                    + "SO_REUSEPORT group of your user)"
-            )
+            caveats.append(.holdersDoNotConflict)
         }
     }
 
@@ -207,50 +142,39 @@ public struct BindCheckResult: Hashable, Sendable {
         return proof.plain.succeeded
     }
 
-    /// What to do about it, cause by cause, for a person.
-    /// - Parameter owner: Describes the owner of a socket inode, e.g. `nginx (pid 1234)`, when known.
-    public func remedies(owner: (UInt64) -> String? = { _ in nil }) -> [String] {
-        var remedies: [String] = []
-        func owners(_ sockets: [Socket]) -> String {
-            let names = Set(sockets.compactMap { $0.inode == 0 ? nil : owner($0.inode) }).sorted()
-            if !names.isEmpty { return names.joined(separator: ", ") }
-            let uids = Set(sockets.map(\.uid)).sorted().map { "uid \($0)" }
-            return "the owner (" + uids.joined(separator: ", ") + "; run with -p as root to see the process)"
-        }
+    /// What to do about it, cause by cause, then for the verdict: one fact for each thing a person can do.
+    public var remedies: [BindRemedy] {
+        var remedies: [BindRemedy] = []
         for cause in causes {
             switch cause.kind {
             case .listener:
-                remedies.append("stop or restart \(owners(cause.sockets)), which listens on the port; SO_REUSEADDR does not help against a live listener")
+                remedies.append(.stopListener(holders: cause.sockets))
             case .dualStackListener:
-                remedies.append("\(owners(cause.sockets)) listens on the IPv6 wildcard without IPV6_V6ONLY, which also takes the IPv4 port: set IPV6_V6ONLY on that socket, or bind a specific address")
+                remedies.append(.restrictDualStackListener(holders: cause.sockets))
             case .reusePortGroup:
-                let uids = Set(cause.sockets.map(\.uid)).sorted().map(String.init).joined(separator: ", ")
-                remedies.append("a SO_REUSEPORT group of uid \(uids) holds the port; SO_REUSEPORT joins only groups of the same user: run as that user, or stop \(owners(cause.sockets))")
+                remedies.append(.joinReusePortGroup(holders: cause.sockets))
             case .boundInactive:
-                remedies.append("\(owners(cause.sockets)) bound the port without listening or connecting (netstat and ss 6.1 cannot show it): stop it or make it close the socket")
+                remedies.append(.closeBoundInactive(holders: cause.sockets))
             case .timeWait:
-                let seconds = Int(((cause.expiresInMilliseconds ?? 0) + 999) / 1000)
-                remedies.append("set SO_REUSEADDR before bind(): it is safe against TIME_WAIT (it does not help against a live listener)")
-                remedies.append("or wait \(seconds) s: the last TIME_WAIT socket expires by itself")
+                remedies.append(.reuseAddressAgainstTimeWait)
+                remedies.append(.waitForTimeWait(milliseconds: cause.expiresInMilliseconds ?? 0))
             case .connection:
-                remedies.append("connections still use the port as their local port (\(owners(cause.sockets))): set SO_REUSEADDR before bind(), or close them")
+                remedies.append(.closeConnections(holders: cause.sockets))
             case .ephemeralPort:
-                remedies.append("outgoing connections of \(owners(cause.sockets)) got this port as their ephemeral port: wait for them to close")
-                if ephemeralPorts.contains(target.port) {
-                    remedies.append("reserve the port so that it is never handed out again: sysctl -w net.ipv4.ip_local_reserved_ports=\(target.port) (add it to /etc/sysctl.d to keep it)")
-                }
+                remedies.append(.waitForEphemeralConnections(holders: cause.sockets))
+                if ephemeralPorts.contains(target.port) { remedies.append(.reservePort(target.port)) }
             case .udpSocket:
-                remedies.append("stop \(owners(cause.sockets)), or let both sockets set SO_REUSEADDR (or SO_REUSEPORT) before bind()")
+                remedies.append(.shareUDPPort(holders: cause.sockets))
             }
         }
         if verdict == .needsPrivilege {
-            remedies.append("ports below \(unprivilegedPortStart) need privilege: run as root, grant the program CAP_NET_BIND_SERVICE (setcap cap_net_bind_service+ep PROGRAM), or lower net.ipv4.ip_unprivileged_port_start")
+            remedies.append(.gainPrivilege(unprivilegedPortStart: unprivilegedPortStart))
         }
         if verdict == .addressNotAvailable {
-            remedies.append("bind an address of this host (or namespace), or the wildcard")
+            remedies.append(.bindLocalAddress)
         }
         if target.transport == .tcp && causes.isEmpty == false && verdict == .free {
-            remedies.append("nothing to do: the bind works as asked")
+            remedies.append(.nothingToDo)
         }
         return remedies
     }

@@ -1,3 +1,5 @@
+import SockDiag
+
 extension JSONFormatter {
     /// Appends one object for `socket` with a `process` key after the others (for `ss -p`'s information).
     ///
@@ -6,7 +8,7 @@ extension JSONFormatter {
     /// sockets, and sockets their process has closed), so that no process can hold it.
     /// - Parameters:
     ///   - socket: The socket.
-    ///   - owners: Its owners (``SocketOwnerScan/owners``), empty when none were found.
+    ///   - owners: Its owners (`SocketOwnerScan/owners`), empty when none were found.
     ///   - buffer: Where to append.
     public mutating func write(_ socket: Socket, owners: [SocketOwner], to buffer: inout [UInt8]) {
         write(socket, to: &buffer)

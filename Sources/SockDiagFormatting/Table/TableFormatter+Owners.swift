@@ -1,3 +1,5 @@
+import SockDiag
+
 extension TableFormatter {
     /// Appends the header line with ss's `Process` column after the peer column (for `ss -p`'s output).
     /// - Parameters:
@@ -25,7 +27,7 @@ extension TableFormatter {
     /// Control bytes in a command name are written as `?`.
     /// - Parameters:
     ///   - socket: The socket.
-    ///   - owners: Its owners (``SocketOwnerScan/owners``), empty when none were found.
+    ///   - owners: Its owners (`SocketOwnerScan/owners`), empty when none were found.
     ///   - buffer: Where to append.
     public mutating func write(_ socket: Socket, owners: [SocketOwner], to buffer: inout [UInt8]) {
         // As ss: the Process column right after the peer, then the details (-o, -e, -m, -i).

@@ -1,3 +1,5 @@
+import SockDiag
+
 /// Formats sockets as ss's table: `Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port`.
 ///
 /// Columns have fixed widths so that rows can be written as they arrive (ss sizes its columns after
@@ -103,7 +105,7 @@ public struct TableFormatter {
     ) {
         // Write the address first, then move it right by the padding it needs.
         let start = out.count
-        endpoint.writeAddress(v6Only: v6Only, to: &out)
+        out.ssAddress(endpoint, v6Only: v6Only)
         if let interface {
             out.put(UInt8(ascii: "%"))
             out.put(interface)
@@ -121,86 +123,5 @@ public struct TableFormatter {
     @inline(__always)
     private static func writePort(_ port: UInt16, to out: inout ByteWriter) {
         if port == 0 { out.put(UInt8(ascii: "*")) } else { out.decimal(UInt32(port)) }
-    }
-}
-
-extension TCPState {
-    /// ``columnName`` as a static string, for the formatters' hot path.
-    var columnWord: StaticString {
-        switch rawValue {
-        case 1: return "ESTAB"
-        case 2: return "SYN-SENT"
-        case 3, 12: return "SYN-RECV"
-        case 4: return "FIN-WAIT-1"
-        case 5: return "FIN-WAIT-2"
-        case 6: return "TIME-WAIT"
-        case 7, 13: return "UNCONN"
-        case 8: return "CLOSE-WAIT"
-        case 9: return "LAST-ACK"
-        case 10: return "LISTEN"
-        case 11: return "CLOSING"
-        default: return "UNKNOWN"
-        }
-    }
-
-    /// ``name`` as a static string, for the formatters' hot path and the one table of names (unknown states print
-    /// as `unknown` here, `unknown-N` in ``name``).
-    var nameWord: StaticString {
-        switch rawValue {
-        case 1: return "established"
-        case 2: return "syn-sent"
-        case 3: return "syn-recv"
-        case 4: return "fin-wait-1"
-        case 5: return "fin-wait-2"
-        case 6: return "time-wait"
-        case 7: return "closed"
-        case 8: return "close-wait"
-        case 9: return "last-ack"
-        case 10: return "listening"
-        case 11: return "closing"
-        case 12: return "new-syn-recv"
-        case 13: return "bound-inactive"
-        default: return "unknown"
-        }
-    }
-}
-
-extension Endpoint {
-    /// Writes the address as ss prints it: IPv6 in brackets, and `*` for the IPv6 wildcard of a socket
-    /// that also accepts IPv4 (no `IPV6_V6ONLY`).
-    @inline(__always)
-    func writeAddress(v6Only: Bool, to out: inout ByteWriter) {
-        switch address {
-        case .v4(let v4):
-            out.ipv4(v4.rawValue)
-        case .v6(let v6):
-            if v6.isAny && !v6Only {
-                out.put(UInt8(ascii: "*"))
-            } else {
-                out.put(UInt8(ascii: "["))
-                v6.write(to: &out)
-                out.put(UInt8(ascii: "]"))
-            }
-        }
-    }
-}
-
-extension [UInt8] {
-    /// Appends `count` spaces (nothing when `count` ≤ 0).
-    @inline(__always)
-    mutating func appendSpaces(_ count: Int) {
-        if count > 0 { append(contentsOf: repeatElement(UInt8(ascii: " "), count: count)) }
-    }
-
-    /// Appends `text` left-aligned in `width` columns.
-    mutating func appendPadded(_ text: String, width: Int) {
-        append(contentsOf: text.utf8)
-        appendSpaces(width - text.utf8.count)
-    }
-
-    /// Appends a port, or `*` for port 0.
-    @inline(__always)
-    mutating func appendPort(_ port: UInt16) {
-        if port == 0 { append(UInt8(ascii: "*")) } else { appendDecimal(UInt32(port)) }
     }
 }

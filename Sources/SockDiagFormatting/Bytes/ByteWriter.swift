@@ -75,29 +75,6 @@ struct ByteWriter {
             shift -= 4
         }
     }
-
-    /// A dotted quad, from a table of the 256 octets' digits.
-    @inline(__always)
-    mutating func ipv4(_ address: UInt32) {
-        octet(UInt8(truncatingIfNeeded: address >> 24))
-        put(UInt8(ascii: "."))
-        octet(UInt8(truncatingIfNeeded: address >> 16))
-        put(UInt8(ascii: "."))
-        octet(UInt8(truncatingIfNeeded: address >> 8))
-        put(UInt8(ascii: "."))
-        octet(UInt8(truncatingIfNeeded: address))
-    }
-
-    @inline(__always)
-    private mutating func octet(_ value: UInt8) {
-        if value >= 100 {
-            put(UInt8(ascii: "0") &+ value / 100)
-            put(UInt8(ascii: "0") &+ (value / 10) % 10)
-        } else if value >= 10 {
-            put(UInt8(ascii: "0") &+ value / 10)
-        }
-        put(UInt8(ascii: "0") &+ value % 10)
-    }
 }
 
 extension [UInt8] {

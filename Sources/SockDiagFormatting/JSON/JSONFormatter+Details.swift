@@ -1,3 +1,5 @@
+import SockDiag
+
 /// The JSON keys the `-e`, `-m` and `-i` details add to each socket object (only the parts the socket has).
 extension JSONFormatter {
     /// The longest detail text.

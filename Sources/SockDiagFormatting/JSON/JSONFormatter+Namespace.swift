@@ -1,3 +1,5 @@
+import SockDiag
+
 extension JSONFormatter {
     /// `"netns":{"inode":N,"name":"NAME"|null,"current":BOOL},`
     static func namespaceKey(_ namespace: NetworkNamespace) -> [UInt8] {

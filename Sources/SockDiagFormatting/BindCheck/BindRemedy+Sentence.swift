@@ -1,0 +1,58 @@
+import SockDiag
+
+extension BindRemedy {
+    /// The remedy as one sentence for a person, naming the sockets' owners.
+    /// - Parameter owner: Describes the owner of a socket inode, e.g. `nginx (pid 1234)`, when known.
+    public func sentence(owner: (UInt64) -> String?) -> String {
+        func owners(_ sockets: [Socket]) -> String {
+            Self.owners(of: sockets, owner: owner)
+        }
+        switch self {
+        case .stopListener(let holders):
+            return "stop or restart \(owners(holders)), which listens on the port; SO_REUSEADDR does not help against "
+                + "a live listener"
+        case .restrictDualStackListener(let holders):
+            return "\(owners(holders)) listens on the IPv6 wildcard without IPV6_V6ONLY, which also takes the IPv4 "
+                + "port: set IPV6_V6ONLY on that socket, or bind a specific address"
+        case .joinReusePortGroup(let holders):
+            let uids = Set(holders.map(\.uid)).sorted().map(String.init).joined(separator: ", ")
+            return "a SO_REUSEPORT group of uid \(uids) holds the port; SO_REUSEPORT joins only groups of the same "
+                + "user: run as that user, or stop \(owners(holders))"
+        case .closeBoundInactive(let holders):
+            return "\(owners(holders)) bound the port without listening or connecting (netstat and ss 6.1 cannot "
+                + "show it): stop it or make it close the socket"
+        case .reuseAddressAgainstTimeWait:
+            return "set SO_REUSEADDR before bind(): it is safe against TIME_WAIT (it does not help against a live "
+                + "listener)"
+        case .waitForTimeWait(let milliseconds):
+            return "or wait \(Int((milliseconds + 999) / 1000)) s: the last TIME_WAIT socket expires by itself"
+        case .closeConnections(let holders):
+            return "connections still use the port as their local port (\(owners(holders))): set SO_REUSEADDR "
+                + "before bind(), or close them"
+        case .waitForEphemeralConnections(let holders):
+            return "outgoing connections of \(owners(holders)) got this port as their ephemeral port: wait for them "
+                + "to close"
+        case .reservePort(let port):
+            return "reserve the port so that it is never handed out again: sysctl -w "
+                + "net.ipv4.ip_local_reserved_ports=\(port) (add it to /etc/sysctl.d to keep it)"
+        case .shareUDPPort(let holders):
+            return "stop \(owners(holders)), or let both sockets set SO_REUSEADDR (or SO_REUSEPORT) before bind()"
+        case .gainPrivilege(let unprivilegedPortStart):
+            return "ports below \(unprivilegedPortStart) need privilege: run as root, grant the program "
+                + "CAP_NET_BIND_SERVICE (setcap cap_net_bind_service+ep PROGRAM), or lower "
+                + "net.ipv4.ip_unprivileged_port_start"
+        case .bindLocalAddress:
+            return "bind an address of this host (or namespace), or the wildcard"
+        case .nothingToDo:
+            return "nothing to do: the bind works as asked"
+        }
+    }
+
+    /// The owners `owner` knows, else the sockets' uids and how to learn more.
+    private static func owners(of sockets: [Socket], owner: (UInt64) -> String?) -> String {
+        let names = Set(sockets.compactMap { $0.inode == 0 ? nil : owner($0.inode) }).sorted()
+        if !names.isEmpty { return names.joined(separator: ", ") }
+        let uids = Set(sockets.map(\.uid)).sorted().map { "uid \($0)" }
+        return "the owner (" + uids.joined(separator: ", ") + "; run with -p as root to see the process)"
+    }
+}
