@@ -1,5 +1,3 @@
-internal import CSockDiag
-
 /// Adds up dumps into ``SocketAggregate``s, keeping its per-port counters (512 KiB) between calls so that an agent
 /// aggregating every second allocates nothing per socket and almost nothing per call.
 ///
@@ -56,9 +54,7 @@ public struct SocketAggregator: Sendable {
         var aggregate = start()
         for capture in capturedDumps {
             try capture.bytes.withUnsafeBytes { bytes in
-                try runCallbacks(operation: "aggregate captured dump") { callback, context in
-                    CSockDiag_process_batch(bytes.baseAddress, bytes.count, callback, context)
-                } handler: { payload in
+                try runCapturedDump(bytes, operation: "aggregate captured dump") { payload in
                     try add(transport: capture.transport, header: payload, to: &aggregate)
                 }
             }

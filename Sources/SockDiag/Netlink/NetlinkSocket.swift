@@ -49,9 +49,6 @@ struct NetlinkSocket: ~Copyable {
     deinit {
         CSockDiag_close(handle)
     }
-
-    /// The file descriptor.
-    var fileDescriptor: Int32 { CSockDiag_fd(handle) }
 }
 
 /// Calls `body`, retrying while it fails with `EINTR`, and turns `-1` into a ``SockDiagError``.

@@ -89,23 +89,6 @@ public final class SocketInspector: @unchecked Sendable {
         try collectRetryingInterrupted { body in try forEachUnixSocket(matching: query, body) }
     }
 
-    /// Decodes a captured `UNIX_DIAG` dump (concatenated reply datagrams, up to and including `NLMSG_DONE`)
-    /// exactly as a live reply is decoded.
-    /// - Parameters:
-    ///   - bytes: The reply datagrams.
-    ///   - body: Called once per socket.
-    /// - Throws: ``SockDiagError`` (`malformedMessage` for truncated or malformed bytes, the kernel's error for
-    ///   an `NLMSG_ERROR` reply), or what `body` throws.
-    public static func decode(capturedUnixDump bytes: UnsafeRawBufferPointer, _ body: (UnixSocket) throws -> Void)
-        throws
-    {
-        try runCallbacks(operation: "decode captured dump") { callback, context in
-            CSockDiag_process_batch(bytes.baseAddress, bytes.count, callback, context)
-        } handler: { payload in
-            try body(UnixDiagParser.parse(payload))
-        }
-    }
-
     /// Returns every socket that matches `query`.
     ///
     /// Retries the whole dump up to three times when the kernel flags it as interrupted.
@@ -140,57 +123,9 @@ public final class SocketInspector: @unchecked Sendable {
     /// How many times ``sockets(matching:)`` tries a dump the kernel flags as interrupted.
     static let interruptedDumpAttempts = 3
 
-    /// Decodes a captured dump (concatenated reply datagrams, up to and including `NLMSG_DONE`) exactly as a
-    /// live reply is decoded, e.g. replies saved by ``forEachRawMessage(matching:_:)`` or by a capture tool.
-    /// - Parameters:
-    ///   - bytes: The reply datagrams.
-    ///   - transport: The protocol the request asked for (the replies do not say).
-    ///   - boundInactiveRequested: Whether the request set the bound-inactive state bit.
-    ///   - body: Called once per socket.
-    /// - Throws: ``SockDiagError`` (`malformedMessage` for truncated or malformed bytes, the kernel's error for
-    ///   an `NLMSG_ERROR` reply), or what `body` throws.
-    public static func decode(
-        capturedDump bytes: UnsafeRawBufferPointer,
-        transport: TransportProtocol,
-        boundInactiveRequested: Bool = false,
-        _ body: (Socket) throws -> Void
-    ) throws {
-        var reuse: SocketDetails.Storage?
-        try runCallbacks(operation: "decode captured dump") { callback, context in
-            CSockDiag_process_batch(bytes.baseAddress, bytes.count, callback, context)
-        } handler: { payload in
-            try body(
-                InetDiagParser.parse(
-                    payload,
-                    transport: transport,
-                    boundInactiveRequested: boundInactiveRequested,
-                    reuse: &reuse
-                )
-            )
-        }
-    }
 }
 
-/// The inspector's reusable resources.
-struct DumpState: ~Copyable {
-    let socket: NetlinkSocket
-    /// Set when a failure left unread replies of unknown extent on the socket. The socket is never reopened: a
-    /// new one would belong to the namespace of whichever thread happens to query, not the creator's.
-    var unusable = false
-    let buffer: UnsafeMutableRawBufferPointer
-    var sequence: UInt32 = 0
-    /// The extension attributes' storage of the last socket decoded, reused when the caller dropped that socket.
-    var reuse: SocketDetails.Storage?
-
-    init(socket: consuming NetlinkSocket) {
-        self.socket = socket
-        self.buffer = .allocate(byteCount: Int(CSOCKDIAG_DUMP_BUFFER_SIZE), alignment: 8)
-    }
-
-    deinit {
-        buffer.deallocate()
-    }
-
+extension DumpState {
     mutating func dump(_ query: SocketQuery, _ body: (Socket) throws -> Void) throws -> DumpReport {
         let boundInactive = query.states.contains(.boundInactive)
         let expression = query.effectiveFilter
@@ -366,82 +301,4 @@ struct DumpState: ~Copyable {
             )
         }
     }
-
-    /// Sends one dump request with `send` (a shim call given the socket, the buffer and the sequence number) and
-    /// passes every reply payload to `handler`.
-    private mutating func runDump(
-        label: String,
-        send: (OpaquePointer?, UnsafeMutableRawBufferPointer, UInt32) -> Int32,
-        handler: (UnsafeRawBufferPointer) throws -> Void
-    ) throws {
-        if unusable {
-            throw SockDiagError(
-                code: .socketUnavailable,
-                operation: "dump",
-                message: "an earlier failure left the netlink socket in an unknown state; create a new SocketInspector"
-            )
-        }
-        sequence = sequence == UInt32.max ? 1 : sequence + 1
-        let sequence = self.sequence
-        let handle = socket.handle
-        let buffer = self.buffer
-        _ = try retryingOnInterrupt("send \(label) dump request") {
-            send(handle, buffer, sequence)
-        }
-        var broken: Int32 = 0
-        defer { if broken != 0 { unusable = true } }
-        try runCallbacks(operation: "\(label) dump") { callback, context in
-            CSockDiag_receive_dump(handle, buffer.baseAddress, buffer.count, sequence, callback, context, &broken)
-        } handler: { payload in
-            try handler(payload)
-        }
-    }
-}
-
-/// Runs `run` (a shim call driving `mnl_cb_run`) with a C callback that forwards each message payload to
-/// `handler`, and turns the shim's result into a Swift error.
-func runCallbacks(
-    operation: @autoclosure () -> String,
-    _ run: (CSockDiag_message_cb, UnsafeMutableRawPointer) -> Int32,
-    handler: (UnsafeRawBufferPointer) throws -> Void
-) throws {
-    try withoutActuallyEscaping(handler) { handler in
-        var context = CallbackContext(handler: handler)
-        let result = withUnsafeMutablePointer(to: &context) { pointer in
-            let callback: CSockDiag_message_cb = { payload, length, rawContext in
-                let context = rawContext!.assumingMemoryBound(to: CallbackContext.self)
-                do {
-                    try context.pointee.handler(UnsafeRawBufferPointer(start: payload, count: length))
-                    return 1
-                } catch {
-                    context.pointee.error = error
-                    return 0
-                }
-            }
-            let result = run(callback, UnsafeMutableRawPointer(pointer))
-            return (result, result == -1 ? Errno.current : nil)
-        }
-        switch result.0 {
-        case 0:
-            return
-        case 1:
-            throw context.error ?? SockDiagError.malformed("dump stopped without a reason")
-        case CSOCKDIAG_DUMP_INTERRUPTED:
-            throw SockDiagError(
-                code: .dumpInterrupted,
-                errno: .interrupted,
-                operation: operation(),
-                message: "\(operation()): the kernel flagged the dump as interrupted (NLM_F_DUMP_INTR)"
-            )
-        case 2:
-            throw SockDiagError.malformed("captured dump ends without NLMSG_DONE")
-        default:
-            throw SockDiagError.fromErrno(result.1 ?? .badMessage, operation: operation())
-        }
-    }
-}
-
-private struct CallbackContext {
-    let handler: (UnsafeRawBufferPointer) throws -> Void
-    var error: (any Error)?
 }
