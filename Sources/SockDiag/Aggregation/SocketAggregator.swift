@@ -10,6 +10,8 @@ public struct SocketAggregator: Sendable {
     private var timeWait = PortTally()
     private var listening = PortTally()
     private var listeners: [ListenerQueue] = []
+    /// The plan of the last query dumped, kept while the same query comes again.
+    private var plan: DumpPlan?
 
     /// Creates an aggregator.
     /// - Parameter topPorts: How many ports each ranking keeps, and how many listeners (at least 0).
@@ -21,6 +23,11 @@ public struct SocketAggregator: Sendable {
     ///
     /// When the kernel evaluates the whole query, only the fixed header of each reply is read (no ``Socket`` is
     /// built); otherwise each socket is decoded and filtered in Swift first, with the same result.
+    ///
+    /// The aggregator plans a query once and keeps the plan while later calls pass the same query: an agent that
+    /// aggregates every second compiles its filter, and reads the ephemeral port range that `autobound` needs from
+    /// `/proc/sys/net/ipv4/ip_local_port_range`, on the first call only. The range is read again when the query
+    /// changes; set ``SocketQuery/context`` to choose it instead.
     /// - Parameters:
     ///   - inspector: The inspector to dump with.
     ///   - query: What to count; by default every TCP and UDP socket in every state but bound-inactive.
@@ -30,18 +37,27 @@ public struct SocketAggregator: Sendable {
         _ inspector: SocketInspector,
         matching query: SocketQuery = SocketQuery(protocols: [.tcp, .udp], states: .all)
     ) throws -> SocketAggregate {
+        let plan = try self.plan(for: query)
         var aggregate = start()
-        if inspector.kernelEvaluatesAll(query) && !query.states.contains(.boundInactive) {
-            try inspector.forEachRawMessage(matching: query) { transport, payload in
+        if plan.repliesNeedNoDecoding {
+            try inspector.forEachRawMessage(following: plan) { transport, payload in
                 try add(transport: transport, header: payload, to: &aggregate)
             }
         } else {
-            try inspector.forEachSocket(matching: query) { socket in
+            try inspector.forEachSocket(following: plan) { socket in
                 add(socket, to: &aggregate)
             }
         }
         finish(&aggregate)
         return aggregate
+    }
+
+    /// The plan for `query`: the kept one when it was made for the same query.
+    private mutating func plan(for query: SocketQuery) throws(SockDiagError) -> DumpPlan {
+        if let plan, plan.query == query { return plan }
+        let plan = try DumpPlan(query)
+        self.plan = plan
+        return plan
     }
 
     /// Adds up captured reply bytes (datagrams as ``SocketInspector/decode(capturedDump:transport:boundInactiveRequested:_:)``
@@ -170,13 +186,5 @@ extension SocketInspector {
     ) throws -> SocketAggregate {
         var aggregator = SocketAggregator(topPorts: topPorts)
         return try aggregator.aggregate(self, matching: query)
-    }
-
-    /// Whether the kernel evaluates all of `query`, so a reply needs no re-check in Swift.
-    func kernelEvaluatesAll(_ query: SocketQuery) -> Bool {
-        let expression = query.effectiveFilter
-        return expression == .all
-            || (query.kernelFiltering
-                && BytecodeCompiler.compile(expression, context: query.context ?? .current()) != nil)
     }
 }

@@ -55,10 +55,11 @@ extension SocketInspector {
     /// - Returns: The counts.
     /// - Throws: ``SockDiagError``.
     public func count(matching query: SocketQuery) throws -> SocketCounts {
+        let plan = try DumpPlan(query)
         var counts = SocketCounts()
-        if kernelEvaluatesAll(query) && !query.states.contains(.boundInactive) {
+        if plan.repliesNeedNoDecoding {
             // Family and state are the first two bytes of every inet_diag_msg.
-            try forEachRawMessage(matching: query) { transport, payload in
+            try forEachRawMessage(following: plan) { transport, payload in
                 guard payload.count >= InetDiagParser.messageSize else {
                     throw SockDiagError.malformed("message of \(payload.count) bytes")
                 }
@@ -66,7 +67,7 @@ extension SocketInspector {
                 counts.add(transport, family, TCPState(rawValue: payload[1]))
             }
         } else {
-            try forEachSocket(matching: query) { counts.add($0.transport, $0.family, $0.state) }
+            try forEachSocket(following: plan) { counts.add($0.transport, $0.family, $0.state) }
         }
         return counts
     }
