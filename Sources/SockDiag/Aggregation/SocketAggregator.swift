@@ -89,69 +89,54 @@ public struct SocketAggregator: Sendable {
 
     @inline(__always)
     private mutating func add(_ socket: Socket, to aggregate: inout SocketAggregate) {
-        aggregate.socketsSeen += 1
-        aggregate.counts.add(socket.transport, socket.family, socket.state)
-        guard socket.transport == .tcp else { return }
-        if socket.state == .timeWait {
-            timeWait.add(socket.local.port)
-        } else if socket.state == .listen {
-            listening.add(socket.local.port)
-            listeners.append(
-                ListenerQueue(
-                    family: socket.family,
-                    local: socket.local,
-                    queued: socket.receiveQueue,
-                    backlog: socket.sendQueue
-                )
+        add(socket.transport, socket.family, socket.state, port: socket.local.port, to: &aggregate) {
+            ListenerQueue(
+                family: socket.family,
+                local: socket.local,
+                queued: socket.receiveQueue,
+                backlog: socket.sendQueue
             )
         }
     }
 
-    /// Reads an `inet_diag_msg` header: family, state, local port and address, queues.
+    /// Adds a reply from its `inet_diag_msg` header alone: family, state, local port and, for a listener, its local
+    /// address and queues.
     @inline(__always)
     private mutating func add(
         transport: TransportProtocol,
         header payload: UnsafeRawBufferPointer,
         to aggregate: inout SocketAggregate
     ) throws(SockDiagError) {
-        guard payload.count >= InetDiagParser.messageSize else {
-            throw .malformed("message of \(payload.count) bytes, an inet_diag_msg needs \(InetDiagParser.messageSize)")
+        let message = try InetDiagMessage(payload)
+        add(transport, message.family, message.state, port: message.localPort, to: &aggregate) {
+            ListenerQueue(
+                family: message.family,
+                local: Endpoint(address: message.localAddress, port: message.localPort),
+                queued: message.receiveQueue,
+                backlog: message.sendQueue
+            )
         }
-        let family: AddressFamily
-        switch payload[0] {
-        case AddressFamily.inet.rawValue: family = .inet
-        case AddressFamily.inet6.rawValue: family = .inet6
-        default: throw .malformed("unknown address family \(payload[0])")
-        }
-        let state = TCPState(rawValue: payload[1])
+    }
+
+    /// Counts one socket, and for TCP its port in the TIME_WAIT or listening ranking; `listener` describes a
+    /// listening socket's queue (read only for one).
+    @inline(__always)
+    private mutating func add(
+        _ transport: TransportProtocol,
+        _ family: AddressFamily,
+        _ state: TCPState,
+        port: UInt16,
+        to aggregate: inout SocketAggregate,
+        listener: () -> ListenerQueue
+    ) {
         aggregate.socketsSeen += 1
         aggregate.counts.add(transport, family, state)
         guard transport == .tcp else { return }
-        let port = UInt16(bigEndian: payload.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
         if state == .timeWait {
             timeWait.add(port)
         } else if state == .listen {
             listening.add(port)
-            let address: IPAddress =
-                family == .inet
-                ? .v4(
-                    IPv4Address(rawValue: UInt32(bigEndian: payload.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
-                )
-                : .v6(
-                    InetDiagParser.ipv6(
-                        payload,
-                        offset: 8,
-                        interfaceIndex: payload.loadUnaligned(fromByteOffset: 40, as: UInt32.self)
-                    )
-                )
-            listeners.append(
-                ListenerQueue(
-                    family: family,
-                    local: Endpoint(address: address, port: port),
-                    queued: payload.loadUnaligned(fromByteOffset: 56, as: UInt32.self),
-                    backlog: payload.loadUnaligned(fromByteOffset: 60, as: UInt32.self)
-                )
-            )
+            listeners.append(listener())
         }
     }
 

@@ -58,13 +58,9 @@ extension SocketInspector {
         let plan = try DumpPlan(query)
         var counts = SocketCounts()
         if plan.repliesNeedNoDecoding {
-            // Family and state are the first two bytes of every inet_diag_msg.
             try forEachRawMessage(following: plan) { transport, payload in
-                guard payload.count >= InetDiagParser.messageSize else {
-                    throw SockDiagError.malformed("message of \(payload.count) bytes")
-                }
-                let family: AddressFamily = payload[0] == AddressFamily.inet.rawValue ? .inet : .inet6
-                counts.add(transport, family, TCPState(rawValue: payload[1]))
+                let message = try InetDiagMessage(payload)
+                counts.add(transport, message.family, message.state)
             }
         } else {
             try forEachSocket(following: plan) { counts.add($0.transport, $0.family, $0.state) }
