@@ -47,21 +47,23 @@ struct DumpState: ~Copyable {
         _ = try retryingOnInterrupt("send \(label) dump request") {
             send(handle, buffer, sequence)
         }
-        while true {
-            let received = try receive(sequence: sequence, operation: "\(label) dump")
-            let batch = UnsafeRawBufferPointer(rebasing: buffer[..<received])
-            switch runBatch(batch, sequence: sequence, portID: portID, handler: handler) {
-            case .continues:
-                continue
-            case .done:
-                return
-            case .failed(let failure):
-                switch failure.unreadReplies {
-                case .none: break
-                case .fromThisBatch: drain(sequence: sequence, batchLength: received)
-                case .afterThisBatch: drain(sequence: sequence, batchLength: 0)
+        try withBatchRunner(handler: handler) { runner in
+            while true {
+                let received = try receive(sequence: sequence, operation: "\(label) dump")
+                let batch = UnsafeRawBufferPointer(rebasing: buffer[..<received])
+                switch runner.run(batch, sequence: sequence, portID: portID) {
+                case .continues:
+                    continue
+                case .done:
+                    return
+                case .failed(let failure):
+                    switch failure.unreadReplies {
+                    case .none: break
+                    case .fromThisBatch: drain(sequence: sequence, batchLength: received)
+                    case .afterThisBatch: drain(sequence: sequence, batchLength: 0)
+                    }
+                    throw failure.error(operation: "\(label) dump")
                 }
-                throw failure.error(operation: "\(label) dump")
             }
         }
     }

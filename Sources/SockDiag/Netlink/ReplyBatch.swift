@@ -73,40 +73,52 @@ enum DumpFailure {
     }
 }
 
-/// Runs one batch of reply bytes through the shim's `mnl_cb_run` trampoline, passing every socket reply's payload
-/// (valid only during the call) to `handler`.
+/// Calls `body` with a ``BatchRunner`` that forwards every socket reply's payload to `handler`.
 ///
-/// The corresponding C function is `CSockDiag_run_batch`.
+/// The handler is made reachable from C once for all the batches of a dump (that costs one allocation), not once
+/// per batch.
 /// - Parameters:
-///   - batch: Whole netlink messages.
-///   - sequence: The request's sequence number, which every reply must carry; 0 for a captured dump (no check).
-///   - portID: The socket's port id, which every reply must carry; 0 for a captured dump (no check).
-///   - handler: Called once per reply payload. An error it throws stops the batch and is returned as
-///     ``DumpFailure/stopped(_:)``.
-/// - Returns: How the batch ended.
-func runBatch(
-    _ batch: UnsafeRawBufferPointer,
-    sequence: UInt32,
-    portID: UInt32,
-    handler: (UnsafeRawBufferPointer) throws -> Void
-) -> BatchEnd {
-    withoutActuallyEscaping(handler) { handler in
+///   - handler: Called once per reply payload (valid only during the call). An error it throws stops the batch,
+///     which then ends with ``DumpFailure/stopped(_:)``.
+///   - body: Runs the batches.
+func withBatchRunner<Result>(
+    handler: (UnsafeRawBufferPointer) throws -> Void,
+    _ body: (BatchRunner) throws -> Result
+) rethrows -> Result {
+    try withoutActuallyEscaping(handler) { handler in
         var context = CallbackContext(handler: handler)
-        let (result, errno) = withUnsafeMutablePointer(to: &context) { pointer in
-            let result = CSockDiag_run_batch(batch.baseAddress, batch.count, sequence, portID, forwardPayload, pointer)
-            return (result, result == .failed ? Errno.current : nil)
+        return try withUnsafeMutablePointer(to: &context) { pointer in
+            try body(BatchRunner(context: pointer))
         }
+    }
+}
+
+/// Runs batches of reply bytes through the shim's `mnl_cb_run` trampoline (see ``withBatchRunner(handler:_:)``).
+struct BatchRunner {
+    fileprivate let context: UnsafeMutablePointer<CallbackContext>
+
+    /// Runs one batch, passing every socket reply's payload to the handler.
+    ///
+    /// The corresponding C function is `CSockDiag_run_batch`.
+    /// - Parameters:
+    ///   - batch: Whole netlink messages.
+    ///   - sequence: The request's sequence number, which every reply must carry; 0 for a captured dump (no check).
+    ///   - portID: The socket's port id, which every reply must carry; 0 for a captured dump (no check).
+    /// - Returns: How the batch ended.
+    func run(_ batch: UnsafeRawBufferPointer, sequence: UInt32, portID: UInt32) -> BatchEnd {
+        context.pointee.error = nil
+        let result = CSockDiag_run_batch(batch.baseAddress, batch.count, sequence, portID, forwardPayload, context)
         switch result {
         case .done:
             return .done
         case .continues:
             return .continues
         case .stopped:
-            return .failed(.stopped(context.error ?? SockDiagError.malformed("dump stopped without a reason")))
+            return .failed(.stopped(context.pointee.error ?? SockDiagError.malformed("dump stopped without a reason")))
         case .interrupted:
             return .failed(.interrupted)
         case .failed:
-            return .failed(.errno(errno ?? .badMessage))
+            return .failed(.errno(Errno.current))
         }
     }
 }
@@ -123,6 +135,7 @@ private let forwardPayload: CSockDiag_message_cb = { payload, length, rawContext
     }
 }
 
+/// What the C callback reaches through its context pointer.
 private struct CallbackContext {
     let handler: (UnsafeRawBufferPointer) throws -> Void
     var error: (any Error)?
@@ -141,12 +154,14 @@ func runCapturedDump(
     operation: @autoclosure () -> String,
     handler: (UnsafeRawBufferPointer) throws -> Void
 ) throws {
-    switch runBatch(bytes, sequence: 0, portID: 0, handler: handler) {
-    case .done:
-        return
-    case .continues:
-        throw SockDiagError.malformed("captured dump ends without NLMSG_DONE")
-    case .failed(let failure):
-        throw failure.error(operation: operation())
+    try withBatchRunner(handler: handler) { runner in
+        switch runner.run(bytes, sequence: 0, portID: 0) {
+        case .done:
+            return
+        case .continues:
+            throw SockDiagError.malformed("captured dump ends without NLMSG_DONE")
+        case .failed(let failure):
+            throw failure.error(operation: operation())
+        }
     }
 }
