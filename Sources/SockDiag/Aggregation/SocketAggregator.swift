@@ -1,5 +1,3 @@
-internal import CSockDiag
-
 /// Adds up dumps into ``SocketAggregate``s, keeping its per-port counters (512 KiB) between calls so that an agent
 /// aggregating every second allocates nothing per socket and almost nothing per call.
 ///
@@ -12,6 +10,8 @@ public struct SocketAggregator: Sendable {
     private var timeWait = PortTally()
     private var listening = PortTally()
     private var listeners: [ListenerQueue] = []
+    /// The plan of the last query dumped, kept while the same query comes again.
+    private var plan: DumpPlan?
 
     /// Creates an aggregator.
     /// - Parameter topPorts: How many ports each ranking keeps, and how many listeners (at least 0).
@@ -23,6 +23,11 @@ public struct SocketAggregator: Sendable {
     ///
     /// When the kernel evaluates the whole query, only the fixed header of each reply is read (no ``Socket`` is
     /// built); otherwise each socket is decoded and filtered in Swift first, with the same result.
+    ///
+    /// The aggregator plans a query once and keeps the plan while later calls pass the same query: an agent that
+    /// aggregates every second compiles its filter, and reads the ephemeral port range that `autobound` needs from
+    /// `/proc/sys/net/ipv4/ip_local_port_range`, on the first call only. The range is read again when the query
+    /// changes; set ``SocketQuery/context`` to choose it instead.
     /// - Parameters:
     ///   - inspector: The inspector to dump with.
     ///   - query: What to count; by default every TCP and UDP socket in every state but bound-inactive.
@@ -32,18 +37,27 @@ public struct SocketAggregator: Sendable {
         _ inspector: SocketInspector,
         matching query: SocketQuery = SocketQuery(protocols: [.tcp, .udp], states: .all)
     ) throws -> SocketAggregate {
+        let plan = try self.plan(for: query)
         var aggregate = start()
-        if inspector.kernelEvaluatesAll(query) && !query.states.contains(.boundInactive) {
-            try inspector.forEachRawMessage(matching: query) { transport, payload in
+        if plan.repliesNeedNoDecoding {
+            try inspector.forEachRawMessage(following: plan) { transport, payload in
                 try add(transport: transport, header: payload, to: &aggregate)
             }
         } else {
-            try inspector.forEachSocket(matching: query) { socket in
+            try inspector.forEachSocket(following: plan) { socket in
                 add(socket, to: &aggregate)
             }
         }
         finish(&aggregate)
         return aggregate
+    }
+
+    /// The plan for `query`: the kept one when it was made for the same query.
+    private mutating func plan(for query: SocketQuery) throws(SockDiagError) -> DumpPlan {
+        if let plan, plan.query == query { return plan }
+        let plan = try DumpPlan(query)
+        self.plan = plan
+        return plan
     }
 
     /// Adds up captured reply bytes (datagrams as ``SocketInspector/decode(capturedDump:transport:boundInactiveRequested:_:)``
@@ -56,9 +70,7 @@ public struct SocketAggregator: Sendable {
         var aggregate = start()
         for capture in capturedDumps {
             try capture.bytes.withUnsafeBytes { bytes in
-                try runCallbacks(operation: "aggregate captured dump") { callback, context in
-                    CSockDiag_process_batch(bytes.baseAddress, bytes.count, callback, context)
-                } handler: { payload in
+                try runCapturedDump(bytes, operation: "aggregate captured dump") { payload in
                     try add(transport: capture.transport, header: payload, to: &aggregate)
                 }
             }
@@ -77,69 +89,54 @@ public struct SocketAggregator: Sendable {
 
     @inline(__always)
     private mutating func add(_ socket: Socket, to aggregate: inout SocketAggregate) {
-        aggregate.socketsSeen += 1
-        aggregate.counts.add(socket.transport, socket.family, socket.state)
-        guard socket.transport == .tcp else { return }
-        if socket.state == .timeWait {
-            timeWait.add(socket.local.port)
-        } else if socket.state == .listen {
-            listening.add(socket.local.port)
-            listeners.append(
-                ListenerQueue(
-                    family: socket.family,
-                    local: socket.local,
-                    queued: socket.receiveQueue,
-                    backlog: socket.sendQueue
-                )
+        add(socket.transport, socket.family, socket.state, port: socket.local.port, to: &aggregate) {
+            ListenerQueue(
+                family: socket.family,
+                local: socket.local,
+                queued: socket.receiveQueue,
+                backlog: socket.sendQueue
             )
         }
     }
 
-    /// Reads an `inet_diag_msg` header: family, state, local port and address, queues.
+    /// Adds a reply from its `inet_diag_msg` header alone: family, state, local port and, for a listener, its local
+    /// address and queues.
     @inline(__always)
     private mutating func add(
         transport: TransportProtocol,
         header payload: UnsafeRawBufferPointer,
         to aggregate: inout SocketAggregate
     ) throws(SockDiagError) {
-        guard payload.count >= InetDiagParser.messageSize else {
-            throw .malformed("message of \(payload.count) bytes, an inet_diag_msg needs \(InetDiagParser.messageSize)")
+        let message = try InetDiagMessage(payload)
+        add(transport, message.family, message.state, port: message.localPort, to: &aggregate) {
+            ListenerQueue(
+                family: message.family,
+                local: Endpoint(address: message.localAddress, port: message.localPort),
+                queued: message.receiveQueue,
+                backlog: message.sendQueue
+            )
         }
-        let family: AddressFamily
-        switch payload[0] {
-        case AddressFamily.inet.rawValue: family = .inet
-        case AddressFamily.inet6.rawValue: family = .inet6
-        default: throw .malformed("unknown address family \(payload[0])")
-        }
-        let state = TCPState(rawValue: payload[1])
+    }
+
+    /// Counts one socket, and for TCP its port in the TIME_WAIT or listening ranking; `listener` describes a
+    /// listening socket's queue (read only for one).
+    @inline(__always)
+    private mutating func add(
+        _ transport: TransportProtocol,
+        _ family: AddressFamily,
+        _ state: TCPState,
+        port: UInt16,
+        to aggregate: inout SocketAggregate,
+        listener: () -> ListenerQueue
+    ) {
         aggregate.socketsSeen += 1
         aggregate.counts.add(transport, family, state)
         guard transport == .tcp else { return }
-        let port = UInt16(bigEndian: payload.loadUnaligned(fromByteOffset: 4, as: UInt16.self))
         if state == .timeWait {
             timeWait.add(port)
         } else if state == .listen {
             listening.add(port)
-            let address: IPAddress =
-                family == .inet
-                ? .v4(
-                    IPv4Address(rawValue: UInt32(bigEndian: payload.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
-                )
-                : .v6(
-                    InetDiagParser.ipv6(
-                        payload,
-                        offset: 8,
-                        interfaceIndex: payload.loadUnaligned(fromByteOffset: 40, as: UInt32.self)
-                    )
-                )
-            listeners.append(
-                ListenerQueue(
-                    family: family,
-                    local: Endpoint(address: address, port: port),
-                    queued: payload.loadUnaligned(fromByteOffset: 56, as: UInt32.self),
-                    backlog: payload.loadUnaligned(fromByteOffset: 60, as: UInt32.self)
-                )
-            )
+            listeners.append(listener())
         }
     }
 
@@ -174,13 +171,5 @@ extension SocketInspector {
     ) throws -> SocketAggregate {
         var aggregator = SocketAggregator(topPorts: topPorts)
         return try aggregator.aggregate(self, matching: query)
-    }
-
-    /// Whether the kernel evaluates all of `query`, so a reply needs no re-check in Swift.
-    func kernelEvaluatesAll(_ query: SocketQuery) -> Bool {
-        let expression = query.effectiveFilter
-        return expression == .all
-            || (query.kernelFiltering
-                && BytecodeCompiler.compile(expression, context: query.context ?? .current()) != nil)
     }
 }

@@ -55,18 +55,15 @@ extension SocketInspector {
     /// - Returns: The counts.
     /// - Throws: ``SockDiagError``.
     public func count(matching query: SocketQuery) throws -> SocketCounts {
+        let plan = try DumpPlan(query)
         var counts = SocketCounts()
-        if kernelEvaluatesAll(query) && !query.states.contains(.boundInactive) {
-            // Family and state are the first two bytes of every inet_diag_msg.
-            try forEachRawMessage(matching: query) { transport, payload in
-                guard payload.count >= InetDiagParser.messageSize else {
-                    throw SockDiagError.malformed("message of \(payload.count) bytes")
-                }
-                let family: AddressFamily = payload[0] == AddressFamily.inet.rawValue ? .inet : .inet6
-                counts.add(transport, family, TCPState(rawValue: payload[1]))
+        if plan.repliesNeedNoDecoding {
+            try forEachRawMessage(following: plan) { transport, payload in
+                let message = try InetDiagMessage(payload)
+                counts.add(transport, message.family, message.state)
             }
         } else {
-            try forEachSocket(matching: query) { counts.add($0.transport, $0.family, $0.state) }
+            try forEachSocket(following: plan) { counts.add($0.transport, $0.family, $0.state) }
         }
         return counts
     }

@@ -49,7 +49,4 @@ struct NetlinkSocket: ~Copyable {
     deinit {
         CSockDiag_close(handle)
     }
-
-    /// The file descriptor.
-    var fileDescriptor: Int32 { CSockDiag_fd(handle) }
 }

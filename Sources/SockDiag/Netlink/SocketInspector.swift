@@ -1,4 +1,3 @@
-internal import CSockDiag
 import Synchronization
 
 /// Reads the kernel's socket tables over NETLINK_SOCK_DIAG, as `ss` does.
@@ -37,25 +36,43 @@ public final class SocketInspector: @unchecked Sendable {
     /// - Returns: What the dump did (requests, replies, where the filter ran and why).
     @discardableResult
     public func forEachSocket(matching query: SocketQuery, _ body: (Socket) throws -> Void) throws -> DumpReport {
+        try forEachSocket(following: DumpPlan(query), body)
+    }
+
+    /// Calls `body` for every socket that matches the query `plan` was built from.
+    @discardableResult
+    func forEachSocket(following plan: DumpPlan, _ body: (Socket) throws -> Void) throws -> DumpReport {
         try lock.withLock { _ in
-            try state.dump(query, body)
+            try state.dump(plan, body)
         }
     }
 
-    /// Calls `body` with the raw reply of every socket the kernel sends for `query` (an `inet_diag_msg` and its
-    /// attributes, valid only during the call), without decoding or re-checking it in Swift.
+    /// Calls `body` with the raw reply of every socket that matches `query` (an `inet_diag_msg` and its attributes,
+    /// valid only during the call), without passing it on as a ``Socket``.
     ///
-    /// This is the floor any decoding costs are measured against, and the way to capture replies.
+    /// This is the floor any decoding costs are measured against, and the way to capture replies. Where the kernel
+    /// evaluates the query (its states and filter) the replies are passed on as they arrive; where it cannot (the
+    /// program is too long for a request, ``SocketQuery/kernelFiltering`` is off, or the kernel rejects it) each
+    /// reply is decoded to check the filter in Swift and passed on only when it matches.
     /// - Parameters:
-    ///   - query: What to dump; the kernel applies its states and port conditions.
-    ///   - body: Called once per reply message, with the protocol it answers for.
+    ///   - query: What to dump.
+    ///   - body: Called once per matching reply message, with the protocol it answers for.
     /// - Throws: ``SockDiagError``, or what `body` throws.
     public func forEachRawMessage(
         matching query: SocketQuery,
         _ body: (TransportProtocol, UnsafeRawBufferPointer) throws -> Void
     ) throws {
+        try forEachRawMessage(following: DumpPlan(query), body)
+    }
+
+    /// Calls `body` with the raw reply of every socket that matches the query `plan` was built from.
+    @discardableResult
+    func forEachRawMessage(
+        following plan: DumpPlan,
+        _ body: (TransportProtocol, UnsafeRawBufferPointer) throws -> Void
+    ) throws -> DumpReport {
         try lock.withLock { _ in
-            try state.dumpRaw(query, body)
+            try state.dumpRaw(plan, body)
         }
     }
 
@@ -71,9 +88,10 @@ public final class SocketInspector: @unchecked Sendable {
     ///   `body` throws.
     /// - Returns: What the dump did (requests, replies, sockets passed on).
     @discardableResult
-    public func forEachUnixSocket(matching query: UnixSocketQuery, _ body: (UnixSocket) throws -> Void) throws
-        -> DumpReport
-    {
+    public func forEachUnixSocket(
+        matching query: UnixSocketQuery,
+        _ body: (UnixSocket) throws -> Void
+    ) throws -> DumpReport {
         try lock.withLock { _ in
             try state.dumpUnix(query, body)
         }
@@ -87,23 +105,6 @@ public final class SocketInspector: @unchecked Sendable {
     /// - Throws: ``SockDiagError``.
     public func unixSockets(matching query: UnixSocketQuery) throws(SockDiagError) -> [UnixSocket] {
         try collectRetryingInterrupted { body in try forEachUnixSocket(matching: query, body) }
-    }
-
-    /// Decodes a captured `UNIX_DIAG` dump (concatenated reply datagrams, up to and including `NLMSG_DONE`)
-    /// exactly as a live reply is decoded.
-    /// - Parameters:
-    ///   - bytes: The reply datagrams.
-    ///   - body: Called once per socket.
-    /// - Throws: ``SockDiagError`` (`malformedMessage` for truncated or malformed bytes, the kernel's error for
-    ///   an `NLMSG_ERROR` reply), or what `body` throws.
-    public static func decode(capturedUnixDump bytes: UnsafeRawBufferPointer, _ body: (UnixSocket) throws -> Void)
-        throws
-    {
-        try runCallbacks(operation: "decode captured dump") { callback, context in
-            CSockDiag_process_batch(bytes.baseAddress, bytes.count, callback, context)
-        } handler: { payload in
-            try body(UnixDiagParser.parse(payload))
-        }
     }
 
     /// Returns every socket that matches `query`.
@@ -139,309 +140,4 @@ public final class SocketInspector: @unchecked Sendable {
 
     /// How many times ``sockets(matching:)`` tries a dump the kernel flags as interrupted.
     static let interruptedDumpAttempts = 3
-
-    /// Decodes a captured dump (concatenated reply datagrams, up to and including `NLMSG_DONE`) exactly as a
-    /// live reply is decoded, e.g. replies saved by ``forEachRawMessage(matching:_:)`` or by a capture tool.
-    /// - Parameters:
-    ///   - bytes: The reply datagrams.
-    ///   - transport: The protocol the request asked for (the replies do not say).
-    ///   - boundInactiveRequested: Whether the request set the bound-inactive state bit.
-    ///   - body: Called once per socket.
-    /// - Throws: ``SockDiagError`` (`malformedMessage` for truncated or malformed bytes, the kernel's error for
-    ///   an `NLMSG_ERROR` reply), or what `body` throws.
-    public static func decode(
-        capturedDump bytes: UnsafeRawBufferPointer,
-        transport: TransportProtocol,
-        boundInactiveRequested: Bool = false,
-        _ body: (Socket) throws -> Void
-    ) throws {
-        var reuse: SocketDetails.Storage?
-        try runCallbacks(operation: "decode captured dump") { callback, context in
-            CSockDiag_process_batch(bytes.baseAddress, bytes.count, callback, context)
-        } handler: { payload in
-            try body(
-                InetDiagParser.parse(
-                    payload,
-                    transport: transport,
-                    boundInactiveRequested: boundInactiveRequested,
-                    reuse: &reuse
-                )
-            )
-        }
-    }
-}
-
-/// The inspector's reusable resources.
-struct DumpState: ~Copyable {
-    let socket: NetlinkSocket
-    /// Set when a failure left unread replies of unknown extent on the socket. The socket is never reopened: a
-    /// new one would belong to the namespace of whichever thread happens to query, not the creator's.
-    var unusable = false
-    let buffer: UnsafeMutableRawBufferPointer
-    var sequence: UInt32 = 0
-    /// The extension attributes' storage of the last socket decoded, reused when the caller dropped that socket.
-    var reuse: SocketDetails.Storage?
-
-    init(socket: consuming NetlinkSocket) {
-        self.socket = socket
-        self.buffer = .allocate(byteCount: Int(CSOCKDIAG_DUMP_BUFFER_SIZE), alignment: 8)
-    }
-
-    deinit {
-        buffer.deallocate()
-    }
-
-    mutating func dump(_ query: SocketQuery, _ body: (Socket) throws -> Void) throws -> DumpReport {
-        let boundInactive = query.states.contains(.boundInactive)
-        let expression = query.effectiveFilter
-        var report = DumpReport()
-        var bytecode: [UInt8] = []
-        var filterInSwift = false
-        let context = query.context ?? (expression.needsKernel ? FilterContext.current() : FilterContext())
-        if expression != .all {
-            if query.kernelFiltering, let code = BytecodeCompiler.compile(expression, context: context) {
-                bytecode = code
-                report.filterPlacement = .kernel
-            } else {
-                guard !expression.needsKernel else {
-                    throw SockDiagError(
-                        code: .requestRejected,
-                        operation: "filter",
-                        message: "filter: 'autobound' can be evaluated only by the kernel; keep kernel filtering on"
-                    )
-                }
-                filterInSwift = true
-                report.filterPlacement = .swift
-            }
-        }
-        // Moved out (not copied), so that the storage stays uniquely referenced and can be overwritten.
-        var reuse = self.reuse
-        self.reuse = nil
-        defer { self.reuse = reuse }
-        for (transport, family, states) in Self.requests(for: query) {
-            var received = 0
-            while true {
-                do {
-                    report.requests += 1
-                    try dumpOne(
-                        transport: transport,
-                        family: family,
-                        states: states,
-                        extensions: query.extensions,
-                        bytecode: bytecode
-                    ) { payload in
-                        received += 1
-                        let socket = try InetDiagParser.parse(
-                            payload,
-                            transport: transport,
-                            boundInactiveRequested: boundInactive,
-                            reuse: &reuse
-                        )
-                        guard query.matchesState(socket) else { return }
-                        if filterInSwift {
-                            if expression.usesMarks && socket.mark == nil { throw Self.marksNeedPrivilege }
-                            guard expression.matches(socket, context: context) else { return }
-                        }
-                        report.sockets += 1
-                        try body(socket)
-                    }
-                    report.messages += received
-                    break
-                } catch let error as SockDiagError
-                    where !bytecode.isEmpty && received == 0
-                    && (error.code == .requestRejected || error.code == .permissionDenied)
-                {
-                    // The kernel's audit refused the program: filter in Swift where that gives the same answer.
-                    if expression.needsKernel {
-                        throw SockDiagError(
-                            code: error.code,
-                            errno: error.errno,
-                            operation: error.operation,
-                            message: "\(error.operation): the kernel rejected the filter (\(error.errno.map(String.init(describing:)) ?? "no errno")), and 'autobound' can be evaluated only by the kernel"
-                        )
-                    }
-                    if expression.usesMarks && error.code == .permissionDenied { throw Self.marksNeedPrivilege }
-                    report.kernelRejection = error
-                    report.filterPlacement = .swift
-                    bytecode = []
-                    filterInSwift = true
-                }
-            }
-        }
-        return report
-    }
-
-    static let marksNeedPrivilege = SockDiagError(
-        code: .permissionDenied,
-        errno: .notPermitted,
-        operation: "fwmark filter",
-        message: "fwmark filters need CAP_NET_ADMIN: the kernel reports socket marks only to it (run as root)"
-    )
-
-    /// The requests a query needs: per protocol, the families (one legacy request for TCP over both families,
-    /// which walks the tables once) and the states that protocol can be in.
-    static func requests(for query: SocketQuery) -> [(TransportProtocol, UInt8, StateSet)] {
-        var requests: [(TransportProtocol, UInt8, StateSet)] = []
-        for transport in query.protocols {
-            guard let states = query.kernelStates(for: transport) else { continue }
-            if transport == .tcp && query.families.contains(.inet) && query.families.contains(.inet6) {
-                requests.append((transport, 0, states))
-            } else {
-                for family in query.families {
-                    requests.append((transport, family.rawValue, states))
-                }
-            }
-        }
-        return requests
-    }
-
-    mutating func dumpRaw(_ query: SocketQuery, _ body: (TransportProtocol, UnsafeRawBufferPointer) throws -> Void) throws {
-        let expression = query.effectiveFilter
-        let context = query.context ?? (expression.needsKernel ? FilterContext.current() : FilterContext())
-        let bytecode = BytecodeCompiler.compile(expression, context: context) ?? []
-        for (transport, family, states) in Self.requests(for: query) {
-            try dumpOne(
-                transport: transport,
-                family: family,
-                states: states,
-                extensions: query.extensions,
-                bytecode: bytecode
-            ) { payload in
-                try body(transport, payload)
-            }
-        }
-    }
-
-    mutating func dumpUnix(_ query: UnixSocketQuery, _ body: (UnixSocket) throws -> Void) throws -> DumpReport {
-        var report = DumpReport()
-        let states = query.kernelStates
-        guard states != 0 else { return report }
-        report.requests = 1
-        try runDump(label: "unix") { handle, buffer, sequence in
-            CSockDiag_send_unix_dump_request(handle, buffer.baseAddress, buffer.count, sequence, states, UnixDiagParser.show)
-        } handler: { payload in
-            report.messages += 1
-            let socket = try UnixDiagParser.parse(payload)
-            guard query.matchesType(socket) else { return }
-            report.sockets += 1
-            try body(socket)
-        }
-        return report
-    }
-
-    private mutating func dumpOne(
-        transport: TransportProtocol,
-        family: UInt8,
-        states: StateSet,
-        extensions: SocketExtensions,
-        bytecode: [UInt8],
-        _ handler: (UnsafeRawBufferPointer) throws -> Void
-    ) throws {
-        let label = family == 0 ? "\(transport)" : "\(transport)/\(family == AddressFamily.inet.rawValue ? "inet" : "inet6")"
-        do {
-            try runDump(label: label) { handle, buffer, sequence in
-                bytecode.withUnsafeBytes { code in
-                    CSockDiag_send_dump_request(
-                        handle,
-                        buffer.baseAddress,
-                        buffer.count,
-                        sequence,
-                        family,
-                        transport.rawValue,
-                        extensions.rawValue,
-                        states.rawValue,
-                        code.baseAddress,
-                        code.count
-                    )
-                }
-            } handler: { payload in
-                try handler(payload)
-            }
-        } catch let error as SockDiagError where transport == .raw && error.code == .moduleNotLoaded {
-            throw SockDiagError(
-                code: error.code,
-                errno: error.errno,
-                operation: error.operation,
-                message: "\(error.operation): the kernel has no raw_diag handler (CONFIG_INET_RAW_DIAG; `modprobe raw_diag`); /proc/net/raw lists raw sockets (ProcSocketReader)"
-            )
-        }
-    }
-
-    /// Sends one dump request with `send` (a shim call given the socket, the buffer and the sequence number) and
-    /// passes every reply payload to `handler`.
-    private mutating func runDump(
-        label: String,
-        send: (OpaquePointer?, UnsafeMutableRawBufferPointer, UInt32) -> Int32,
-        handler: (UnsafeRawBufferPointer) throws -> Void
-    ) throws {
-        if unusable {
-            throw SockDiagError(
-                code: .socketUnavailable,
-                operation: "dump",
-                message: "an earlier failure left the netlink socket in an unknown state; create a new SocketInspector"
-            )
-        }
-        sequence = sequence == UInt32.max ? 1 : sequence + 1
-        let sequence = self.sequence
-        let handle = socket.handle
-        let buffer = self.buffer
-        _ = try retryingOnInterrupt("send \(label) dump request") {
-            send(handle, buffer, sequence)
-        }
-        var broken: Int32 = 0
-        defer { if broken != 0 { unusable = true } }
-        try runCallbacks(operation: "\(label) dump") { callback, context in
-            CSockDiag_receive_dump(handle, buffer.baseAddress, buffer.count, sequence, callback, context, &broken)
-        } handler: { payload in
-            try handler(payload)
-        }
-    }
-}
-
-/// Runs `run` (a shim call driving `mnl_cb_run`) with a C callback that forwards each message payload to
-/// `handler`, and turns the shim's result into a Swift error.
-func runCallbacks(
-    operation: @autoclosure () -> String,
-    _ run: (CSockDiag_message_cb, UnsafeMutableRawPointer) -> Int32,
-    handler: (UnsafeRawBufferPointer) throws -> Void
-) throws {
-    try withoutActuallyEscaping(handler) { handler in
-        var context = CallbackContext(handler: handler)
-        let result = withUnsafeMutablePointer(to: &context) { pointer in
-            let callback: CSockDiag_message_cb = { payload, length, rawContext in
-                let context = rawContext!.assumingMemoryBound(to: CallbackContext.self)
-                do {
-                    try context.pointee.handler(UnsafeRawBufferPointer(start: payload, count: length))
-                    return 1
-                } catch {
-                    context.pointee.error = error
-                    return 0
-                }
-            }
-            let result = run(callback, UnsafeMutableRawPointer(pointer))
-            return (result, result == -1 ? Errno.current : nil)
-        }
-        switch result.0 {
-        case 0:
-            return
-        case 1:
-            throw context.error ?? SockDiagError.malformed("dump stopped without a reason")
-        case CSOCKDIAG_DUMP_INTERRUPTED:
-            throw SockDiagError(
-                code: .dumpInterrupted,
-                errno: .interrupted,
-                operation: operation(),
-                message: "\(operation()): the kernel flagged the dump as interrupted (NLM_F_DUMP_INTR)"
-            )
-        case 2:
-            throw SockDiagError.malformed("captured dump ends without NLMSG_DONE")
-        default:
-            throw SockDiagError.fromErrno(result.1 ?? .badMessage, operation: operation())
-        }
-    }
-}
-
-private struct CallbackContext {
-    let handler: (UnsafeRawBufferPointer) throws -> Void
-    var error: (any Error)?
 }

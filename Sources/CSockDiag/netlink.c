@@ -3,18 +3,19 @@
 #define _GNU_SOURCE
 #endif
 
-#include "CSockDiag.h"
+#include "CSockDiagNetlink.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <sched.h>
-
 #include <stddef.h>
-#include <string.h>
+#include <sys/socket.h>
 #include <libmnl/libmnl.h>
 #include <netinet/in.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/inet_diag.h>
 #include <linux/unix_diag.h>
 
+// The layouts Swift reads in place (Netlink/InetDiagMessage.swift, UnixDiagParser.swift) and the requests built here.
 _Static_assert(sizeof(struct inet_diag_msg) == 72, "inet_diag_msg layout");
 _Static_assert(sizeof(struct inet_diag_req_v2) == 56, "inet_diag_req_v2 layout");
 _Static_assert(sizeof(struct inet_diag_req) == 60, "inet_diag_req layout");
@@ -24,10 +25,6 @@ _Static_assert(NLMSG_HDRLEN == 16, "nlmsghdr layout");
 _Static_assert(sizeof(struct unix_diag_req) == 24, "unix_diag_req layout");
 _Static_assert(sizeof(struct unix_diag_msg) == 16, "unix_diag_msg layout");
 _Static_assert(sizeof(struct unix_diag_rqlen) == 8, "unix_diag_rqlen layout");
-
-_Static_assert(offsetof(struct dirent64, d_reclen) == 16, "linux_dirent64 layout");
-_Static_assert(offsetof(struct dirent64, d_type) == 18, "linux_dirent64 layout");
-_Static_assert(offsetof(struct dirent64, d_name) == 19, "linux_dirent64 layout");
 
 struct mnl_socket *CSockDiag_open(int rcvbuf) {
     struct mnl_socket *nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
@@ -59,8 +56,8 @@ void CSockDiag_close(struct mnl_socket *nl) {
     }
 }
 
-int CSockDiag_fd(const struct mnl_socket *nl) {
-    return mnl_socket_get_fd(nl);
+uint32_t CSockDiag_port_id(const struct mnl_socket *nl) {
+    return mnl_socket_get_portid(nl);
 }
 
 int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
@@ -128,6 +125,10 @@ int CSockDiag_send_unix_dump_request(struct mnl_socket *nl, void *buf, size_t bu
         return -1;
     }
     return 0;
+}
+
+int CSockDiag_receive(struct mnl_socket *nl, void *buf, size_t buflen) {
+    return (int)mnl_socket_recvfrom(nl, buf, buflen);
 }
 
 struct CSockDiag_trampoline {
@@ -199,20 +200,22 @@ static int CSockDiag_framing_ok(const void *buf, size_t len) {
     return remaining == 0;
 }
 
-static int CSockDiag_run_batch(const void *buf, size_t len, uint32_t seq, unsigned int portid,
-                               struct CSockDiag_trampoline *t) {
+CSockDiag_dump_result CSockDiag_run_batch(const void *buf, size_t len, uint32_t seq, uint32_t portid,
+                                          CSockDiag_message_cb cb, void *context) {
     if (!CSockDiag_framing_ok(buf, len)) {
         errno = EBADMSG;
-        return -1;
+        return CSockDiag_dump_failed;
     }
-    int ret = mnl_cb_run2(buf, len, seq, portid, CSockDiag_data_cb, t, CSockDiag_control_callbacks, NLMSG_MIN_TYPE);
+    struct CSockDiag_trampoline t = {cb, context, 0};
+    int ret = mnl_cb_run2(buf, len, seq, portid, CSockDiag_data_cb, &t, CSockDiag_control_callbacks, NLMSG_MIN_TYPE);
     if (ret < 0) {
-        return errno == EINTR ? CSOCKDIAG_DUMP_INTERRUPTED : -1;
+        // mnl_cb_run2 reports NLM_F_DUMP_INTR as EINTR.
+        return errno == EINTR ? CSockDiag_dump_interrupted : CSockDiag_dump_failed;
     }
     if (ret == MNL_CB_STOP) {
-        return t->stopped_by_callback ? 1 : 0;
+        return t.stopped_by_callback ? CSockDiag_dump_stopped : CSockDiag_dump_done;
     }
-    return 2;
+    return CSockDiag_dump_continues;
 }
 
 // Whether a received batch holds the end of dump `seq` (NLMSG_DONE or NLMSG_ERROR).
@@ -228,9 +231,7 @@ static int CSockDiag_batch_ends_dump(const void *buf, size_t len, uint32_t seq) 
     return 0;
 }
 
-// Reads and discards the rest of dump `seq`, so that the socket can serve the next request. `len` is the
-// length of the batch already in `buf` (0 when it was lost). Returns 0, or -1 with errno set.
-static int CSockDiag_drain(struct mnl_socket *nl, void *buf, size_t buflen, size_t len, uint32_t seq) {
+int CSockDiag_drain(struct mnl_socket *nl, void *buf, size_t buflen, size_t len, uint32_t seq) {
     if (len > 0 && CSockDiag_batch_ends_dump(buf, len, seq)) {
         return 0;
     }
@@ -246,60 +247,6 @@ static int CSockDiag_drain(struct mnl_socket *nl, void *buf, size_t buflen, size
             return 0;
         }
     }
-}
-
-int CSockDiag_receive_dump(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
-                           CSockDiag_message_cb cb, void *context, int *unusable) {
-    struct CSockDiag_trampoline t = {cb, context, 0};
-    unsigned int portid = mnl_socket_get_portid(nl);
-    *unusable = 0;
-    for (;;) {
-        ssize_t n = mnl_socket_recvfrom(nl, buf, buflen);
-        if (n < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            int saved = errno;
-            // A truncated datagram (ENOSPC) is consumed and the dump goes on behind it; after any other
-            // receive error the socket's state is unknown.
-            if (saved != ENOSPC || CSockDiag_drain(nl, buf, buflen, 0, seq) < 0) {
-                *unusable = 1;
-            }
-            errno = saved;
-            return -1;
-        }
-        if (n == 0) {
-            errno = EBADMSG;
-            *unusable = 1;
-            return -1;
-        }
-        int ret = CSockDiag_run_batch(buf, (size_t)n, seq, portid, &t);
-        if (ret == 2) {
-            continue;
-        }
-        // Stopped early, interrupted or malformed: discard the rest of the dump so the socket stays usable.
-        int saved = errno;
-        // An NLMSG_ERROR reply ends the dump; bad framing or a stray sequence number does not.
-        int dump_over = (ret == 0) || (ret == -1 && saved != EBADMSG && saved != EPROTO && saved != ESRCH);
-        if (!dump_over && CSockDiag_drain(nl, buf, buflen, ret == -1 ? 0 : (size_t)n, seq) < 0) {
-            *unusable = 1;
-        }
-        errno = saved;
-        return ret;
-    }
-}
-
-int CSockDiag_process_batch(const void *buf, size_t len, CSockDiag_message_cb cb, void *context) {
-    struct CSockDiag_trampoline t = {cb, context, 0};
-    return CSockDiag_run_batch(buf, len, 0, 0, &t);
-}
-
-int CSockDiag_enter_network_namespace(int fd) {
-    return setns(fd, CLONE_NEWNET);
-}
-
-long CSockDiag_getdents64(int fd, void *buf, size_t len) {
-    return (long)getdents64(fd, buf, len);
 }
 
 #endif /* __linux__ */

@@ -1,0 +1,24 @@
+#ifdef __linux__
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include "CSockDiagLinux.h"
+
+#include <dirent.h>
+#include <sched.h>
+#include <stddef.h>
+
+_Static_assert(offsetof(struct dirent64, d_reclen) == 16, "linux_dirent64 layout");
+_Static_assert(offsetof(struct dirent64, d_type) == 18, "linux_dirent64 layout");
+_Static_assert(offsetof(struct dirent64, d_name) == 19, "linux_dirent64 layout");
+
+int CSockDiag_enter_network_namespace(int fd) {
+    return setns(fd, CLONE_NEWNET);
+}
+
+long CSockDiag_getdents64(int fd, void *buf, size_t len) {
+    return (long)getdents64(fd, buf, len);
+}
+
+#endif /* __linux__ */

@@ -1,0 +1,106 @@
+internal import CSockDiag
+
+/// The inspector's reusable resources, and the exchange of one dump request with the kernel.
+struct DumpState: ~Copyable {
+    let socket: NetlinkSocket
+    /// The port id the kernel bound the socket to, which its replies carry.
+    let portID: UInt32
+    /// Set when a failure left unread replies of unknown extent on the socket. The socket is never reopened: a
+    /// new one would belong to the namespace of whichever thread happens to query, not the creator's.
+    var unusable = false
+    let buffer: UnsafeMutableRawBufferPointer
+    var sequence: UInt32 = 0
+    /// The extension attributes' storage of the last socket decoded, reused when the caller dropped that socket.
+    var reuse: SocketDetails.Storage?
+
+    init(socket: consuming NetlinkSocket) {
+        self.portID = CSockDiag_port_id(socket.handle)
+        self.socket = socket
+        self.buffer = .allocate(byteCount: Int(CSOCKDIAG_DUMP_BUFFER_SIZE), alignment: 8)
+    }
+
+    deinit {
+        buffer.deallocate()
+    }
+
+    /// Sends one dump request with `send` (a shim call given the socket, the buffer and the sequence number) and
+    /// passes every reply payload to `handler` until the dump ends.
+    ///
+    /// When the dump fails before its end, the rest of its replies is read and discarded so that the socket can
+    /// serve the next request; where that is impossible the socket is marked unusable.
+    mutating func runDump(
+        label: String,
+        send: (OpaquePointer?, UnsafeMutableRawBufferPointer, UInt32) -> Int32,
+        handler: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        if unusable {
+            throw SockDiagError(
+                code: .socketUnavailable,
+                operation: "dump",
+                message: "an earlier failure left the netlink socket in an unknown state; create a new SocketInspector"
+            )
+        }
+        sequence = sequence == UInt32.max ? 1 : sequence + 1
+        let sequence = self.sequence
+        let handle = socket.handle
+        let buffer = self.buffer
+        _ = try retryingOnInterrupt("send \(label) dump request") {
+            send(handle, buffer, sequence)
+        }
+        try withBatchRunner(handler: handler) { runner in
+            while true {
+                let received = try receive(sequence: sequence, operation: "\(label) dump")
+                let batch = UnsafeRawBufferPointer(rebasing: buffer[..<received])
+                switch runner.run(batch, sequence: sequence, portID: portID) {
+                case .continues:
+                    continue
+                case .done:
+                    return
+                case .failed(let failure):
+                    switch failure.unreadReplies {
+                    case .none: break
+                    case .fromThisBatch: drain(sequence: sequence, batchLength: received)
+                    case .afterThisBatch: drain(sequence: sequence, batchLength: 0)
+                    }
+                    throw failure.error(operation: "\(label) dump")
+                }
+            }
+        }
+    }
+
+    /// Receives the next datagram of dump `sequence` into the buffer and returns its length (more than 0).
+    private mutating func receive(sequence: UInt32, operation: @autoclosure () -> String) throws(SockDiagError) -> Int {
+        let handle = socket.handle
+        let buffer = self.buffer
+        let received: Int32
+        do throws(SockDiagError) {
+            received = try retryingOnInterrupt(operation()) {
+                CSockDiag_receive(handle, buffer.baseAddress, buffer.count)
+            }
+        } catch {
+            // A truncated datagram (ENOSPC) is consumed and the dump goes on behind it; after any other receive
+            // error the socket's state is unknown.
+            if error.errno == .noSpace {
+                drain(sequence: sequence, batchLength: 0)
+            } else {
+                unusable = true
+            }
+            throw error
+        }
+        guard received > 0 else {
+            unusable = true
+            throw SockDiagError.fromErrno(.badMessage, operation: operation())
+        }
+        return Int(received)
+    }
+
+    /// Reads and discards the rest of dump `sequence` (starting with the batch of `batchLength` bytes still in the
+    /// buffer, if any), or marks the socket unusable when that fails.
+    ///
+    /// The corresponding C function is `CSockDiag_drain`.
+    private mutating func drain(sequence: UInt32, batchLength: Int) {
+        if CSockDiag_drain(socket.handle, buffer.baseAddress, buffer.count, batchLength, sequence) != 0 {
+            unusable = true
+        }
+    }
+}
