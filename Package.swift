@@ -55,13 +55,20 @@ let package = Package(
             dependencies: ["SockDiag"],
             path: "Examples/TimeWaitAgent"
         ),
+        // What the test targets share: ss rows, fixtures, namespaces, socket populations, processes, a seeded
+        // random generator (as swift-nio's NIOTestUtils). Not a product: only the tests link it.
+        .target(
+            name: "SockDiagTestSupport",
+            dependencies: ["SockDiag"],
+            path: "Tests/SockDiagTestSupport"
+        ),
         .testTarget(
             name: "SockDiagTests",
-            dependencies: ["SockDiag"]
+            dependencies: ["SockDiag", "SockDiagTestSupport"]
         ),
         .testTarget(
             name: "SockDiagIntegrationTests",
-            dependencies: ["SockDiag", "sockdiag", "sockdiag-exporter", "TimeWaitAgent"]
+            dependencies: ["SockDiag", "SockDiagTestSupport", "sockdiag", "sockdiag-exporter", "TimeWaitAgent"]
         ),
     ]
 )

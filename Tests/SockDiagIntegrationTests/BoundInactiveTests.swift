@@ -1,5 +1,6 @@
 import Foundation
 import SockDiag
+import SockDiagTestSupport
 import Testing
 
 #if canImport(Glibc)

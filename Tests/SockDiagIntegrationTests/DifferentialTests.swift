@@ -1,3 +1,4 @@
+import SockDiagTestSupport
 import Testing
 
 extension Integration {

@@ -1,4 +1,5 @@
 import Foundation
+import SockDiagTestSupport
 import Testing
 
 #if canImport(Glibc)

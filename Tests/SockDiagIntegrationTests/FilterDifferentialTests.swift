@@ -1,4 +1,5 @@
 import Foundation
+import SockDiagTestSupport
 import Testing
 
 extension Integration {
@@ -68,17 +69,11 @@ extension Integration {
 
 /// Random filter text from ss's grammar, over the ports and addresses of ``Population``.
 struct LiveFilterGenerator {
-    var state: UInt64
+    var random: SeededGenerator
 
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    init(seed: UInt64) { random = SeededGenerator(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     mutating func pick<T>(_ choices: [T]) -> T { choices[Int(next() % UInt64(choices.count))] }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SockDiagTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -43,17 +44,7 @@ struct OwnedJSONSocket: Decodable, Sendable {
     }
 
     var row: SocketRow {
-        get throws {
-            guard let word = SocketRows.ssWordByJSONState[state] else { throw HelperError("unknown state \(state)") }
-            return SocketRow(
-                netid: transport,
-                state: word,
-                localAddress: local.address,
-                localPort: local.port,
-                peerAddress: peer.address,
-                peerPort: peer.port
-            )
-        }
+        get throws { try SocketRows.row(transport: transport, state: state, local: local, peer: peer) }
     }
 }
 

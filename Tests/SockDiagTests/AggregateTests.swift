@@ -1,4 +1,5 @@
 import SockDiag
+import SockDiagTestSupport
 import Testing
 
 @Suite("Aggregation: port rankings and the aggregator")

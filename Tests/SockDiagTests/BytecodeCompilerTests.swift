@@ -1,3 +1,4 @@
+import SockDiagTestSupport
 import Testing
 
 @testable import SockDiag
@@ -93,19 +94,6 @@ struct BytecodeCompilerTests {
         }
         // The generator must produce expressions that split the sockets, or the test proves nothing.
         #expect(nonTrivial > 250)
-    }
-}
-
-/// A small deterministic generator so failures reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

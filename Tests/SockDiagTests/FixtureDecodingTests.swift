@@ -1,3 +1,4 @@
+import SockDiagTestSupport
 import Testing
 
 @testable import SockDiag
@@ -6,8 +7,8 @@ import Testing
 struct FixtureDecodingTests {
     @Test("the four captures decode to exactly what ss printed at the same moment")
     func matchesSS() throws {
-        let decoded = try Fixtures.allSockets().map(SSRow.init)
-        let printed = try Fixtures.text("ss-tuanH.txt").split(separator: "\n").compactMap { SSRow(ssLine: String($0)) }
+        let decoded = try Fixtures.allSockets().map { SocketRow($0, queues: true) }
+        let printed = try SocketRows.parseTable(Fixtures.text("ss-tuanH.txt"), queues: true).map(\.wildcardAsAny)
         #expect(printed.count == 19)
         #expect(decoded.count == printed.count)
         #expect(Set(decoded) == Set(printed))

@@ -1,3 +1,4 @@
+import SockDiagTestSupport
 import Testing
 
 @testable import SockDiag

@@ -1,136 +1,21 @@
 import Foundation
+import SockDiagTestSupport
 import Testing
 
 @testable import SockDiag
 
-/// The /proc/net fixtures (Scripts/make-proc-fixtures.sh), captured on a machine with USER_HZ 100.
-enum ProcFixtures {
-    static let hz = 100
-
-    /// The four tables in ss's order, with what the file names do not say.
-    static let tables: [(name: String, transport: TransportProtocol, family: AddressFamily)] = [
-        ("udp", .udp, .inet), ("udp6", .udp, .inet6), ("tcp", .tcp, .inet), ("tcp6", .tcp, .inet6),
-    ]
-
-    static func bytes(_ name: String) throws -> [UInt8] {
-        try Fixtures.bytes("proc/\(name)")
-    }
-
-    static func decode(
-        _ bytes: [UInt8],
-        transport: TransportProtocol,
-        family: AddressFamily,
-        hz: Int = hz
-    ) throws -> [Socket] {
-        var sockets: [Socket] = []
-        try bytes.withUnsafeBytes { raw in
-            try ProcSocketReader.decode(
-                capturedTable: raw,
-                transport: transport,
-                family: family,
-                clockTicksPerSecond: hz
-            ) { sockets.append($0) }
-        }
-        return sockets
-    }
-
-    static func decode(_ name: String) throws -> [Socket] {
-        let table = try #require(tables.first { $0.name == name })
-        return try decode(bytes(name), transport: table.transport, family: table.family)
-    }
-
-    static func all() throws -> [Socket] {
-        try tables.flatMap { try decode($0.name) }
-    }
-
-    /// What decoding gives: the sockets, or the error's code.
-    static func outcome(
-        _ bytes: [UInt8],
-        transport: TransportProtocol,
-        family: AddressFamily
-    ) -> Result<
-        [Socket], SockDiagError
-    > {
-        do {
-            return .success(try decode(bytes, transport: transport, family: family))
-        } catch let error as SockDiagError {
-            return .failure(error)
-        } catch {
-            Issue.record("unexpected error type \(error)")
-            return .failure(SockDiagError(code: .ioFailed, operation: "test", message: "\(error)"))
-        }
-    }
-}
-
-/// One row of `ss -tuanH`, normalised for comparison; parsed here and with state words written here, so the test
-/// does not lean on the library's own tables.
-struct ProcComparableRow: Hashable, Comparable, CustomStringConvertible {
-    var netid: String
-    var state: String
-    var local: String
-    var localPort: UInt16
-    var peer: String
-    var peerPort: UInt16
-    var recvQ: UInt32
-    /// `nil` for listeners: ss shows the backlog there, /proc shows 0.
-    var sendQ: UInt32?
-
-    var description: String {
-        "\(netid) \(state) \(local):\(localPort) \(peer):\(peerPort) r=\(recvQ) s=\(sendQ.map(String.init) ?? "-")"
-    }
-
-    static func < (a: Self, b: Self) -> Bool { a.description < b.description }
-
-    static let stateWords: [UInt8: String] = [
-        1: "ESTAB", 2: "SYN-SENT", 3: "SYN-RECV", 4: "FIN-WAIT-1", 5: "FIN-WAIT-2", 6: "TIME-WAIT", 7: "UNCONN",
-        8: "CLOSE-WAIT", 9: "LAST-ACK", 10: "LISTEN", 11: "CLOSING",
-    ]
-
-    /// Parses `netid state recv-q send-q local:port peer:port`.
-    init?(ssLine: Substring) {
-        let fields = ssLine.split(separator: " ")
-        guard fields.count >= 6, let recvQ = UInt32(fields[2]), let sendQ = UInt32(fields[3]) else { return nil }
-        func endpoint(_ text: Substring) -> (String, UInt16)? {
-            guard let colon = text.lastIndex(of: ":") else { return nil }
-            var address = text[..<colon]
-            let port = text[text.index(after: colon)...]
-            if let percent = address.firstIndex(of: "%") { address = address[..<percent] }
-            if address.first == "[" && address.last == "]" { address = address.dropFirst().dropLast() }
-            // ss prints a dual-stack wildcard (and its peer) as `*`.
-            let normalized = address == "*" ? "::" : String(address)
-            if port == "*" { return (normalized, 0) }
-            guard let number = UInt16(port) else { return nil }
-            return (normalized, number)
-        }
-        guard let local = endpoint(fields[4]), let peer = endpoint(fields[5]) else { return nil }
-        netid = String(fields[0])
-        state = String(fields[1])
-        (self.local, localPort) = local
-        (self.peer, peerPort) = peer
-        self.recvQ = recvQ
-        self.sendQ = state == "LISTEN" ? nil : sendQ
-    }
-
-    init(_ socket: Socket) {
-        netid = socket.transport == .tcp ? "tcp" : "udp"
-        state = Self.stateWords[socket.state.rawValue] ?? "state-\(socket.state.rawValue)"
-        local = socket.local.address.description
-        localPort = socket.local.port
-        peer = socket.peer.address.description
-        peerPort = socket.peer.port
-        recvQ = socket.receiveQueue
-        sendQ = state == "LISTEN" ? nil : socket.sendQueue
-    }
+/// What /proc and ss both show of `sockets`: a listener's Send-Q is the backlog in ss and 0 in /proc.
+private func procRows(_ sockets: [Socket]) -> [SocketRow] {
+    sockets.map { SocketRow($0, queues: true).withoutListenerSendQueue }
 }
 
 @Suite("Parsing /proc/net socket tables")
 struct ProcParserTests {
     @Test("the four captured tables give exactly the sockets ss printed at the same moment")
     func matchesSS() throws {
-        let parsed = try ProcFixtures.all().map(ProcComparableRow.init).sorted()
-        let printed = try Fixtures.text("proc/ss-tuanH.txt").split(separator: "\n").map { line in
-            try #require(ProcComparableRow(ssLine: line), "unparsable ss line: \(line)")
-        }.sorted()
+        let parsed = try procRows(ProcFixtures.all()).sorted()
+        let printed = try SocketRows.parseTable(Fixtures.text("proc/ss-tuanH.txt"), queues: true)
+            .map { $0.wildcardAsAny.withoutListenerSendQueue }.sorted()
         #expect(printed.count == 17)
         #expect(parsed == printed)
     }
@@ -442,7 +327,7 @@ struct ProcSocketReaderTests {
         let reader = ProcSocketReader(procRoot: root.path)
         // The clock rate of this machine, not the fixtures', is used; the tuples do not depend on it.
         let all = try reader.sockets(matching: SocketQuery(states: .all))
-        #expect(all.map(ProcComparableRow.init) == (try ProcFixtures.all()).map(ProcComparableRow.init))
+        #expect(procRows(all) == (try procRows(ProcFixtures.all())))
 
         let listeners = try reader.sockets(matching: SocketQuery(protocols: [.tcp], states: .listen))
         #expect(listeners.map(\.local.port) == [8000, 8001, 8002])

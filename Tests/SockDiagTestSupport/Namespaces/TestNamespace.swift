@@ -7,34 +7,23 @@ import Glibc
 #endif
 
 /// A mutable holder to hand values across threads; every use here is ordered by a thread join.
-final class Box<T>: @unchecked Sendable {
+private final class Box<T>: @unchecked Sendable {
     var value: T
     init(_ value: T) { self.value = value }
-}
-
-/// A failure the test helpers report, with what was being done.
-struct HelperError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-
-    /// An error for a failed system call, with `errno`'s sentence.
-    static func system(_ operation: String, _ code: Int32 = errno) -> HelperError {
-        HelperError("\(operation): \(String(cString: strerror(code))) (errno \(code))")
-    }
 }
 
 /// A private network namespace `sockdiag-test-<pid>-<counter>`, made with `ip netns add`, with `lo` up.
 ///
 /// Remove it with ``remove()`` in a `defer`. Sockets and inspectors are made inside it with ``onThread(_:)``,
 /// which runs a closure on a new thread that has joined the namespace; the test's own threads never do.
-final class TestNamespace: Sendable {
+package final class TestNamespace: Sendable {
     /// The name under /var/run/netns.
-    let name: String
+    package let name: String
 
     private static let counter = Mutex(0)
 
     /// Whether this process can create namespaces: root, `ip` installed, and a probe namespace works.
-    static let canCreate: Bool = {
+    package static let canCreate: Bool = {
         guard geteuid() == 0, Commands.ip != nil else { return false }
         guard let probe = try? TestNamespace() else { return false }
         probe.remove()
@@ -42,7 +31,7 @@ final class TestNamespace: Sendable {
     }()
 
     /// Creates the namespace, brings `lo` up and turns `tcp_tw_reuse` off.
-    init() throws {
+    package init() throws {
         guard let ip = Commands.ip else { throw HelperError("`ip` is not installed") }
         let number = Self.counter.withLock { value in
             value += 1
@@ -68,13 +57,13 @@ final class TestNamespace: Sendable {
     }
 
     /// Deletes the namespace (`ip netns del`); its sockets go when the last descriptor is closed.
-    func remove() {
+    package func remove() {
         guard let ip = Commands.ip else { return }
         _ = try? Commands.run(ip, ["netns", "del", name])
     }
 
     /// Runs `command` inside the namespace with `ip netns exec`.
-    func exec(_ command: [String], stdoutPath: String? = nil) throws -> CommandResult {
+    package func exec(_ command: [String], stdoutPath: String? = nil) throws -> CommandResult {
         guard let ip = Commands.ip else { throw HelperError("`ip` is not installed") }
         return try Commands.run(ip, ["netns", "exec", name] + command, stdoutPath: stdoutPath)
     }
@@ -82,7 +71,7 @@ final class TestNamespace: Sendable {
     /// Runs `body` on a new thread that first joins this namespace (`setns(2)`), and waits for it.
     ///
     /// Sockets `body` creates belong to the namespace for good; the thread ends when `body` returns.
-    func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
+    package func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
         let job = NamespaceJob(path: "/var/run/netns/\(name)") { try body() }
         var thread = pthread_t()
         let retained = Unmanaged.passRetained(job)
@@ -105,7 +94,7 @@ final class TestNamespace: Sendable {
     }
 
     /// An inspector opened inside the namespace (it may then be used from any thread).
-    func inspector() throws -> SocketInspector {
+    package func inspector() throws -> SocketInspector {
         try onThread { try SocketInspector() }
     }
 }

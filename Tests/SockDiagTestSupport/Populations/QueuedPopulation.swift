@@ -7,19 +7,19 @@ import Glibc
 #endif
 
 /// A namespace with the population, plus a listener on 127.0.0.1:8100 (backlog 7) with 3 connections nobody accepted.
-struct QueuedPopulation {
-    let namespace: TestNamespace
-    let population: Population
+package struct QueuedPopulation {
+    package let namespace: TestNamespace
+    package let population: Population
     /// The queued listener and its clients.
-    let queuedFDs: [Int32]
+    package let queuedFDs: [Int32]
 
     /// (family, address, port, queued, limit) of every listener.
-    static let listeners: [(String, String, String, Double, Double)] = [
+    package static let listeners: [(String, String, String, Double, Double)] = [
         ("inet", "127.0.0.1", "8000", 0, 64), ("inet6", "::1", "8001", 0, 64), ("inet6", "::", "8002", 0, 64),
         ("inet", "127.0.0.1", "9000", 0, 64), ("inet", "127.0.0.1", "8100", 3, 7),
     ]
 
-    init() throws {
+    package init() throws {
         namespace = try TestNamespace()
         do {
             population = try Population.build(in: namespace)
@@ -36,17 +36,17 @@ struct QueuedPopulation {
         }
     }
 
-    func remove() {
+    package func remove() {
         LoopbackSockets.closeAll(queuedFDs)
         population.close()
         namespace.remove()
     }
 
     /// Every socket in the namespace: the population, the listener, 3 clients and their 3 unaccepted server ends.
-    var socketCount: Int { population.expected.count + 7 }
+    package var socketCount: Int { population.expected.count + 7 }
 
     /// Sockets by (protocol, family, state name), including zeros for the states the exporter reports.
-    func expectedCounts() -> [Key: Int] {
+    package func expectedCounts() -> [Key: Int] {
         var counts: [Key: Int] = [:]
         let tcpStates = [
             "established", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2", "time-wait", "closed", "close-wait",
@@ -67,19 +67,25 @@ struct QueuedPopulation {
         return counts
     }
 
-    struct Key: Hashable {
-        var transport: String
-        var family: String
-        var state: String
+    package struct Key: Hashable {
+        package var transport: String
+        package var family: String
+        package var state: String
+
+        package init(transport: String, family: String, state: String) {
+            self.transport = transport
+            self.family = family
+            self.state = state
+        }
     }
 
     /// Runs the exporter (`-v`) with `arguments`.
-    func startExporter(_ arguments: [String]) throws -> BackgroundProcess {
+    package func startExporter(_ arguments: [String]) throws -> BackgroundProcess {
         try BackgroundProcess(Commands.exporterBinary!, arguments, label: "exporter")
     }
 
     /// The port from the exporter's `listening on http://ADDRESS:PORT/metrics` line.
-    static func listeningPort(of exporter: BackgroundProcess) throws -> UInt16 {
+    package static func listeningPort(of exporter: BackgroundProcess) throws -> UInt16 {
         try exporter.wait("'listening on' line") {
             guard let range = exporter.stderr.range(of: "listening on http://") else { return nil }
             let rest = exporter.stderr[range.upperBound...]
@@ -116,5 +122,3 @@ struct QueuedPopulation {
         }
     }
 }
-
-/// Open descriptors of process `pid`.

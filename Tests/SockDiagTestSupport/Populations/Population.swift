@@ -4,52 +4,6 @@ import Foundation
 import Glibc
 #endif
 
-/// A kernel socket state number (include/net/tcp_states.h) with the names the tests expect, written out
-/// here rather than taken from the library.
-enum KernelState: UInt8, Hashable, Sendable, Comparable, CaseIterable {
-    case established = 1
-    case synSent, synRecv, finWait1, finWait2, timeWait, closed, closeWait, lastAck, listen, closing
-    case boundInactive = 13
-
-    /// The name sockdiag's JSON and `--state` use.
-    var filterName: String {
-        switch self {
-        case .established: return "established"
-        case .synSent: return "syn-sent"
-        case .synRecv: return "syn-recv"
-        case .finWait1: return "fin-wait-1"
-        case .finWait2: return "fin-wait-2"
-        case .timeWait: return "time-wait"
-        case .closed: return "closed"
-        case .closeWait: return "close-wait"
-        case .lastAck: return "last-ack"
-        case .listen: return "listening"
-        case .closing: return "closing"
-        case .boundInactive: return "bound-inactive"
-        }
-    }
-
-    static func < (lhs: KernelState, rhs: KernelState) -> Bool { lhs.rawValue < rhs.rawValue }
-}
-
-/// One socket the test made, as the kernel should report it.
-struct ExpectedSocket: Hashable, Sendable, Comparable, CustomStringConvertible {
-    /// `tcp` or `udp`.
-    var transport: String
-    var state: KernelState
-    var local: SocketAddress
-    var peer: SocketAddress
-
-    /// `inet` or `inet6`.
-    var family: String { local.isIPv6 ? "inet6" : "inet" }
-
-    var description: String { "\(transport) \(state.filterName) \(local) \(peer)" }
-
-    static func < (lhs: ExpectedSocket, rhs: ExpectedSocket) -> Bool {
-        (lhs.transport, lhs.state, lhs.local, lhs.peer) < (rhs.transport, rhs.state, rhs.local, rhs.peer)
-    }
-}
-
 /// The mixed socket population one test makes inside its namespace, and the exact list of what exists there.
 ///
 /// - TCP listeners: 127.0.0.1:8000, [::1]:8001 (`IPV6_V6ONLY`), [::]:8002 (dual-stack) and 127.0.0.1:9000.
@@ -58,37 +12,37 @@ struct ExpectedSocket: Hashable, Sendable, Comparable, CustomStringConvertible {
 /// - 6 server-side TIME_WAIT sockets with local port 8000 (the server closed first).
 /// - 4 client-side TIME_WAIT sockets with peer port 9000 (the client closed first).
 /// - UDP bound to 127.0.0.1:7000 and [::1]:7001, and one UDP socket connected to 127.0.0.1:7000.
-struct Population: Sendable {
-    static let listener8000 = SocketAddress("127.0.0.1", 8000)
-    static let listener8001 = SocketAddress("::1", 8001)
-    static let listener8002 = SocketAddress("::", 8002)
-    static let listener9000 = SocketAddress("127.0.0.1", 9000)
-    static let udp7000 = SocketAddress("127.0.0.1", 7000)
-    static let udp7001 = SocketAddress("::1", 7001)
-    static let serverTimeWaitCount = 6
-    static let clientTimeWaitCount = 4
+package struct Population: Sendable {
+    package static let listener8000 = SocketAddress("127.0.0.1", 8000)
+    package static let listener8001 = SocketAddress("::1", 8001)
+    package static let listener8002 = SocketAddress("::", 8002)
+    package static let listener9000 = SocketAddress("127.0.0.1", 9000)
+    package static let udp7000 = SocketAddress("127.0.0.1", 7000)
+    package static let udp7001 = SocketAddress("::1", 7001)
+    package static let serverTimeWaitCount = 6
+    package static let clientTimeWaitCount = 4
 
     /// The open descriptors, closed by ``close()``.
-    var fds: [Int32] = []
+    package var fds: [Int32] = []
     /// Every socket in the namespace.
-    var expected: [ExpectedSocket] = []
+    package var expected: [ExpectedSocket] = []
     /// The TIME_WAIT sockets on the server side of port 8000.
-    var serverTimeWait: [ExpectedSocket] = []
+    package var serverTimeWait: [ExpectedSocket] = []
     /// The TIME_WAIT sockets on the client side of connections to port 9000.
-    var clientTimeWait: [ExpectedSocket] = []
+    package var clientTimeWait: [ExpectedSocket] = []
     /// The inode (`fstat`'s `st_ino`) of each socket that has a descriptor.
-    var inodes: [ExpectedSocket: UInt64] = [:]
+    package var inodes: [ExpectedSocket: UInt64] = [:]
 
     /// The TCP sockets.
-    var tcp: [ExpectedSocket] { expected.filter { $0.transport == "tcp" } }
+    package var tcp: [ExpectedSocket] { expected.filter { $0.transport == "tcp" } }
 
     /// Closes every descriptor.
-    func close() {
+    package func close() {
         LoopbackSockets.closeAll(fds)
     }
 
     /// Makes the population inside `namespace` and waits until every TCP socket has reached its state.
-    static func build(in namespace: TestNamespace) throws -> Population {
+    package static func build(in namespace: TestNamespace) throws -> Population {
         try namespace.onThread {
             var population = Population()
             do {
@@ -157,6 +111,37 @@ struct Population: Sendable {
         Glibc.close(fd)
     }
 
+    /// The end of a connection that closes first, and so is left in TIME_WAIT.
+    private enum ClosingEnd { case client, server }
+
+    /// Makes `count` connections to `address` and closes them, `first` before the other end; once the other end
+    /// has seen the FIN (CLOSE_WAIT) it closes too. Returns the ends left in TIME_WAIT.
+    private mutating func timeWait(
+        to address: SocketAddress,
+        listener: Int32,
+        count: Int,
+        _ first: ClosingEnd
+    ) throws -> [ExpectedSocket] {
+        var pairs: [(first: Int32, second: Int32, socket: ExpectedSocket)] = []
+        for _ in 0..<count {
+            let pair = try connection(to: address, listener: listener)
+            pairs.append(
+                first == .server
+                    ? (pair.server, pair.client, pair.serverSocket) : (pair.client, pair.server, pair.clientSocket)
+            )
+        }
+        for pair in pairs { closeNow(pair.first) }
+        var sockets: [ExpectedSocket] = []
+        for pair in pairs {
+            try LoopbackSockets.waitForState(pair.second, LoopbackSockets.tcpCloseWait)
+            closeNow(pair.second)
+            var socket = pair.socket
+            socket.state = .timeWait
+            sockets.append(socket)
+        }
+        return sockets
+    }
+
     private mutating func fill() throws {
         let l8000 = try listener(Self.listener8000)
         let l8001 = try listener(Self.listener8001, v6Only: true)
@@ -169,36 +154,9 @@ struct Population: Sendable {
         try established(to: SocketAddress("::1", 8002), listener: l8002, count: 1)
         try established(to: Self.listener9000, listener: l9000, count: 1)
 
-        // Server-side TIME_WAIT: the server closes first; once each client has seen the FIN (CLOSE_WAIT)
-        // the client closes too, and the server end is left in TIME_WAIT with local port 8000.
-        var pairs: [(client: Int32, server: Int32, serverSocket: ExpectedSocket)] = []
-        for _ in 0..<Self.serverTimeWaitCount {
-            let pair = try connection(to: Self.listener8000, listener: l8000)
-            pairs.append((pair.client, pair.server, pair.serverSocket))
-        }
-        for pair in pairs { closeNow(pair.server) }
-        for pair in pairs {
-            try LoopbackSockets.waitForState(pair.client, LoopbackSockets.tcpCloseWait)
-            closeNow(pair.client)
-            var socket = pair.serverSocket
-            socket.state = .timeWait
-            serverTimeWait.append(socket)
-        }
-
-        // Client-side TIME_WAIT: the client closes first, to port 9000.
-        var clientPairs: [(client: Int32, server: Int32, clientSocket: ExpectedSocket)] = []
-        for _ in 0..<Self.clientTimeWaitCount {
-            let pair = try connection(to: Self.listener9000, listener: l9000)
-            clientPairs.append((pair.client, pair.server, pair.clientSocket))
-        }
-        for pair in clientPairs { closeNow(pair.client) }
-        for pair in clientPairs {
-            try LoopbackSockets.waitForState(pair.server, LoopbackSockets.tcpCloseWait)
-            closeNow(pair.server)
-            var socket = pair.clientSocket
-            socket.state = .timeWait
-            clientTimeWait.append(socket)
-        }
+        // Server-side TIME_WAIT with local port 8000, then client-side TIME_WAIT with peer port 9000.
+        serverTimeWait = try timeWait(to: Self.listener8000, listener: l8000, count: Self.serverTimeWaitCount, .server)
+        clientTimeWait = try timeWait(to: Self.listener9000, listener: l9000, count: Self.clientTimeWaitCount, .client)
         expected += serverTimeWait + clientTimeWait
 
         let udp4 = try LoopbackSockets.udpBound(Self.udp7000)
@@ -235,7 +193,7 @@ struct Population: Sendable {
     }
 
     /// Counts the TCP sockets by state in the calling thread's namespace, from /proc.
-    static func procTCPStates() throws -> [UInt8: Int] {
+    package static func procTCPStates() throws -> [UInt8: Int] {
         var counts: [UInt8: Int] = [:]
         for file in ["/proc/thread-self/net/tcp", "/proc/thread-self/net/tcp6"] {
             let text = try String(contentsOfFile: file, encoding: .utf8)

@@ -2,43 +2,19 @@ import Foundation
 import SockDiag
 import Testing
 
-/// One socket reduced to what both ss and sockdiag print: netid, ss's state word, and the two endpoints.
-struct SocketRow: Hashable, Sendable, Comparable, CustomStringConvertible {
-    var netid: String
-    /// As ss prints it: `ESTAB`, `LISTEN`, `TIME-WAIT`, `UNCONN` …
-    var state: String
-    /// Without brackets and `%interface`; `*` (ss's dual-stack wildcard) unless normalized to `::`.
-    var localAddress: String
-    var localPort: UInt16
-    var peerAddress: String
-    var peerPort: UInt16
-
-    var description: String { "\(netid) \(state) \(localAddress) \(localPort) \(peerAddress) \(peerPort)" }
-
-    static func < (lhs: SocketRow, rhs: SocketRow) -> Bool { lhs.description < rhs.description }
-
-    /// The row with ss's `*` wildcard written as `::`.
-    var wildcardAsAny: SocketRow {
-        var row = self
-        if row.localAddress == "*" { row.localAddress = "::" }
-        if row.peerAddress == "*" { row.peerAddress = "::" }
-        return row
-    }
-}
-
 /// Parsing and normalizing ss's table, sockdiag's table and JSON, and the tests' own expectations.
-enum SocketRows {
-    /// sockdiag's JSON state names to ss's State column, written here rather than taken from the library.
-    static let ssWordByJSONState: [String: String] = [
-        "established": "ESTAB", "syn-sent": "SYN-SENT", "syn-recv": "SYN-RECV", "fin-wait-1": "FIN-WAIT-1",
-        "fin-wait-2": "FIN-WAIT-2", "time-wait": "TIME-WAIT", "closed": "UNCONN", "close-wait": "CLOSE-WAIT",
-        "last-ack": "LAST-ACK", "listening": "LISTEN", "closing": "CLOSING", "bound-inactive": "UNCONN",
-    ]
+package enum SocketRows {
+    /// sockdiag's JSON state names to ss's State column, from ``KernelState`` rather than the library.
+    package static let ssWordByJSONState: [String: String] = Dictionary(
+        uniqueKeysWithValues: KernelState.allCases.map { ($0.filterName, $0.ssWord) }
+    )
 
     /// Parses table rows (`ss -H`, or sockdiag's table without its header): netid, state, two queues, local,
     /// peer; further columns (ss's Process) are ignored.
-    /// - Parameter netid: The netid of rows without that column (ss leaves it out when it lists one protocol).
-    static func parseTable(_ text: String, netid: String? = nil) throws -> [SocketRow] {
+    /// - Parameters:
+    ///   - netid: The netid of rows without that column (ss leaves it out when it lists one protocol).
+    ///   - queues: Whether the rows keep Recv-Q and Send-Q.
+    package static func parseTable(_ text: String, netid: String? = nil, queues: Bool = false) throws -> [SocketRow] {
         try text.split(separator: "\n").map { line in
             var fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if let netid, let first = fields.first, first != "tcp" && first != "udp" {
@@ -47,7 +23,7 @@ enum SocketRows {
             guard fields.count >= 6 else { throw HelperError("short table row: \(line)") }
             let local = try endpoint(fields[4], in: line)
             let peer = try endpoint(fields[5], in: line)
-            return SocketRow(
+            var row = SocketRow(
                 netid: String(fields[0]),
                 state: String(fields[1]),
                 localAddress: local.address,
@@ -55,11 +31,18 @@ enum SocketRows {
                 peerAddress: peer.address,
                 peerPort: peer.port
             )
+            if queues {
+                guard let receiveQueue = UInt32(fields[2]), let sendQueue = UInt32(fields[3]) else {
+                    throw HelperError("bad queues in: \(line)")
+                }
+                (row.receiveQueue, row.sendQueue) = (receiveQueue, sendQueue)
+            }
+            return row
         }
     }
 
     /// Splits `address[%interface]:port` (IPv6 in brackets, `*` for the wildcard and for port 0).
-    static func endpoint(_ text: Substring, in line: Substring) throws -> (address: String, port: UInt16) {
+    package static func endpoint(_ text: Substring, in line: Substring) throws -> (address: String, port: UInt16) {
         guard let colon = text.lastIndex(of: ":") else { throw HelperError("no port in '\(text)' of: \(line)") }
         var address = text[..<colon]
         let portText = text[text.index(after: colon)...]
@@ -77,30 +60,40 @@ enum SocketRows {
     }
 
     /// Decodes sockdiag's `--json` output.
-    static func decodeJSON(_ text: String) throws -> [JSONSocket] {
+    package static func decodeJSON(_ text: String) throws -> [JSONSocket] {
         try JSONDecoder().decode([JSONSocket].self, from: Data(text.utf8))
     }
 
     /// A JSON object as an ss row (the wildcard as `::`).
-    static func row(_ socket: JSONSocket) throws -> SocketRow {
-        guard let state = ssWordByJSONState[socket.state] else {
-            throw HelperError("unknown state '\(socket.state)' in sockdiag's JSON")
+    package static func row(_ socket: JSONSocket) throws -> SocketRow {
+        try row(transport: socket.transport, state: socket.state, local: socket.local, peer: socket.peer)
+    }
+
+    /// The keys of a JSON object as an ss row (the wildcard as `::`).
+    package static func row(
+        transport: String,
+        state: String,
+        local: JSONSocket.End,
+        peer: JSONSocket.End
+    ) throws -> SocketRow {
+        guard let word = ssWordByJSONState[state] else {
+            throw HelperError("unknown state '\(state)' in sockdiag's JSON")
         }
         return SocketRow(
-            netid: socket.transport,
-            state: state,
-            localAddress: socket.local.address,
-            localPort: socket.local.port,
-            peerAddress: socket.peer.address,
-            peerPort: socket.peer.port
+            netid: transport,
+            state: word,
+            localAddress: local.address,
+            localPort: local.port,
+            peerAddress: peer.address,
+            peerPort: peer.port
         )
     }
 
     /// What the test made, as an ss row (the wildcard as `::`).
-    static func row(_ socket: ExpectedSocket) -> SocketRow {
+    package static func row(_ socket: ExpectedSocket) -> SocketRow {
         SocketRow(
             netid: socket.transport,
-            state: ssWordByJSONState[socket.state.filterName] ?? "?",
+            state: socket.state.ssWord,
             localAddress: socket.local.address,
             localPort: socket.local.port,
             peerAddress: socket.peer.address,
@@ -109,7 +102,7 @@ enum SocketRows {
     }
 
     /// A library socket in the form of the tests' expectations.
-    static func expected(_ socket: Socket) -> ExpectedSocket? {
+    package static func expected(_ socket: Socket) -> ExpectedSocket? {
         guard let state = KernelState(rawValue: socket.state.rawValue) else { return nil }
         return ExpectedSocket(
             transport: socket.transport == .tcp ? "tcp" : "udp",
@@ -120,7 +113,7 @@ enum SocketRows {
     }
 
     /// A readable difference between two sorted row lists, for failure messages.
-    static func difference<T: Hashable & CustomStringConvertible>(
+    package static func difference<T: Hashable & CustomStringConvertible>(
         _ left: [T],
         _ right: [T],
         _ leftName: String,
@@ -141,7 +134,7 @@ enum SocketRows {
 }
 
 /// Expects two sorted lists to be equal; on failure names only the elements that differ.
-func expectSame<T: Hashable & CustomStringConvertible>(
+package func expectSame<T: Hashable & CustomStringConvertible>(
     _ left: [T],
     _ right: [T],
     _ leftName: String,
@@ -155,38 +148,4 @@ func expectSame<T: Hashable & CustomStringConvertible>(
         "\(context)\(SocketRows.difference(left, right, leftName, rightName))",
         sourceLocation: sourceLocation
     )
-}
-
-/// One element of sockdiag's `--json` array.
-struct JSONSocket: Decodable, Sendable {
-    struct End: Decodable, Sendable {
-        var address: String
-        var port: UInt16
-    }
-
-    struct Timer: Decodable, Sendable {
-        var kind: String
-        var expiresMilliseconds: UInt32
-        var retransmits: UInt8
-
-        enum CodingKeys: String, CodingKey {
-            case kind
-            case expiresMilliseconds = "expires_ms"
-            case retransmits
-        }
-    }
-
-    var transport: String
-    var family: String
-    var state: String
-    var local: End
-    var peer: End
-    var inode: UInt64
-    var v6only: Bool?
-    var timer: Timer
-
-    enum CodingKeys: String, CodingKey {
-        case transport = "protocol"
-        case family, state, local, peer, inode, v6only, timer
-    }
 }

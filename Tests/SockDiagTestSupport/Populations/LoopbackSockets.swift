@@ -2,36 +2,13 @@
 import Glibc
 #endif
 
-/// An address and port as text and number, e.g. `127.0.0.1` and 8000, `::ffff:127.0.0.1` and 40312.
-struct SocketAddress: Hashable, Sendable, Comparable, CustomStringConvertible {
-    /// The address as `inet_ntop` writes it.
-    var address: String
-    var port: UInt16
-
-    init(_ address: String, _ port: UInt16) {
-        self.address = address
-        self.port = port
-    }
-
-    var isIPv6: Bool { address.contains(":") }
-
-    var description: String { isIPv6 ? "[\(address)]:\(port)" : "\(address):\(port)" }
-
-    static func < (lhs: SocketAddress, rhs: SocketAddress) -> Bool {
-        (lhs.address, lhs.port) < (rhs.address, rhs.port)
-    }
-
-    static let anyV4 = SocketAddress("0.0.0.0", 0)
-    static let anyV6 = SocketAddress("::", 0)
-}
-
 /// Thin wrappers over the C socket calls for loopback TCP and UDP sockets; every call throws on failure.
-enum LoopbackSockets {
+package enum LoopbackSockets {
     /// `TCP_INFO`'s `tcpi_state` values used here (include/net/tcp_states.h).
-    static let tcpCloseWait: UInt8 = 8
+    package static let tcpCloseWait: UInt8 = 8
 
     /// A new socket of the address's family; close-on-exec so that spawned commands do not inherit it.
-    static func socket(for address: SocketAddress, type: __socket_type) throws -> Int32 {
+    package static func socket(for address: SocketAddress, type: __socket_type) throws -> Int32 {
         let family = address.isIPv6 ? AF_INET6 : AF_INET
         let fd = Glibc.socket(family, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw HelperError.system("socket") }
@@ -39,7 +16,7 @@ enum LoopbackSockets {
     }
 
     /// Calls `body` with a `sockaddr_in` or `sockaddr_in6` for `address`.
-    static func withSockaddr<R>(
+    package static func withSockaddr<R>(
         _ address: SocketAddress,
         _ body: (UnsafePointer<sockaddr>, socklen_t) -> R
     ) throws -> R {
@@ -50,11 +27,7 @@ enum LoopbackSockets {
             guard inet_pton(AF_INET6, address.address, &storage.sin6_addr) == 1 else {
                 throw HelperError("not an IPv6 address: \(address.address)")
             }
-            return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    body($0, socklen_t(MemoryLayout<sockaddr_in6>.size))
-                }
-            }
+            return asSockaddr(&storage, body)
         } else {
             var storage = sockaddr_in()
             storage.sin_family = sa_family_t(AF_INET)
@@ -62,16 +35,22 @@ enum LoopbackSockets {
             guard inet_pton(AF_INET, address.address, &storage.sin_addr) == 1 else {
                 throw HelperError("not an IPv4 address: \(address.address)")
             }
-            return withUnsafePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    body($0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
+            return asSockaddr(&storage, body)
+        }
+    }
+
+    /// Calls `body` with `storage` (a `sockaddr_in` or `sockaddr_in6`) seen as a `sockaddr`, and its size.
+    private static func asSockaddr<Storage, R>(
+        _ storage: inout Storage,
+        _ body: (UnsafePointer<sockaddr>, socklen_t) -> R
+    ) -> R {
+        withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<Storage>.size)) }
         }
     }
 
     /// Decodes a `sockaddr_in` or `sockaddr_in6` with `inet_ntop`.
-    static func decode(_ storage: UnsafeRawPointer) throws -> SocketAddress {
+    package static func decode(_ storage: UnsafeRawPointer) throws -> SocketAddress {
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         switch Int32(storage.load(as: sa_family_t.self)) {
         case AF_INET:
@@ -97,7 +76,7 @@ enum LoopbackSockets {
     }
 
     /// The local (`getsockname`) or peer (`getpeername`) address of `fd`.
-    static func address(of fd: Int32, peer: Bool = false) throws -> SocketAddress {
+    package static func address(of fd: Int32, peer: Bool = false) throws -> SocketAddress {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let result = withUnsafeMutablePointer(to: &storage) {
@@ -109,7 +88,7 @@ enum LoopbackSockets {
         return try withUnsafePointer(to: &storage) { try decode(UnsafeRawPointer($0)) }
     }
 
-    static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32, _ label: String) throws {
+    package static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32, _ label: String) throws {
         var value = value
         guard setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
             throw HelperError.system("setsockopt \(label)")
@@ -118,7 +97,7 @@ enum LoopbackSockets {
 
     /// A TCP socket bound to `address` (with `SO_REUSEADDR`), not listening.
     /// - Parameter v6Only: `IPV6_V6ONLY` for an IPv6 socket; `nil` leaves the system default.
-    static func tcpBound(_ address: SocketAddress, v6Only: Bool? = nil) throws -> Int32 {
+    package static func tcpBound(_ address: SocketAddress, v6Only: Bool? = nil) throws -> Int32 {
         let fd = try socket(for: address, type: SOCK_STREAM)
         do {
             try setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1, "SO_REUSEADDR")
@@ -134,7 +113,7 @@ enum LoopbackSockets {
     }
 
     /// A TCP listener on `address`.
-    static func tcpListener(_ address: SocketAddress, v6Only: Bool? = nil) throws -> Int32 {
+    package static func tcpListener(_ address: SocketAddress, v6Only: Bool? = nil) throws -> Int32 {
         let fd = try tcpBound(address, v6Only: v6Only)
         guard listen(fd, 64) == 0 else {
             let code = errno
@@ -144,13 +123,13 @@ enum LoopbackSockets {
         return fd
     }
 
-    static func bind(_ fd: Int32, _ address: SocketAddress) throws {
+    package static func bind(_ fd: Int32, _ address: SocketAddress) throws {
         let result = try withSockaddr(address) { Glibc.bind(fd, $0, $1) }
         guard result == 0 else { throw HelperError.system("bind \(address)") }
     }
 
     /// A socket of `type` connected to `address` (blocking connect; the kernel picks the local port).
-    static func connected(to address: SocketAddress, type: __socket_type = SOCK_STREAM) throws -> Int32 {
+    package static func connected(to address: SocketAddress, type: __socket_type = SOCK_STREAM) throws -> Int32 {
         let fd = try socket(for: address, type: type)
         let result = try withSockaddr(address) { Glibc.connect(fd, $0, $1) }
         guard result == 0 else {
@@ -162,7 +141,7 @@ enum LoopbackSockets {
     }
 
     /// The next connection on `listener`.
-    static func accept(_ listener: Int32) throws -> Int32 {
+    package static func accept(_ listener: Int32) throws -> Int32 {
         let fd = Glibc.accept(listener, nil, nil)
         guard fd >= 0 else { throw HelperError.system("accept") }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
@@ -170,7 +149,7 @@ enum LoopbackSockets {
     }
 
     /// A UDP socket bound to `address`.
-    static func udpBound(_ address: SocketAddress) throws -> Int32 {
+    package static func udpBound(_ address: SocketAddress) throws -> Int32 {
         let fd = try socket(for: address, type: SOCK_DGRAM)
         do {
             try bind(fd, address)
@@ -182,7 +161,7 @@ enum LoopbackSockets {
     }
 
     /// The TCP state of `fd` from `TCP_INFO` (`tcpi_state`, its first byte).
-    static func tcpState(of fd: Int32) throws -> UInt8 {
+    package static func tcpState(of fd: Int32) throws -> UInt8 {
         var info = [UInt8](repeating: 0, count: 256)
         var length = socklen_t(info.count)
         guard getsockopt(fd, Int32(IPPROTO_TCP), TCP_INFO, &info, &length) == 0 else {
@@ -192,7 +171,7 @@ enum LoopbackSockets {
     }
 
     /// Waits until `fd` is in TCP state `state`, for at most `seconds`.
-    static func waitForState(_ fd: Int32, _ state: UInt8, seconds: Double = 5) throws {
+    package static func waitForState(_ fd: Int32, _ state: UInt8, seconds: Double = 5) throws {
         var last: UInt8 = 0
         for _ in 0..<Int(seconds * 200) {
             last = try tcpState(of: fd)
@@ -203,7 +182,7 @@ enum LoopbackSockets {
     }
 
     /// Closes every descriptor.
-    static func closeAll(_ fds: [Int32]) {
+    package static func closeAll(_ fds: [Int32]) {
         for fd in fds { close(fd) }
     }
 }

@@ -5,36 +5,36 @@ import Glibc
 #endif
 
 /// What a finished command left behind.
-struct CommandResult: Sendable, CustomStringConvertible {
+package struct CommandResult: Sendable, CustomStringConvertible {
     /// The exit status, or the signal number when `signaled`.
-    var status: Int32
+    package var status: Int32
     /// Whether a signal ended the process.
-    var signaled: Bool
-    var timedOut: Bool
-    var stdout: String
-    var stderr: String
+    package var signaled: Bool
+    package var timedOut: Bool
+    package var stdout: String
+    package var stderr: String
 
     /// The lines of standard error, without the final newline's empty line.
-    var stderrLines: [Substring] {
+    package var stderrLines: [Substring] {
         stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast(stderr.hasSuffix("\n") ? 1 : 0)
             .map { $0 }
     }
 
-    var description: String {
+    package var description: String {
         let ending = "\(signaled ? "signal" : "status") \(status)\(timedOut ? " (timed out)" : "")"
         return "\(ending)\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
     }
 }
 
 /// Runs external commands and finds the programs the tests need.
-enum Commands {
+package enum Commands {
     /// `ip`, when installed.
-    static let ip: String? = find("ip")
+    package static let ip: String? = find("ip")
     /// `ss`, when installed.
-    static let ss: String? = find("ss")
+    package static let ss: String? = find("ss")
 
     /// The absolute path of `name` in `PATH` or the sbin directories, or `nil`.
-    static func find(_ name: String) -> String? {
+    package static func find(_ name: String) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin", "/usr/bin", "/bin"]
         for directory in directories where !directory.isEmpty {
@@ -45,7 +45,7 @@ enum Commands {
     }
 
     /// The sockdiag executable: `$SOCKDIAG_BIN`, else `sockdiag` beside this test binary (`/proc/self/exe`).
-    static let sockdiagBinary: String? = {
+    package static let sockdiagBinary: String? = {
         if let override = ProcessInfo.processInfo.environment["SOCKDIAG_BIN"], !override.isEmpty {
             return access(override, X_OK) == 0 ? override : nil
         }
@@ -55,7 +55,7 @@ enum Commands {
     }()
 
     /// `sockdiag-exporter`: `$SOCKDIAG_EXPORTER_BIN`, else beside this test binary.
-    static let exporterBinary: String? = {
+    package static let exporterBinary: String? = {
         if let override = ProcessInfo.processInfo.environment["SOCKDIAG_EXPORTER_BIN"], !override.isEmpty {
             return access(override, X_OK) == 0 ? override : nil
         }
@@ -63,10 +63,10 @@ enum Commands {
     }()
 
     /// `prometheus`, when installed (Scripts/setup.sh installs Debian's).
-    static let prometheus: String? = find("prometheus")
+    package static let prometheus: String? = find("prometheus")
 
     /// An executable product built beside this test binary (`/proc/self/exe`), e.g. `timewait-agent`.
-    static func builtProduct(_ name: String) -> String? {
+    package static func builtProduct(_ name: String) -> String? {
         guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
         let candidate = URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent(name).path
         return access(candidate, X_OK) == 0 ? candidate : nil
@@ -77,7 +77,7 @@ enum Commands {
     /// Standard output and error go to temporary files (so neither can fill a pipe and stall the child)
     /// and are read once it has exited. A child still running after `timeout` seconds is killed (SIGKILL).
     /// - Parameter stdoutPath: Where standard output goes instead of being captured (e.g. `/dev/full`).
-    static func run(
+    package static func run(
         _ executable: String,
         _ arguments: [String],
         timeout: TimeInterval = 30,
