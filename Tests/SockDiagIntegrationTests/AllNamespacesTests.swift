@@ -239,28 +239,17 @@ extension Integration {
 
         @Test(
             "as nobody: its own namespace is listed, the others are named on one stderr line as skipped",
-            .enabled(if: ProcessColumn.canDropPrivileges, "needs root, setpriv, the user nobody and the group nogroup")
+            .enabled(if: UnprivilegedSockdiag.canRun, "needs root, setpriv, the user nobody and the group nogroup")
         )
         func unprivileged() throws {
-            let built = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
-            let setpriv = try #require(Commands.find("setpriv"))
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "sockdiag-nobody-\(UUID().uuidString)"
-            )
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let binary = directory.appendingPathComponent("sockdiag").path
-            try FileManager.default.copyItem(atPath: built, toPath: binary)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary)
+            let nobody = try UnprivilegedSockdiag()
+            defer { nobody.remove() }
 
             let trio = try NamespaceTrio.build()
             defer { trio.remove() }
             // Run inside the first namespace, so that "its own" is one the test knows.
             let own = trio.namespaces[0]
-            let result = try own.exec(
-                [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", binary, "--all-netns", "-tan"]
-            )
+            let result = try own.exec(nobody.command(["--all-netns", "-tan"]))
             #expect(result.status == 0 && !result.signaled, "\(result)")
             let rows = result.stdout.split(separator: "\n").dropFirst()
             #expect(rows.count == 3, "only its own namespace's three sockets: \(result)")

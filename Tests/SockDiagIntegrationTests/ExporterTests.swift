@@ -277,13 +277,9 @@ extension Integration {
 
         @Test("Without sockdiag-exporter beside it, sockdiag exporter says so in one line and exits 1")
         func missingExporter() throws {
-            let directory = FileManager.default.temporaryDirectory
-                .appendingPathComponent("sockdiag-lonely-\(getpid())-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let copy = directory.appendingPathComponent("sockdiag").path
-            try FileManager.default.copyItem(atPath: Commands.sockdiagBinary!, toPath: copy)
-            let result = try Commands.run(copy, ["exporter"])
+            let copy = try ExecutableCopy(of: Commands.sockdiagBinary!, prefix: "sockdiag-lonely")
+            defer { copy.remove() }
+            let result = try Commands.run(copy.path, ["exporter"])
             #expect(result.status == 1)
             #expect(result.stderrLines.count == 1)
             #expect(result.stderr.contains("sockdiag-exporter is not there"))

@@ -100,11 +100,6 @@ enum ProcessColumn {
         }
         return result
     }
-
-    /// Whether `setpriv`, the user `nobody` and the group `nogroup` exist (for the unprivileged run).
-    static let canDropPrivileges: Bool = {
-        geteuid() == 0 && Commands.find("setpriv") != nil && getpwnam("nobody") != nil && getgrnam("nogroup") != nil
-    }()
 }
 
 extension Integration {
@@ -208,30 +203,18 @@ extension Integration {
 
         @Test(
             "as nobody: sockets are still listed, other users' owners are unknown, and one stderr line says so",
-            .enabled(if: ProcessColumn.canDropPrivileges, "needs root, setpriv, the user nobody and the group nogroup")
+            .enabled(if: UnprivilegedSockdiag.canRun, "needs root, setpriv, the user nobody and the group nogroup")
         )
         func unprivileged() throws {
-            let built = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
-            let setpriv = try #require(Commands.find("setpriv"))
-            // A copy nobody can execute, whatever the permissions of the build directory.
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-                "sockdiag-nobody-\(UUID().uuidString)"
-            )
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let binary = directory.appendingPathComponent("sockdiag").path
-            try FileManager.default.copyItem(atPath: built, toPath: binary)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path)
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary)
+            let nobody = try UnprivilegedSockdiag()
+            defer { nobody.remove() }
 
             let namespace = try TestNamespace()
             defer { namespace.remove() }
             let population = try Population.build(in: namespace)
             defer { population.close() }
 
-            let result = try namespace.exec(
-                [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups", binary, "-tanp"]
-            )
+            let result = try namespace.exec(nobody.command(["-tanp"]))
             #expect(result.status == 0 && !result.signaled, "\(result)")
             let rows = result.stdout.split(separator: "\n").dropFirst()
             #expect(rows.count == population.tcp.count, "\(result)")

@@ -24,18 +24,21 @@ package enum LoopbackSockets {
             var storage = sockaddr_in6()
             storage.sin6_family = sa_family_t(AF_INET6)
             storage.sin6_port = address.port.bigEndian
-            guard inet_pton(AF_INET6, address.address, &storage.sin6_addr) == 1 else {
-                throw HelperError("not an IPv6 address: \(address.address)")
-            }
+            try parse(address, AF_INET6, into: &storage.sin6_addr)
             return asSockaddr(&storage, body)
         } else {
             var storage = sockaddr_in()
             storage.sin_family = sa_family_t(AF_INET)
             storage.sin_port = address.port.bigEndian
-            guard inet_pton(AF_INET, address.address, &storage.sin_addr) == 1 else {
-                throw HelperError("not an IPv4 address: \(address.address)")
-            }
+            try parse(address, AF_INET, into: &storage.sin_addr)
             return asSockaddr(&storage, body)
+        }
+    }
+
+    /// `inet_pton` of the address into an `in_addr` or `in6_addr`.
+    private static func parse<Address>(_ address: SocketAddress, _ family: Int32, into raw: inout Address) throws {
+        guard withUnsafeMutableBytes(of: &raw, { inet_pton(family, address.address, $0.baseAddress) }) == 1 else {
+            throw HelperError("not an \(family == AF_INET6 ? "IPv6" : "IPv4") address: \(address.address)")
         }
     }
 
