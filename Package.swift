@@ -66,6 +66,12 @@ let package = Package(
             name: "SockDiagTests",
             dependencies: ["SockDiag", "SockDiagTestSupport"]
         ),
+        // Unit tests of the command line (no root, no kernel).
+        .testTarget(
+            name: "SockDiagCLITests",
+            dependencies: ["sockdiag"]
+        ),
+        // Against the real kernel, ss and the built executables; most suites need root (private namespaces).
         .testTarget(
             name: "SockDiagIntegrationTests",
             dependencies: ["SockDiag", "SockDiagTestSupport", "sockdiag", "sockdiag-exporter", "TimeWaitAgent"]
