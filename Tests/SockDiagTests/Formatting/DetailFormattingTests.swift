@@ -5,7 +5,7 @@ import Testing
 @testable import SockDiag
 
 /// The `-o`, `-e`, `-m`, `-i` columns against ss 6.1's rendering of the very same captured bytes
-/// (Scripts/make-extension-fixtures.sh runs `TCPDIAG_FILE=capture ss …`).
+/// (Scripts/fixtures/make-extension-fixtures.sh runs `TCPDIAG_FILE=capture ss …`).
 @Suite("ss's -o -e -m -i columns, byte for byte")
 struct DetailFormattingTests {
     static let variants: [(file: String, details: OutputDetails)] = [

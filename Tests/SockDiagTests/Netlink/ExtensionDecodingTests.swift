@@ -3,7 +3,7 @@ import Testing
 
 @testable import SockDiag
 
-/// Captures made with extension bits (Scripts/make-extension-fixtures.sh), and hand-cut variants of them.
+/// Captures made with extension bits (Scripts/fixtures/make-extension-fixtures.sh), and hand-cut variants of them.
 @Suite("Decoding extension attributes (tcp_info, congestion, memory, shutdown)")
 struct ExtensionDecodingTests {
     static func tcp4() throws -> [Socket] {

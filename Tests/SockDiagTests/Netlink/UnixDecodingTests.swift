@@ -3,7 +3,7 @@ import Testing
 
 @testable import SockDiag
 
-/// A real UNIX_DIAG dump (Scripts/capture-unix-fixture.py) and what `ss -xaH` printed at the same moment.
+/// A real UNIX_DIAG dump (Scripts/fixtures/capture-unix-fixture.py) and what `ss -xaH` printed at the same moment.
 @Suite("UNIX_DIAG replies")
 struct UnixDecodingTests {
     static func decode(_ bytes: [UInt8]) throws -> [UnixSocket] {

@@ -5,7 +5,7 @@ import Testing
 @testable import SockDiag
 
 /// Parse speed and allocations of the /proc backend on a big synthetic table; run by
-/// Scripts/measure-proc-parse.sh (release build, malloc counter preloaded), skipped otherwise.
+/// Scripts/bench/measure-proc-parse.sh (release build, malloc counter preloaded), skipped otherwise.
 @Suite(
     "Measuring the /proc parser",
     .serialized,
@@ -28,7 +28,7 @@ struct ProcParseMeasurement {
         return text
     }
 
-    /// Calls of malloc/calloc/realloc/memalign so far, when Scripts/measure-proc-parse.sh preloaded its counter.
+    /// Calls of malloc/calloc/realloc/memalign so far, when Scripts/bench/measure-proc-parse.sh preloaded its counter.
     static let mallocCount: (@convention(c) () -> UInt)? = {
         guard let symbol = dlsym(nil, "sockdiag_malloc_count") else { return nil }
         return unsafeBitCast(symbol, to: (@convention(c) () -> UInt).self)

@@ -3,13 +3,12 @@
 # memory (VmRSS) and open descriptors after 100, 1000 and every further power of ten of samples: flat figures
 # mean nothing accumulates per sample.
 #
-# Usage: Scripts/agent-soak.sh [SAMPLES]   (default 10000; 1 ms interval; release build)
+# Usage: Scripts/soak/agent-soak.sh [SAMPLES]   (default 10000; 1 ms interval; release build)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+. "$(dirname "$0")/../lib/build.sh"
 samples=${1:-10000}
 case "$samples" in '' | *[!0-9]*) echo "agent-soak.sh: SAMPLES must be a number" >&2; exit 2 ;; esac
-swift build -c release --static-swift-stdlib --product timewait-agent >/dev/null
-agent=.build/release/timewait-agent
+agent="$(release_build timewait-agent)/timewait-agent"
 fifo=$(mktemp -u /tmp/agent-soak.XXXXXX)
 mkfifo "$fifo"
 trap 'rm -f "$fifo"; [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true' EXIT

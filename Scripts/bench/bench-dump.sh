@@ -1,24 +1,19 @@
 #!/usr/bin/env bash
 # Compares sockdiag with ss on N TCP sockets held in a private network namespace, side by side,
 # interleaved, 7 runs each (medians of wall time, CPU and peak RSS, with ratios).
-# Usage: Scripts/bench-dump.sh [N] (default 4000; needs root). Builds sockdiag in release mode first.
+# Usage: Scripts/bench/bench-dump.sh [N] (default 4000; needs root). Builds sockdiag in release mode first;
+# SOCKDIAG=/path/sockdiag uses a prebuilt one.
 set -euo pipefail
 n=${1:-4000}
 here=$(cd "$(dirname "$0")" && pwd)
-root="$here/.."
+. "$here/../lib/build.sh"
+. "$here/../lib/netns.sh"
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
-(cd "$root" && swift build -c release --static-swift-stdlib >/dev/null)
-bin="$(cd "$root" && swift build -c release --static-swift-stdlib --show-bin-path)/sockdiag"
-ns="sockdiag-bench-$$"
-ip netns add "$ns"
-pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; ip netns del "$ns" 2>/dev/null || true; rm -f "$ready"; }
-ready=$(mktemp)
-trap cleanup EXIT
-ip -n "$ns" link set lo up
-ip netns exec "$ns" sysctl -qw net.ipv4.tcp_tw_reuse=0
+bin=${SOCKDIAG:-}
+[ -n "$bin" ] || bin="$(release_build sockdiag)/sockdiag"
+netns_create sockdiag-bench net.ipv4.tcp_tw_reuse=0
 # Hold about N sockets: established loopback pairs plus ~5% server-side TIME_WAIT on port 8000.
-ip netns exec "$ns" python3 - "$n" "$ready" <<'PY' &
+netns_hold 60 "$n" <<'PY'
 import resource, socket, sys, time
 n = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_NOFILE, (n + 1000, n + 1000))
@@ -37,11 +32,8 @@ time.sleep(0.5)
 open(sys.argv[2], "w").write("ready")
 time.sleep(3600)
 PY
-pid=$!
-for _ in $(seq 600); do [ -s "$ready" ] && break; sleep 0.1; done
-[ -s "$ready" ] || { echo "namespace population did not come up" >&2; exit 1; }
-echo "namespace $ns: $(ip netns exec "$ns" ss -tanH | wc -l) TCP sockets (kernel $(uname -r), $(ss -V))"
-ip netns exec "$ns" python3 "$here/bench_compare.py" 7 \
+echo "namespace $netns: $(netns_exec ss -tanH | wc -l) TCP sockets (kernel $(uname -r), $(ss -V))"
+netns_exec python3 "$here/bench_compare.py" 7 \
     "sockdiag -tan" "$bin -tan" \
     "ss -tan" "ss -tan" \
     "sockdiag --state time-wait --port 8000" "$bin --state time-wait --port 8000" \

@@ -4,7 +4,7 @@
 # exporter is scraped SCRAPES times (new connection each, closed with a reset so that the scrapes add no TIME_WAIT);
 # prints VmRSS after 1, 100, 1000, ... scrapes and the open descriptors after the first and the last scrape.
 #
-# Usage: Scripts/exporter-soak.sh [SCRAPES] [EXPORTER OPTIONS ...]   (root; default 10000)
+# Usage: Scripts/soak/exporter-soak.sh [SCRAPES] [EXPORTER OPTIONS ...]   (root; default 10000)
 # SOCKDIAG_EXPORTER=/path/sockdiag-exporter uses a prebuilt one; otherwise it is built in release mode.
 set -euo pipefail
 scrapes=${1:-10000}
@@ -12,29 +12,17 @@ shift || true
 case "$scrapes" in '' | *[!0-9]*) echo "exporter-soak.sh: SCRAPES must be a number" >&2; exit 2 ;; esac
 [ "$(id -u)" -eq 0 ] || { echo "exporter-soak.sh: needs root (ip netns)" >&2; exit 2; }
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
-if [ -n "${SOCKDIAG_EXPORTER:-}" ]; then
-    exporter=$SOCKDIAG_EXPORTER
-else
-    echo "building sockdiag-exporter (swift build -c release --static-swift-stdlib) ..." >&2
-    (cd "$root" && swift build -c release --static-swift-stdlib --product sockdiag-exporter >&2)
-    exporter="$(cd "$root" && swift build -c release --static-swift-stdlib --show-bin-path)/sockdiag-exporter"
-fi
+. "$here/../lib/build.sh"
+. "$here/../lib/netns.sh"
+exporter=${SOCKDIAG_EXPORTER:-}
+[ -n "$exporter" ] || exporter="$(release_build sockdiag-exporter)/sockdiag-exporter"
 
-ns="sockdiag-soak-$$"
-pids=()
 tmp=$(mktemp -d /tmp/exporter-soak.XXXXXX)
-cleanup() {
-    for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
-    ip netns del "$ns" 2>/dev/null || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-ip netns add "$ns"
-ip -n "$ns" link set lo up
+on_exit 'rm -rf "$tmp"'
+netns_create sockdiag-soak
 
-# The population, held by a Python process until it is killed.
-ip netns exec "$ns" python3 - "$tmp/ready" <<'PY' &
+# The population, held by a Python process until the namespace is deleted.
+netns_hold 0 <<'PY'
 import socket, sys, time
 listener = socket.socket(); listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 listener.bind(("127.0.0.1", 8000)); listener.listen(512)
@@ -47,19 +35,16 @@ open(sys.argv[1], "w").write("ready\n")
 while True:
     time.sleep(3600)
 PY
-pids+=($!)
-until [ -s "$tmp/ready" ]; do sleep 0.05; done
 
-ip netns exec "$ns" "$exporter" --listen 127.0.0.1:9474 "$@" 2>"$tmp/exporter.err" &
-pids+=($!)
+ip netns exec "$netns" "$exporter" --listen 127.0.0.1:9474 "$@" 2>"$tmp/exporter.err" &
 exporter_pid=$!
 until grep -q "listening on" "$tmp/exporter.err" 2>/dev/null; do
     kill -0 "$exporter_pid" 2>/dev/null || { cat "$tmp/exporter.err" >&2; exit 1; }
     sleep 0.05
 done
 
-echo "sockdiag-exporter $* in a namespace with $(ip netns exec "$ns" ss -tanH | wc -l) TCP sockets; $scrapes scrapes"
-ip netns exec "$ns" python3 - "$scrapes" "$exporter_pid" <<'PY'
+echo "sockdiag-exporter $* in a namespace with $(netns_exec ss -tanH | wc -l) TCP sockets; $scrapes scrapes"
+netns_exec python3 - "$scrapes" "$exporter_pid" <<'PY'
 import socket, struct, sys, time
 scrapes, pid = int(sys.argv[1]), int(sys.argv[2])
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # sockdiag --all-netns at scale: K network namespaces of N TCP sockets each, against one namespace holding the
 # same K*N sockets, and `sockdiag --all-netns -tan` against `sockdiag -tan` in the big namespace, interleaved,
-# >= 7 runs each (medians of wall time, CPU and peak RSS, with ratios, by Scripts/bench_compare.py).
+# >= 7 runs each (medians of wall time, CPU and peak RSS, with ratios, by Scripts/bench/bench_compare.py).
 #
-# Usage: Scripts/bench-netns.sh [--runs R] [--namespaces K] [--per N] [--child-ehash E] [--only REGEX]
+# Usage: Scripts/bench/bench-netns.sh [--runs R] [--namespaces K] [--per N] [--child-ehash E] [--only REGEX]
 #        (root; default K=50, N=1000)
 #
 #   --runs R          timed runs per command (default 7, at least 7).
@@ -59,7 +59,7 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "bench-netns.sh: needs root (namespaces, mounts)" >&2; exit 2; }
 
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
+. "$here/../lib/build.sh"
 for tool in python3 gcc unshare nsenter /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "bench-netns.sh: $tool is missing" >&2; exit 1; }
 done
@@ -89,13 +89,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if [ -n "${SOCKDIAG:-}" ]; then
-    bin=$SOCKDIAG
-else
-    echo "building sockdiag (swift build -c release --static-swift-stdlib) ..." >&2
-    (cd "$root" && swift build -c release --static-swift-stdlib --product sockdiag >&2)
-    bin="$(cd "$root" && swift build -c release --static-swift-stdlib --show-bin-path)/sockdiag"
-fi
+bin=${SOCKDIAG:-}
+[ -n "$bin" ] || bin="$(release_build sockdiag)/sockdiag"
 [ -x "$bin" ] || { echo "bench-netns.sh: no sockdiag at $bin" >&2; exit 1; }
 mkdir "$tmp/bin"
 cp "$bin" "$tmp/bin/sockdiag"

@@ -2,7 +2,7 @@
 # Quick release-mode check of the /proc backend: parse speed of a synthetic 100k-line /proc/net/tcp(6) (fixture lines
 # repeated) and the number of malloc calls per decode, counted by a tiny LD_PRELOAD interposer. The same malloc
 # count for 50k and 100k lines means no allocation per line.
-# Usage: Scripts/measure-proc-parse.sh
+# Usage: Scripts/bench/measure-proc-parse.sh
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
@@ -31,7 +31,7 @@ int posix_memalign(void **out, size_t a, size_t n) {
 }
 C
 cc -O2 -shared -fPIC -o "$work/libcount.so" "$work/count.c"
-cd "$here/.."
+cd "$here/../.."
 swift build -c release --build-tests -Xswiftc -enable-testing >/dev/null
 SOCKDIAG_MEASURE_PROC=1 LD_PRELOAD="$work/libcount.so" \
     swift test -c release -Xswiftc -enable-testing --skip-build --filter ProcParseMeasurement 2>&1 \

@@ -1,4 +1,4 @@
-// Fills the network namespace it runs in with TCP sockets on loopback, for Scripts/bench-scale.sh.
+// Fills the network namespace it runs in with TCP sockets on loopback, for Scripts/bench/bench-scale.sh.
 // Compiled at run time (gcc -O2); run it only inside a namespace of your own (`ip netns exec NS ...`).
 //
 //   bench-fill hold N READY_FILE

@@ -3,8 +3,9 @@
 # sockets, and inside it sockdiag and ss side by side, interleaved, >= 7 runs each (medians of wall time,
 # CPU and peak RSS, with ratios). See Benchmarks/README.md for what each row measures and how to read it.
 #
-# Usage: Scripts/bench-scale.sh [--runs R] [--only REGEX] [--package-benchmark] [N ...]   (root; default N: 10000 100000)
-#        Scripts/bench-scale.sh --live [--runs R] [--only REGEX]                          (read-only, current namespace)
+# Usage: Scripts/bench/bench-scale.sh [--runs R] [--only REGEX] [--package-benchmark] [N ...]
+#                                                                           (root; default N: 10000 100000)
+#        Scripts/bench/bench-scale.sh --live [--runs R] [--only REGEX]     (read-only, current namespace)
 #
 #   N                    sockets per namespace: ~95% ESTABLISHED loopback pairs (and their listeners), ~5%
 #                        server-side TIME_WAIT, 10 of which on local port 8000. 300000 works (~0.8 GiB of kernel
@@ -22,7 +23,7 @@
 # The exporter row ("sockdiag-exporter scrape"; not with --live): inside the namespace, Debian's
 # prometheus-node-exporter with only its tcpstat collector (installed when missing, without starting its service)
 # and sockdiag-exporter twice (--top-ports 0: state totals only; --top-ports 10), scraped over HTTP by
-# Scripts/bench_scrape.py: wall time per scrape, the server's CPU per scrape, its RSS, and a check that the per-state
+# Scripts/bench/bench_scrape.py: wall time per scrape, the server's CPU per scrape, its RSS, and a check that the per-state
 # TCP totals agree with node_tcp_connection_states. SOCKDIAG_EXPORTER=/path/sockdiag-exporter uses a prebuilt one.
 set -euo pipefail
 
@@ -67,15 +68,17 @@ else
 fi
 
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
+. "$here/../lib/build.sh"
+. "$here/../lib/netns.sh"
+root=$sockdiag_root
 for tool in python3 ss /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "bench-scale.sh: $tool is missing (apt-get install time iproute2 python3)" >&2; exit 1; }
 done
 $live || command -v gcc >/dev/null || { echo "bench-scale.sh: gcc is missing (apt-get install gcc)" >&2; exit 1; }
 
-# Everything this script starts or creates, removed by cleanup (on success, failure, Ctrl-C).
+# Everything this script starts or creates, removed when it ends (on success, failure, Ctrl-C): the servers, the
+# namespace with its filler (lib/netns.sh), the temporary directory.
 tmp=$(mktemp -d /tmp/bench-scale.XXXXXX)
-ns=""
 holder=""
 teardown_namespace() {
     if [ -n "$holder" ]; then
@@ -83,15 +86,7 @@ teardown_namespace() {
         wait "$holder" 2>/dev/null || true
         holder=""
     fi
-    if [ -n "$ns" ]; then
-        # Wait for the workers to be gone: until then their sockets are in the kernel's shared hash tables.
-        for _ in $(seq 100); do
-            [ -z "$(ip netns pids "$ns" 2>/dev/null)" ] && break
-            sleep 0.1
-        done
-        ip netns del "$ns" 2>/dev/null || true
-        ns=""
-    fi
+    netns_delete
 }
 servers=()
 stop_servers() {
@@ -102,23 +97,13 @@ stop_servers() {
     done
     servers=()
 }
-cleanup() {
-    stop_servers
-    teardown_namespace
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit stop_servers
+on_exit teardown_namespace
+on_exit 'rm -rf "$tmp"'
 
 # Binaries.
-if [ -n "${SOCKDIAG:-}" ]; then
-    bin=$SOCKDIAG
-else
-    echo "building sockdiag (swift build -c release --static-swift-stdlib) ..." >&2
-    (cd "$root" && swift build -c release --static-swift-stdlib >&2)
-    bin="$(cd "$root" && swift build -c release --static-swift-stdlib --show-bin-path)/sockdiag"
-fi
+bin=${SOCKDIAG:-}
+[ -n "$bin" ] || bin="$(release_build)/sockdiag"
 exporter=${SOCKDIAG_EXPORTER:-$(dirname "$bin")/sockdiag-exporter}
 if [ -n "${SOCKDIAG_FLOOR:-}" ]; then
     floor=$SOCKDIAG_FLOOR
@@ -155,40 +140,27 @@ rows=(
     "sockdiag -tan" "$(q "$bin") -tan" "ss -tan" "ss -tan"
     "sockdiag --state time-wait --port 8000" "$(q "$bin") --state time-wait --port 8000" "$filtered_ss" "$filtered_ss"
 )
-if has_option "--backend"; then
-    rows+=("sockdiag --backend proc --state time-wait --port 8000" "$(q "$bin") --backend proc --state time-wait --port 8000"
-        "sockdiag --state time-wait --port 8000" "$(q "$bin") --state time-wait --port 8000")
-else
-    rows+=(--skipped "sockdiag --backend proc --state time-wait --port 8000 not supported by this build")
-fi
-if has_option "-i|--info"; then
-    rows+=("sockdiag -tani" "$(q "$bin") -tani" "ss -tani" "ss -tani")
-else
-    rows+=(--skipped "sockdiag -tani not supported by this build")
-fi
-if has_option "-m|--memory"; then
-    rows+=("sockdiag -tanm" "$(q "$bin") -tanm" "ss -tanm" "ss -tanm")
-else
-    rows+=(--skipped "sockdiag -tanm not supported by this build")
-fi
-if has_option "-s|--summary"; then
-    rows+=("sockdiag -s" "$(q "$bin") -s" "ss -s" "ss -s")
-else
-    rows+=(--skipped "sockdiag -s not supported by this build")
-fi
+# rows_if OPTIONS WHAT ROW...: the rows when this build's --help lists one of OPTIONS (a grep -E alternation), else
+# one line saying WHAT is skipped.
+rows_if() {
+    local options=$1 what=$2
+    shift 2
+    if has_option "$options"; then rows+=("$@"); else rows+=(--skipped "$what not supported by this build"); fi
+}
+rows_if "--backend" "sockdiag --backend proc --state time-wait --port 8000" \
+    "sockdiag --backend proc --state time-wait --port 8000" "$(q "$bin") --backend proc --state time-wait --port 8000" \
+    "sockdiag --state time-wait --port 8000" "$(q "$bin") --state time-wait --port 8000"
+rows_if "-i|--info" "sockdiag -tani" "sockdiag -tani" "$(q "$bin") -tani" "ss -tani" "ss -tani"
+rows_if "-m|--memory" "sockdiag -tanm" "sockdiag -tanm" "$(q "$bin") -tanm" "ss -tanm" "ss -tanm"
+rows_if "-s|--summary" "sockdiag -s" "sockdiag -s" "$(q "$bin") -s" "ss -s" "ss -s"
 # -p: the filler's sockets are held by its worker processes (at most 20000 each). The port-8000 sockets are all
 # TIME_WAIT (no inode, so no /proc scan); the listener on 9000 is one owned socket (a full scan of /proc).
-if has_option "-p|--processes"; then
-    rows+=(
-        "sockdiag -tanp" "$(q "$bin") -tanp" "ss -tanp" "ss -tanp"
-        "sockdiag -tanp --port 8000" "$(q "$bin") -tanp --port 8000"
-        "ss -tanp '( sport = :8000 or dport = :8000 )'" "ss -tanp '( sport = :8000 or dport = :8000 )'"
-        "sockdiag -tlnp --sport 9000" "$(q "$bin") -tlnp --sport 9000" "ss -tlnp '( sport = :9000 )'" "ss -tlnp '( sport = :9000 )'"
-        "sockdiag -tanp (cost of -p)" "$(q "$bin") -tanp" "sockdiag -tan" "$(q "$bin") -tan"
-    )
-else
-    rows+=(--skipped "sockdiag -p not supported by this build")
-fi
+rows_if "-p|--processes" "sockdiag -p" \
+    "sockdiag -tanp" "$(q "$bin") -tanp" "ss -tanp" "ss -tanp" \
+    "sockdiag -tanp --port 8000" "$(q "$bin") -tanp --port 8000" \
+    "ss -tanp '( sport = :8000 or dport = :8000 )'" "ss -tanp '( sport = :8000 or dport = :8000 )'" \
+    "sockdiag -tlnp --sport 9000" "$(q "$bin") -tlnp --sport 9000" "ss -tlnp '( sport = :9000 )'" "ss -tlnp '( sport = :9000 )'" \
+    "sockdiag -tanp (cost of -p)" "$(q "$bin") -tanp" "sockdiag -tan" "$(q "$bin") -tan"
 rows+=(
     "sockdiag -tan" "$(q "$bin") -tan" "sockdiag-floor (bare dump, all TCP states)" "$(q "$floor")"
     "sockdiag --state time-wait --port 8000" "$(q "$bin") --state time-wait --port 8000"
@@ -258,21 +230,15 @@ for n in "${sizes[@]}"; do
     tw=$((n / 20))
     tw8000=10
     [ "$tw" -ge 20 ] || tw=20
-    ns="sockdiag-scale-$$-$n"
-    ip netns add "$ns"
-    ip -n "$ns" link set lo up
-    ip netns exec "$ns" sysctl -qw net.ipv4.tcp_tw_reuse=0
     # Private to this namespace: room for 20000 connections per listener port, and for the TIME_WAIT batches.
-    ip netns exec "$ns" sysctl -qw net.ipv4.ip_local_port_range="10000 65000"
-    ip netns exec "$ns" sysctl -qw net.ipv4.tcp_max_tw_buckets=$((tw * 4 + 1024))
+    netns_create "sockdiag-scale-$n" net.ipv4.tcp_tw_reuse=0 net.ipv4.ip_local_port_range="10000 65000" \
+        net.ipv4.tcp_max_tw_buckets=$((tw * 4 + 1024))
+    ns=$netns
 
     start=$(date +%s%N)
     ip netns exec "$ns" "$tmp/bench-fill" hold $((n - tw)) "$tmp/ready-$n" &
     holder=$!
-    until [ -s "$tmp/ready-$n" ]; do
-        kill -0 "$holder" 2>/dev/null || { echo "bench-scale.sh: filling $ns failed" >&2; exit 1; }
-        sleep 0.05
-    done
+    wait_for_file "$tmp/ready-$n" 0 "$holder"
     # TIME_WAIT lasts 60 s: the batch is made last, and renewed (old batch destroyed, new one made) before
     # every comparison, so every row sees the same population.
     renew="ss -K -tanH state time-wait >/dev/null && $(q "$tmp/bench-fill") tw $tw $tw8000"
