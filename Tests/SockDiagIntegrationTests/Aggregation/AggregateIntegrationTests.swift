@@ -113,10 +113,8 @@ extension Integration {
         func timeWaitPerPort() throws {
             let agent = try #require(Commands.builtProduct("timewait-agent"), "timewait-agent is built with the tests")
             let ip = try #require(Commands.ip)
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
             let result = try Commands.run(
                 ip,
                 ["netns", "exec", namespace.name, agent, "--interval", "0.05", "--count", "3", "--top", "1"]

@@ -34,10 +34,8 @@ extension Integration {
         func matchesSS() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
 
             let ours = try namespace.exec([binary, "-s"])
             let theirs = try namespace.exec([ss, "-s"])

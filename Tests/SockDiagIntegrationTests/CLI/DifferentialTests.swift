@@ -12,10 +12,8 @@ extension Integration {
         func jsonMatchesSS() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
 
             let ours = try namespace.exec([binary, "-tuan", "--json"])
             let theirs = try namespace.exec([ss, "-tuanH"])
@@ -38,10 +36,8 @@ extension Integration {
         func tableMatchesSS() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
 
             let ours = try namespace.exec([binary, "-tuanH"])
             let theirs = try namespace.exec([ss, "-tuanH"])
@@ -59,10 +55,8 @@ extension Integration {
         func rowOrderMatchesSS() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
 
             for arguments in [["-tuanH"], ["-tuanpH"]] {
                 let ours = try namespace.exec([binary] + arguments)
@@ -114,10 +108,8 @@ extension Integration {
         func optionsMatchSS(sockdiagArguments: [String], ssArguments: [String]) throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
 
             let ours = try namespace.exec([binary, "--json"] + sockdiagArguments)
             let theirs = try namespace.exec([ss] + ssArguments)

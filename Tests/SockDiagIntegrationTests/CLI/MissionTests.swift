@@ -9,10 +9,8 @@ extension Integration {
         @Test("--state time-wait --port 8000 --json lists exactly the server-side TIME_WAIT sockets of :8000")
         func timeWaitOnPortJSON() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
 
             let result = try namespace.exec([binary, "--state", "time-wait", "--port", "8000", "--json"])
             try #require(result.status == 0 && !result.signaled, "\(result)")
@@ -32,10 +30,8 @@ extension Integration {
         @Test("--state time-wait --port 8000 prints a header and one TIME-WAIT :8000 row per socket, as ss counts")
         func timeWaitOnPortTable() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
 
             let result = try namespace.exec([binary, "--state", "time-wait", "--port", "8000"])
             try #require(result.status == 0 && !result.signaled, "\(result)")

@@ -13,10 +13,8 @@ extension Integration {
         func randomFilters() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
 
             // A fixed seed by default, so that CI is reproducible; SOCKDIAG_FILTER_SEED=random explores new ones.
             let requested = ProcessInfo.processInfo.environment["SOCKDIAG_FILTER_SEED"]

@@ -8,10 +8,8 @@ extension Integration {
         @Test("sockdiag -tanpoemi: the Process column right after the peer, then timer/ino, then skmem and tcp_info")
         func everything() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
             let result = try namespace.exec([binary, "-tanpoemiH"])
             try #require(result.status == 0, "\(result)")
             let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

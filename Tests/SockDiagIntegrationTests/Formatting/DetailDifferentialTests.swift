@@ -23,10 +23,8 @@ extension Integration {
         {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
             let ours = try namespace.exec([binary] + sockdiagArguments + ["-H"])
             let theirs = try namespace.exec([ss] + ssArguments + ["-H"])
             try #require(ours.status == 0 && !ours.signaled, "\(ours)")
@@ -160,10 +158,8 @@ extension Integration {
         @Test("-tin --json: tcp_info and the algorithm for every full socket, nothing for TIME_WAIT")
         func json() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
             let result = try namespace.exec([binary, "-tanime", "--json"])
             try #require(result.status == 0, "\(result)")
             let objects = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])

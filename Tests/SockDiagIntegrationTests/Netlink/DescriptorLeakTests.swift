@@ -13,10 +13,8 @@ extension Integration {
     struct DescriptorLeaks {
         @Test("2000 queries on one inspector leave no file descriptor behind")
         func noDescriptorLeak() throws {
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
 
             // Mostly UDP and TCP-listener dumps: a dump of TCP's other states walks the kernel's whole
             // (machine-sized) established hash, about 2 ms each. The mix still takes every path: full dumps,

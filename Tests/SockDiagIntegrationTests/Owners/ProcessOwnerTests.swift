@@ -115,10 +115,8 @@ extension Integration {
         func ownersMatchSS() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
 
             let ours = try namespace.exec([binary, "-tanp", "--json"])
             let theirs = try namespace.exec([ss, "-tanpH"])
@@ -152,10 +150,8 @@ extension Integration {
         func narrowQuery() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
 
             let ours = try namespace.exec([binary, "-tan", "--port", "8000", "-p", "--json"])
             let theirs = try namespace.exec([ss, "-tanpH", "( sport = :8000 or dport = :8000 )"])
@@ -174,10 +170,8 @@ extension Integration {
         @Test("TIME_WAIT sockets have no owner and say so; /proc is not scanned when only they match")
         func timeWaitHasNoOwner() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
 
             let table = try namespace.exec([binary, "-tan", "--state", "time-wait", "-p", "-v"])
             try #require(table.status == 0 && !table.signaled, "\(table)")
@@ -209,10 +203,8 @@ extension Integration {
             let nobody = try UnprivilegedSockdiag()
             defer { nobody.remove() }
 
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
 
             let result = try namespace.exec(nobody.command(["-tanp"]))
             #expect(result.status == 0 && !result.signaled, "\(result)")

@@ -53,10 +53,8 @@ extension Integration {
 
         @Test("/proc and netlink list the same sockets: protocol, family, state, endpoints, uid, inode, queues")
         func sameSockets() throws {
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
             let inspector = try namespace.inspector()
 
             let fromNetlink = try inspector.sockets(matching: Self.everything)
@@ -101,10 +99,8 @@ extension Integration {
 
         @Test("port conditions and the default states select the same sockets on both backends")
         func sameSelections() throws {
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
             let inspector = try namespace.inspector()
 
             var queries = [SocketQuery(), SocketQuery(protocols: [.tcp], families: [.inet6], states: .listen)]
@@ -125,10 +121,8 @@ extension Integration {
 
         @Test("procRoot /proc/PID reads the namespace of process PID from a thread outside it")
         func otherProcessRoot() throws {
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let population = try Population.build(in: namespace)
-            defer { population.close() }
+            let (namespace, population) = try Population.inNewNamespace()
+            defer { population.close(); namespace.remove() }
             let ip = try #require(Commands.ip)
             let sleeper = Process()
             sleeper.executableURL = URL(fileURLWithPath: ip)

@@ -41,6 +41,18 @@ package struct Population: Sendable {
         LoopbackSockets.closeAll(fds)
     }
 
+    /// A new ``TestNamespace`` holding the population. Close the sockets and delete the namespace in a `defer`:
+    /// `defer { population.close(); namespace.remove() }`.
+    package static func inNewNamespace() throws -> (namespace: TestNamespace, population: Population) {
+        let namespace = try TestNamespace()
+        do {
+            return (namespace, try build(in: namespace))
+        } catch {
+            namespace.remove()
+            throw error
+        }
+    }
+
     /// Makes the population inside `namespace` and waits until every TCP socket has reached its state.
     package static func build(in namespace: TestNamespace) throws -> Population {
         try namespace.onThread {

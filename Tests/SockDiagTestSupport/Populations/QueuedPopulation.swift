@@ -20,13 +20,7 @@ package struct QueuedPopulation {
     ]
 
     package init() throws {
-        namespace = try TestNamespace()
-        do {
-            population = try Population.build(in: namespace)
-        } catch {
-            namespace.remove()
-            throw error
-        }
+        (namespace, population) = try Population.inNewNamespace()
         do {
             queuedFDs = try namespace.onThread { try Self.queuedListener() }
         } catch {
