@@ -1,5 +1,4 @@
 import SockDiag
-import Testing
 
 /// The /proc/net fixtures under Tests/Fixtures/proc (Scripts/fixtures/make-proc-fixtures.sh), captured on a machine
 /// with USER_HZ 100.
@@ -34,29 +33,13 @@ package enum ProcFixtures {
     }
 
     package static func decode(_ name: String) throws -> [Socket] {
-        let table = try #require(tables.first { $0.name == name })
+        guard let table = tables.first(where: { $0.name == name }) else {
+            throw HelperError("no /proc fixture \(name)")
+        }
         return try decode(bytes(name), transport: table.transport, family: table.family)
     }
 
     package static func all() throws -> [Socket] {
         try tables.flatMap { try decode($0.name) }
-    }
-
-    /// What decoding gives: the sockets, or the error's code.
-    package static func outcome(
-        _ bytes: [UInt8],
-        transport: TransportProtocol,
-        family: AddressFamily
-    ) -> Result<
-        [Socket], SockDiagError
-    > {
-        do {
-            return .success(try decode(bytes, transport: transport, family: family))
-        } catch let error as SockDiagError {
-            return .failure(error)
-        } catch {
-            Issue.record("unexpected error type \(error)")
-            return .failure(SockDiagError(code: .ioFailed, operation: "test", message: "\(error)"))
-        }
     }
 }

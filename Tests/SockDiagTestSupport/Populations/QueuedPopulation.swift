@@ -1,6 +1,5 @@
 import Foundation
 import SockDiag
-import Testing
 
 #if canImport(Glibc)
 import Glibc

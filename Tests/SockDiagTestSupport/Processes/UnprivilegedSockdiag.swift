@@ -1,5 +1,3 @@
-import Testing
-
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,14 +13,14 @@ package struct UnprivilegedSockdiag {
     private let copy: ExecutableCopy
     private let setpriv: String
 
-    /// Copies the sockdiag the tests run (``Commands/sockdiagBinary``); fails the test when there is none.
-    package init(sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let built = try #require(
-            Commands.sockdiagBinary,
-            "sockdiag executable not found; set SOCKDIAG_BIN",
-            sourceLocation: sourceLocation
-        )
-        setpriv = try #require(Commands.find("setpriv"), sourceLocation: sourceLocation)
+    /// Copies the sockdiag the tests run (``Commands/sockdiagBinary``).
+    /// - Throws: ``HelperError`` when there is no sockdiag or no `setpriv`, or the copy fails.
+    package init() throws {
+        guard let built = Commands.sockdiagBinary else {
+            throw HelperError("sockdiag executable not found; set SOCKDIAG_BIN")
+        }
+        guard let setpriv = Commands.find("setpriv") else { throw HelperError("setpriv is not installed") }
+        self.setpriv = setpriv
         copy = try ExecutableCopy(of: built, prefix: "sockdiag-nobody")
     }
 

@@ -1,6 +1,5 @@
 import Foundation
 import SockDiag
-import Testing
 
 /// Parsing and normalizing ss's table, sockdiag's table and JSON, and the tests' own expectations.
 package enum SocketRows {
@@ -131,21 +130,4 @@ package enum SocketRows {
         return
             "only in \(leftName): \(onlyLeft.map(\.description))\nonly in \(rightName): \(remaining.map(\.description))"
     }
-}
-
-/// Expects two sorted lists to be equal; on failure names only the elements that differ.
-package func expectSame<T: Hashable & CustomStringConvertible>(
-    _ left: [T],
-    _ right: [T],
-    _ leftName: String,
-    _ rightName: String,
-    _ context: String = "",
-    sourceLocation: SourceLocation = #_sourceLocation
-) {
-    let same = left == right
-    #expect(
-        same,
-        "\(context)\(SocketRows.difference(left, right, leftName, rightName))",
-        sourceLocation: sourceLocation
-    )
 }

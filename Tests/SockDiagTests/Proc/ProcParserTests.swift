@@ -9,6 +9,26 @@ private func procRows(_ sockets: [Socket]) -> [SocketRow] {
     sockets.map { SocketRow($0, queues: true).withoutListenerSendQueue }
 }
 
+extension ProcFixtures {
+    /// What decoding gives: the sockets, or the error's code.
+    static func outcome(
+        _ bytes: [UInt8],
+        transport: TransportProtocol,
+        family: AddressFamily
+    ) -> Result<
+        [Socket], SockDiagError
+    > {
+        do {
+            return .success(try decode(bytes, transport: transport, family: family))
+        } catch let error as SockDiagError {
+            return .failure(error)
+        } catch {
+            Issue.record("unexpected error type \(error)")
+            return .failure(SockDiagError(code: .ioFailed, operation: "test", message: "\(error)"))
+        }
+    }
+}
+
 @Suite("Parsing /proc/net socket tables")
 struct ProcParserTests {
     @Test("the four captured tables give exactly the sockets ss printed at the same moment")
