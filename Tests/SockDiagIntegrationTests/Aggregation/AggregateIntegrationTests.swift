@@ -114,7 +114,8 @@ extension Integration {
             let agent = try #require(Commands.builtProduct("timewait-agent"), "timewait-agent is built with the tests")
             let ip = try #require(Commands.ip)
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
             let result = try Commands.run(
                 ip,
                 ["netns", "exec", namespace.name, agent, "--interval", "0.05", "--count", "3", "--top", "1"]

@@ -35,7 +35,8 @@ extension Integration {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
 
             let ours = try namespace.exec([binary, "-s"])
             let theirs = try namespace.exec([ss, "-s"])

@@ -13,7 +13,8 @@ extension Integration {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
 
             let ours = try namespace.exec([binary, "-tuan", "--json"])
             let theirs = try namespace.exec([ss, "-tuanH"])
@@ -37,7 +38,8 @@ extension Integration {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
 
             let ours = try namespace.exec([binary, "-tuanH"])
             let theirs = try namespace.exec([ss, "-tuanH"])
@@ -56,7 +58,8 @@ extension Integration {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
 
             for arguments in [["-tuanH"], ["-tuanpH"]] {
                 let ours = try namespace.exec([binary] + arguments)
@@ -109,7 +112,8 @@ extension Integration {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
 
             let ours = try namespace.exec([binary, "--json"] + sockdiagArguments)
             let theirs = try namespace.exec([ss] + ssArguments)

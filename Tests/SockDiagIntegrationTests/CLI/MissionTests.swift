@@ -10,7 +10,8 @@ extension Integration {
         func timeWaitOnPortJSON() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
 
             let result = try namespace.exec([binary, "--state", "time-wait", "--port", "8000", "--json"])
             try #require(result.status == 0 && !result.signaled, "\(result)")
@@ -31,7 +32,8 @@ extension Integration {
         func timeWaitOnPortTable() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
 
             let result = try namespace.exec([binary, "--state", "time-wait", "--port", "8000"])
             try #require(result.status == 0 && !result.signaled, "\(result)")

@@ -14,7 +14,8 @@ extension Integration {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
 
             // A fixed seed by default, so that CI is reproducible; SOCKDIAG_FILTER_SEED=random explores new ones.
             let requested = ProcessInfo.processInfo.environment["SOCKDIAG_FILTER_SEED"]

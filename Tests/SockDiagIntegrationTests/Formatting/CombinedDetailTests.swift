@@ -9,7 +9,8 @@ extension Integration {
         func everything() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
             let result = try namespace.exec([binary, "-tanpoemiH"])
             try #require(result.status == 0, "\(result)")
             let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

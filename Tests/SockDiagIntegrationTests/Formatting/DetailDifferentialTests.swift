@@ -24,7 +24,8 @@ extension Integration {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
             let ours = try namespace.exec([binary] + sockdiagArguments + ["-H"])
             let theirs = try namespace.exec([ss] + ssArguments + ["-H"])
             try #require(ours.status == 0 && !ours.signaled, "\(ours)")
@@ -159,7 +160,8 @@ extension Integration {
         func json() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
             let result = try namespace.exec([binary, "-tanime", "--json"])
             try #require(result.status == 0, "\(result)")
             let objects = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])

@@ -14,7 +14,8 @@ extension Integration {
         @Test("2000 queries on one inspector leave no file descriptor behind")
         func noDescriptorLeak() throws {
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
 
             // Mostly UDP and TCP-listener dumps: a dump of TCP's other states walks the kernel's whole
             // (machine-sized) established hash, about 2 ms each. The mix still takes every path: full dumps,

@@ -16,7 +16,8 @@ extension Integration {
         @Test("an all-states TCP dump is exactly the TCP population, with v6only, inodes and TIME_WAIT timers")
         func tcpDump() throws {
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
             let inspector = try namespace.inspector()
 
             let sockets = try inspector.sockets(matching: Self.everyTCPSocket)
@@ -85,7 +86,8 @@ extension Integration {
         @Test("port conditions select exactly the expected sockets; .ssDefault hides listeners and TIME_WAIT")
         func portFilters() throws {
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
             let inspector = try namespace.inspector()
 
             let hiddenByDefault: Set<KernelState> = [.listen, .closed, .timeWait, .synRecv]
@@ -111,7 +113,8 @@ extension Integration {
         @Test("an inspector keeps reading its own namespace after a dump stopped early, from any thread")
         func namespaceAfterEarlyStop() throws {
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
             let inspector = try namespace.inspector()
 
             struct Stop: Error {}

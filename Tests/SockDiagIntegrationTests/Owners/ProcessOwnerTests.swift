@@ -116,7 +116,8 @@ extension Integration {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
 
             let ours = try namespace.exec([binary, "-tanp", "--json"])
             let theirs = try namespace.exec([ss, "-tanpH"])
@@ -151,7 +152,8 @@ extension Integration {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
 
             let ours = try namespace.exec([binary, "-tan", "--port", "8000", "-p", "--json"])
             let theirs = try namespace.exec([ss, "-tanpH", "( sport = :8000 or dport = :8000 )"])
@@ -171,7 +173,8 @@ extension Integration {
         func timeWaitHasNoOwner() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
 
             let table = try namespace.exec([binary, "-tan", "--state", "time-wait", "-p", "-v"])
             try #require(table.status == 0 && !table.signaled, "\(table)")
@@ -204,7 +207,8 @@ extension Integration {
             defer { nobody.remove() }
 
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
 
             let result = try namespace.exec(nobody.command(["-tanp"]))
             #expect(result.status == 0 && !result.signaled, "\(result)")

@@ -54,7 +54,8 @@ extension Integration {
         @Test("/proc and netlink list the same sockets: protocol, family, state, endpoints, uid, inode, queues")
         func sameSockets() throws {
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
             let inspector = try namespace.inspector()
 
             let fromNetlink = try inspector.sockets(matching: Self.everything)
@@ -100,7 +101,8 @@ extension Integration {
         @Test("port conditions and the default states select the same sockets on both backends")
         func sameSelections() throws {
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
             let inspector = try namespace.inspector()
 
             var queries = [SocketQuery(), SocketQuery(protocols: [.tcp], families: [.inet6], states: .listen)]
@@ -122,7 +124,8 @@ extension Integration {
         @Test("procRoot /proc/PID reads the namespace of process PID from a thread outside it")
         func otherProcessRoot() throws {
             let (namespace, population) = try Population.inNewNamespace()
-            defer { population.close(); namespace.remove() }
+            defer { namespace.remove() }
+            defer { population.close() }
             let ip = try #require(Commands.ip)
             let sleeper = Process()
             sleeper.executableURL = URL(fileURLWithPath: ip)

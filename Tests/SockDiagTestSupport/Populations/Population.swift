@@ -41,8 +41,8 @@ package struct Population: Sendable {
         LoopbackSockets.closeAll(fds)
     }
 
-    /// A new ``TestNamespace`` holding the population. Close the sockets and delete the namespace in a `defer`:
-    /// `defer { population.close(); namespace.remove() }`.
+    /// A new ``TestNamespace`` holding the population. Delete the namespace and close the sockets in two `defer`s:
+    /// `defer { namespace.remove() }`, then `defer { population.close() }` (which runs first).
     package static func inNewNamespace() throws -> (namespace: TestNamespace, population: Population) {
         let namespace = try TestNamespace()
         do {
