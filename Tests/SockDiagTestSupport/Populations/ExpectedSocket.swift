@@ -6,13 +6,6 @@ package struct ExpectedSocket: Hashable, Sendable, Comparable, CustomStringConve
     package var local: SocketAddress
     package var peer: SocketAddress
 
-    package init(transport: String, state: KernelState, local: SocketAddress, peer: SocketAddress) {
-        self.transport = transport
-        self.state = state
-        self.local = local
-        self.peer = peer
-    }
-
     /// `inet` or `inet6`.
     package var family: String { local.isIPv6 ? "inet6" : "inet" }
 

@@ -64,12 +64,6 @@ package struct QueuedPopulation {
         package var transport: String
         package var family: String
         package var state: String
-
-        package init(transport: String, family: String, state: String) {
-            self.transport = transport
-            self.family = family
-            self.state = state
-        }
     }
 
     /// Runs the exporter (`-v`) with `arguments`.
