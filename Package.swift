@@ -63,13 +63,26 @@ let package = Package(
             dependencies: ["SockDiag"],
             path: "Examples/TimeWaitAgent"
         ),
-        .testTarget(
-            name: "SockDiagTests",
-            dependencies: ["SockDiag", "SockDiagFormatting"]
+        // What the test targets share: ss rows, fixtures, namespaces, socket populations, processes, a seeded
+        // random generator (as swift-nio's NIOTestUtils). Not a product: only the tests link it.
+        .target(
+            name: "SockDiagTestSupport",
+            dependencies: ["SockDiag"],
+            path: "Tests/SockDiagTestSupport"
         ),
         .testTarget(
+            name: "SockDiagTests",
+            dependencies: ["SockDiag", "SockDiagFormatting", "SockDiagTestSupport"]
+        ),
+        // Unit tests of the command line (no root, no kernel).
+        .testTarget(
+            name: "SockDiagCLITests",
+            dependencies: ["sockdiag"]
+        ),
+        // Against the real kernel, ss and the built executables; most suites need root (private namespaces).
+        .testTarget(
             name: "SockDiagIntegrationTests",
-            dependencies: ["SockDiag", "sockdiag", "sockdiag-exporter", "TimeWaitAgent"]
+            dependencies: ["SockDiag", "SockDiagTestSupport", "sockdiag", "sockdiag-exporter", "TimeWaitAgent"]
         ),
     ]
 )

@@ -243,8 +243,8 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // Live dumps of the namespace the benchmark runs in, on one inspector reused across iterations (as an agent
-    // would). They measure whatever sockets exist there: Scripts/bench-scale.sh --package-benchmark runs them in a
-    // namespace holding N sockets.
+    // would). They measure whatever sockets exist there: Scripts/bench/bench-scale.sh --package-benchmark runs them in
+    // a namespace holding N sockets.
     let inspector: SocketInspector?
     do {
         inspector = try SocketInspector()

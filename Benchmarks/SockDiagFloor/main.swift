@@ -1,5 +1,5 @@
 // sockdiag-floor [--filtered]: one netlink dump through SocketInspector.forEachRawMessage, counting the reply
-// messages without decoding them, then prints the count. It is the floor row of Scripts/bench-scale.sh: what
+// messages without decoding them, then prints the count. It is the floor row of Scripts/bench/bench-scale.sh: what
 // the same requests cost with nothing done per socket (no decoding, no formatting, no output).
 //
 //   (no option)  every TCP state (`sockdiag -tan`'s request)

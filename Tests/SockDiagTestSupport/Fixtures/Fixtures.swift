@@ -1,0 +1,41 @@
+import Foundation
+import SockDiag
+
+/// Captured dump replies and ss's output under Tests/Fixtures (see Scripts/fixtures/make-fixtures.sh).
+package enum Fixtures {
+    /// Tests/Fixtures, found from this file's place in Tests/SockDiagTestSupport/Fixtures.
+    package static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+
+    package static func bytes(_ name: String) throws -> [UInt8] {
+        [UInt8](try Data(contentsOf: directory.appendingPathComponent(name)))
+    }
+
+    package static func text(_ name: String) throws -> String {
+        try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
+    }
+
+    /// Decodes captured reply bytes the way a live dump is decoded.
+    package static func decode(
+        _ bytes: [UInt8],
+        transport: TransportProtocol,
+        boundInactiveRequested: Bool = false
+    ) throws -> [Socket] {
+        var sockets: [Socket] = []
+        try bytes.withUnsafeBytes { raw in
+            try SocketInspector.decode(
+                capturedDump: raw,
+                transport: transport,
+                boundInactiveRequested: boundInactiveRequested
+            ) { sockets.append($0) }
+        }
+        return sockets
+    }
+
+    /// Every socket in the four `*-all.bin` captures, in ss's order (udp, then tcp; inet, then inet6).
+    package static func allSockets() throws -> [Socket] {
+        try decode(bytes("udp4-all.bin"), transport: .udp) + decode(bytes("udp6-all.bin"), transport: .udp)
+            + decode(bytes("tcp4-all.bin"), transport: .tcp) + decode(bytes("tcp6-all.bin"), transport: .tcp)
+    }
+}
