@@ -5,12 +5,12 @@ import SockDiag
 enum MetricsRenderer {
     /// The TCP states a dump of every state can report (bound-inactive is not asked for: it makes the kernel walk
     /// its bind hash too); each gets a series, also at 0, so that a state appearing is not a new series.
-    static let tcpStates: [TCPState] = [
+    static let tcpStates: [SocketState] = [
         .established, .synSent, .synRecv, .finWait1, .finWait2, .timeWait, .closed, .closeWait, .lastAck, .listen,
         .closing,
     ]
     /// UDP: unconnected (`closed`) and connected (`established`).
-    static let udpStates: [TCPState] = [.closed, .established]
+    static let udpStates: [SocketState] = [.closed, .established]
 
     /// Upper bounds of the RTT histogram's buckets, in seconds (100 µs to 5 s).
     static let rttBuckets: [Double] = [

@@ -124,7 +124,7 @@ public struct SocketAggregator: Sendable {
     private mutating func add(
         _ transport: TransportProtocol,
         _ family: AddressFamily,
-        _ state: TCPState,
+        _ state: SocketState,
         port: UInt16,
         to aggregate: inout SocketAggregate,
         listener: () -> ListenerQueue

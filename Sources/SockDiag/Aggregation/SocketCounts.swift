@@ -7,14 +7,14 @@ public struct SocketCounts: Hashable, Sendable {
     public init() {}
 
     @inline(__always)
-    private static func index(_ transport: TransportProtocol, _ family: AddressFamily, _ state: TCPState) -> Int? {
+    private static func index(_ transport: TransportProtocol, _ family: AddressFamily, _ state: SocketState) -> Int? {
         guard state.rawValue < 16, transport != .raw else { return nil }
         return (transport == .tcp ? 0 : 32) + (family == .inet ? 0 : 16) + Int(state.rawValue)
     }
 
     /// Adds one socket.
     @inline(__always)
-    public mutating func add(_ transport: TransportProtocol, _ family: AddressFamily, _ state: TCPState) {
+    public mutating func add(_ transport: TransportProtocol, _ family: AddressFamily, _ state: SocketState) {
         if let index = Self.index(transport, family, state) { storage[index] += 1 }
     }
 
@@ -24,7 +24,7 @@ public struct SocketCounts: Hashable, Sendable {
     }
 
     /// The number of sockets of that protocol, family and state.
-    public subscript(transport: TransportProtocol, family: AddressFamily, state: TCPState) -> Int {
+    public subscript(transport: TransportProtocol, family: AddressFamily, state: SocketState) -> Int {
         Self.index(transport, family, state).map { storage[$0] } ?? 0
     }
 
@@ -38,7 +38,7 @@ public struct SocketCounts: Hashable, Sendable {
         for candidate in [TransportProtocol.tcp, .udp] where transport == nil || transport == candidate {
             for candidateFamily in [AddressFamily.inet, .inet6] where family == nil || family == candidateFamily {
                 for raw in 0..<16 {
-                    let state = TCPState(rawValue: UInt8(raw))
+                    let state = SocketState(rawValue: UInt8(raw))
                     if let states, !states.contains(state) { continue }
                     sum += self[candidate, candidateFamily, state]
                 }

@@ -11,7 +11,7 @@ public struct Socket: Hashable, Sendable {
     /// IPv4 or IPv6.
     public var family: AddressFamily
     /// The state; UDP and raw sockets are `established` (connected) or `closed` (unconnected).
-    public var state: TCPState
+    public var state: SocketState
     /// The local address and port.
     public var local: Endpoint
     /// The peer address and port; the unspecified address and port 0 when unconnected.
@@ -80,7 +80,7 @@ public struct Socket: Hashable, Sendable {
     public init(
         transport: TransportProtocol,
         family: AddressFamily,
-        state: TCPState,
+        state: SocketState,
         local: Endpoint,
         peer: Endpoint,
         receiveQueue: UInt32 = 0,

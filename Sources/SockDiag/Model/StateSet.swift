@@ -11,12 +11,12 @@ public struct StateSet: OptionSet, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The set holding one state.
-    public init(_ state: TCPState) {
+    public init(_ state: SocketState) {
         self.rawValue = state.rawValue < 32 ? 1 << UInt32(state.rawValue) : 0
     }
 
     /// Whether the set holds `state`.
-    public func contains(_ state: TCPState) -> Bool {
+    public func contains(_ state: SocketState) -> Bool {
         state.rawValue < 32 && rawValue & (1 << UInt32(state.rawValue)) != 0
     }
 
@@ -87,8 +87,8 @@ public struct StateSet: OptionSet, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The states in the set, in kernel order.
-    public var states: [TCPState] {
-        TCPState.allKnown.filter { contains($0) }
+    public var states: [SocketState] {
+        SocketState.allKnown.filter { contains($0) }
     }
 
     /// The state names, comma separated.

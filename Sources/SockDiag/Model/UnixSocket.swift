@@ -37,7 +37,7 @@ public struct UnixSocket: Hashable, Sendable {
     public var type: UnixSocketType
     /// The state: `listen` for a listening socket, `established` for a connected one, `closed` for an
     /// unconnected one (ss: `UNCONN`).
-    public var state: TCPState
+    public var state: SocketState
     /// For a listener, connections waiting to be accepted; otherwise bytes waiting to be read
     /// (`UNIX_DIAG_RQLEN`).
     public var receiveQueue: UInt32
@@ -64,7 +64,7 @@ public struct UnixSocket: Hashable, Sendable {
     /// Creates a socket description.
     public init(
         type: UnixSocketType,
-        state: TCPState,
+        state: SocketState,
         receiveQueue: UInt32 = 0,
         sendQueue: UInt32 = 0,
         inode: UInt32,

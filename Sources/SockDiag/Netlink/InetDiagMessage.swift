@@ -47,7 +47,7 @@ struct InetDiagMessage {
     }
 
     /// `idiag_state`, as the kernel reports it.
-    @inline(__always) var state: TCPState { TCPState(rawValue: bytes[Offset.state]) }
+    @inline(__always) var state: SocketState { SocketState(rawValue: bytes[Offset.state]) }
 
     /// `idiag_sport`.
     @inline(__always) var localPort: UInt16 { port(at: Offset.sourcePort) }

@@ -31,7 +31,7 @@ enum UnixDiagParser {
         }
         var socket = UnixSocket(
             type: UnixSocketType(rawValue: payload[1]),
-            state: TCPState(rawValue: payload[2]),
+            state: SocketState(rawValue: payload[2]),
             inode: payload.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
         )
         var attributes = NetlinkAttributes(in: payload, after: messageSize)

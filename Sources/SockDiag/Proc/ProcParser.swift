@@ -15,7 +15,7 @@ import Musl
 /// - `sl`: decimal slot number and a colon (ignored).
 /// - addresses: `ADDR:PORT`; ADDR is 8 hex digits per native-endian `u32` word holding network-order bytes
 ///   (one word for IPv4, four for IPv6), PORT is 4 hex digits in host order.
-/// - `st`: the kernel state in hex (``TCPState`` numbers).
+/// - `st`: the kernel state in hex (``SocketState`` numbers).
 /// - queues: hex; for a listener `rx_queue` is the accept-queue length and `tx_queue` is 0.
 /// - `tr`: the timer kind in hex (``SocketTimer/Kind`` numbers), `tm->when` the ticks (USER_HZ) until it fires.
 /// - `retrnsmt`: hex retransmissions; `uid`, `timeout` (unanswered probes) and `inode`: decimal.
@@ -178,7 +178,7 @@ struct ProcParser {
         return Socket(
             transport: transport,
             family: family,
-            state: TCPState(rawValue: state),
+            state: SocketState(rawValue: state),
             local: Endpoint(address: localAddress, port: localPort),
             peer: Endpoint(address: peerAddress, port: peerPort),
             receiveQueue: receiveQueue,

@@ -34,7 +34,7 @@ extension Integration {
             for (key, count) in expected {
                 let transport: TransportProtocol = key.transport == "tcp" ? .tcp : .udp
                 let family: AddressFamily = key.family == "inet" ? .inet : .inet6
-                #expect(aggregate.counts[transport, family, TCPState(rawValue: key.state)] == count, "\(key)")
+                #expect(aggregate.counts[transport, family, SocketState(rawValue: key.state)] == count, "\(key)")
             }
             #expect(aggregate.counts.total() == expected.values.reduce(0, +))
             #expect(aggregate.socketsSeen == expected.values.reduce(0, +))

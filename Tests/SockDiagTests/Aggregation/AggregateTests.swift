@@ -5,7 +5,7 @@ import Testing
 @Suite("Aggregation: port rankings and the aggregator")
 struct AggregateTests {
     static func tcp(
-        _ state: TCPState,
+        _ state: SocketState,
         port: UInt16,
         family: AddressFamily = .inet,
         queued: UInt32 = 0,

@@ -8,7 +8,7 @@ import Glibc
 
 @Suite("bind-check rules")
 struct BindCheckRulesTests {
-    static func socket(_ address: IPAddress, _ port: UInt16 = 8000, v6Only: Bool? = nil, state: TCPState = .listen) -> Socket {
+    static func socket(_ address: IPAddress, _ port: UInt16 = 8000, v6Only: Bool? = nil, state: SocketState = .listen) -> Socket {
         let family: AddressFamily
         if case .v4 = address { family = .inet } else { family = .inet6 }
         return Socket(

@@ -13,7 +13,7 @@ struct StateSetTests {
     func names(name: String, state: UInt8) throws {
         let set = try #require(StateSet.parse(name))
         #expect(set.rawValue == 1 << UInt32(state))
-        #expect(set.states == [TCPState(rawValue: state)])
+        #expect(set.states == [SocketState(rawValue: state)])
     }
 
     @Test("unknown names and the kernel-internal new-syn-recv are rejected", arguments: [
@@ -39,12 +39,12 @@ struct StateSetTests {
     }
 
     @Test("filter names and column words", arguments: [
-        (TCPState.established, "established", "ESTAB"), (.synRecv, "syn-recv", "SYN-RECV"),
+        (SocketState.established, "established", "ESTAB"), (.synRecv, "syn-recv", "SYN-RECV"),
         (.timeWait, "time-wait", "TIME-WAIT"), (.closed, "closed", "UNCONN"), (.listen, "listening", "LISTEN"),
         (.finWait1, "fin-wait-1", "FIN-WAIT-1"), (.boundInactive, "bound-inactive", "UNCONN"),
-        (TCPState(rawValue: 42), "unknown-42", "UNKNOWN"),
+        (SocketState(rawValue: 42), "unknown-42", "UNKNOWN"),
     ])
-    func words(state: TCPState, name: String, column: String) {
+    func words(state: SocketState, name: String, column: String) {
         #expect(state.name == name)
         #expect(state.columnName == column)
         if state.rawValue <= 13 && state != .newSynRecv {

@@ -1,6 +1,6 @@
 import SockDiag
 
-extension TCPState {
+extension SocketState {
     /// The word ss prints in its State column: `ESTAB`, `TIME-WAIT`, `LISTEN`, `UNCONN` …
     public var columnName: String { columnWord.description }
 

@@ -1,8 +1,8 @@
-/// A socket state as the kernel numbers it (`include/net/tcp_states.h`), for TCP and, with
-/// `established` and `closed` only, for UDP.
+/// A socket state as the kernel numbers it (`include/net/tcp_states.h`): for TCP; with `established` and `closed`
+/// only, for UDP and raw sockets (ss's ESTAB and UNCONN); and for UNIX sockets (`listen`, `established`, `closed`).
 ///
 /// Unknown values are kept rather than rejected, so a newer kernel never breaks a dump.
-public struct TCPState: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+public struct SocketState: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     /// The kernel's state number.
     public let rawValue: UInt8
 
@@ -12,35 +12,35 @@ public struct TCPState: RawRepresentable, Hashable, Sendable, CustomStringConver
     }
 
     /// `TCP_ESTABLISHED` (1); also a connected UDP socket.
-    public static let established = TCPState(rawValue: 1)
+    public static let established = SocketState(rawValue: 1)
     /// `TCP_SYN_SENT` (2).
-    public static let synSent = TCPState(rawValue: 2)
+    public static let synSent = SocketState(rawValue: 2)
     /// `TCP_SYN_RECV` (3); request sockets are reported in this state.
-    public static let synRecv = TCPState(rawValue: 3)
+    public static let synRecv = SocketState(rawValue: 3)
     /// `TCP_FIN_WAIT1` (4).
-    public static let finWait1 = TCPState(rawValue: 4)
+    public static let finWait1 = SocketState(rawValue: 4)
     /// `TCP_FIN_WAIT2` (5).
-    public static let finWait2 = TCPState(rawValue: 5)
+    public static let finWait2 = SocketState(rawValue: 5)
     /// `TCP_TIME_WAIT` (6).
-    public static let timeWait = TCPState(rawValue: 6)
+    public static let timeWait = SocketState(rawValue: 6)
     /// `TCP_CLOSE` (7); an unconnected UDP socket.
-    public static let closed = TCPState(rawValue: 7)
+    public static let closed = SocketState(rawValue: 7)
     /// `TCP_CLOSE_WAIT` (8).
-    public static let closeWait = TCPState(rawValue: 8)
+    public static let closeWait = SocketState(rawValue: 8)
     /// `TCP_LAST_ACK` (9).
-    public static let lastAck = TCPState(rawValue: 9)
+    public static let lastAck = SocketState(rawValue: 9)
     /// `TCP_LISTEN` (10).
-    public static let listen = TCPState(rawValue: 10)
+    public static let listen = SocketState(rawValue: 10)
     /// `TCP_CLOSING` (11).
-    public static let closing = TCPState(rawValue: 11)
+    public static let closing = SocketState(rawValue: 11)
     /// `TCP_NEW_SYN_RECV` (12): kernel-internal; the kernel reports request sockets as `synRecv`.
-    public static let newSynRecv = TCPState(rawValue: 12)
+    public static let newSynRecv = SocketState(rawValue: 12)
     /// `TCP_BOUND_INACTIVE` (13): a TCP socket bound to a port but neither listening nor connected.
     /// Only kernels from 6.8 on can report it, and only when asked for explicitly.
-    public static let boundInactive = TCPState(rawValue: 13)
+    public static let boundInactive = SocketState(rawValue: 13)
 
     /// The kernel states 1…13, in kernel order.
-    public static let allKnown: [TCPState] = (1...13).map { TCPState(rawValue: $0) }
+    public static let allKnown: [SocketState] = (1...13).map { SocketState(rawValue: $0) }
 
     /// The name used by ss's `state` filter and by sockdiag's JSON: `established`, `time-wait`,
     /// `listening`, `closed`, `bound-inactive` …
@@ -73,3 +73,7 @@ public struct TCPState: RawRepresentable, Hashable, Sendable, CustomStringConver
         }
     }
 }
+
+/// The former name of ``SocketState``, from when only TCP sockets were read.
+@available(*, deprecated, renamed: "SocketState")
+public typealias TCPState = SocketState
