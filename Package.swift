@@ -72,6 +72,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SockDiagTests",
+            dependencies: ["SockDiag", "SockDiagTestSupport"]
+        ),
+        .testTarget(
+            name: "SockDiagFormattingTests",
             dependencies: ["SockDiag", "SockDiagFormatting", "SockDiagTestSupport"]
         ),
         // Unit tests of the command line (no root, no kernel).
