@@ -73,8 +73,8 @@ extension Listing {
             try writer.write(rows, owners: owners, into: &sink)
             report = rows.report
         } else {
-            report = try source.forEachRow(of: self) { socket in
-                try writer.write(socket, into: &sink)
+            report = try source.forEachRow(of: self) { unixSocket in
+                try writer.write(unixSocket, into: &sink)
             } socket: { socket in
                 try writer.write(socket, owners: nil, into: &sink)
             }.sockets
