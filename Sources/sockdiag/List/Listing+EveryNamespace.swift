@@ -13,17 +13,18 @@ extension Listing {
     /// machine). Namespaces that could not be entered or that vanished are reported on one stderr line.
     func listEveryNamespace() throws {
         let scan = try NetworkNamespaceScanner().namespaces()
-        var sink = OutputSink(fileDescriptor: STDOUT_FILENO)
+        var writer = RowWriter(for: self, namespaces: scan.namespaces)
         var outcome = SweepOutcome()
         let asksForSockets = options.selection.asksForSockets
         if options.summary {
-            writeSummary(try summarizeEveryNamespace(scan, outcome: &outcome), into: &sink)
+            writeSummary(try summarizeEveryNamespace(scan, outcome: &outcome), into: &writer.sink)
             if asksForSockets { outcome = SweepOutcome() }
         }
         if !options.summary || asksForSockets {
-            try listRows(of: scan, outcome: &outcome, into: &sink)
+            try listRows(of: scan, outcome: &outcome, to: &writer)
+        } else {
+            try writer.sink.flush()
         }
-        try sink.flush()
         if let line = outcome.partialLine(scan: scan.report) { StandardError.note(line) }
         if options.verbose {
             StandardError.note(
@@ -35,9 +36,8 @@ extension Listing {
     /// Writes every namespace's rows in the scan's order, the namespaces dumped
     /// `NetworkNamespaceScan.defaultConcurrency` at a time: each one's rows as its turn comes, or with `-p` all of
     /// them once one scan of /proc found their owners.
-    func listRows(of scan: NetworkNamespaceScan, outcome: inout SweepOutcome, into sink: inout OutputSink) throws {
-        var writer = RowWriter(for: self, namespaces: scan.namespaces)
-        writer.start(into: &sink)
+    func listRows(of scan: NetworkNamespaceScan, outcome: inout SweepOutcome, to writer: inout RowWriter) throws {
+        writer.start()
         var kept: [Rows] = []
         let sweep = try scan.sweep(concurrency: NetworkNamespaceScan.defaultConcurrency) { namespace, inspector in
             try SocketSource.netlink(inspector).rows(of: self, namespace: namespace)
@@ -46,16 +46,16 @@ extension Listing {
             if options.processes {
                 kept.append(rows)
             } else {
-                try writer.write(rows, owners: nil, into: &sink)
+                try writer.write(rows, owners: nil)
             }
         }
         outcome.record(sweep)
         if options.processes {
             let owners = try OwnersStage(kept)
-            for rows in kept { try writer.write(rows, owners: owners, into: &sink) }
+            for rows in kept { try writer.write(rows, owners: owners) }
             owners.notePartial()
         }
-        writer.end(into: &sink)
+        try writer.end()
     }
 }
 

@@ -1,11 +1,5 @@
 import SockDiag
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-
 extension Listing {
     /// Lists (or summarizes) the sockets of sockdiag's network namespace, or of `-N`'s, through the backend asked
     /// for; when sock_diag turns out to be missing before anything was written, from /proc instead.
@@ -21,18 +15,17 @@ extension Listing {
         // without opening one).
         let kernelCounters = options.summary ? KernelSocketStatistics.read() : nil
         var source = try openSource()
-        var sink = OutputSink(fileDescriptor: STDOUT_FILENO)
         while true {
+            var writer = RowWriter(for: self)
             do {
-                try list(from: source, kernelCounters: kernelCounters, into: &sink)
+                try list(from: source, kernelCounters: kernelCounters, to: &writer)
                 return
             } catch let error as SockDiagError {
                 // sock_diag answered "no handler": read /proc instead, unless output already went out.
-                guard case .netlink = source, SocketSource.isUnavailable(error), !sink.hasWritten,
+                guard case .netlink = source, SocketSource.isUnavailable(error), !writer.sink.hasWritten,
                     !query.states.contains(.boundInactive)
                 else { throw error }
                 StandardError.note("\(error.message); reading /proc/net instead")
-                sink.discard()
                 source = .proc(ProcSocketReader())
             }
         }
@@ -53,34 +46,28 @@ extension Listing {
     }
 
     /// Writes the summary and/or the sockets of `source`: as they arrive, or with `-p` once their owners are known.
-    func list(from source: SocketSource, kernelCounters: KernelSocketStatistics?, into sink: inout OutputSink) throws {
+    func list(from source: SocketSource, kernelCounters: KernelSocketStatistics?, to writer: inout RowWriter) throws {
         if let kernelCounters {
             let counts = try source.count(matching: Self.everySocket)
-            writeSummary(SocketSummary(counts: counts, kernel: kernelCounters), into: &sink)
+            writeSummary(SocketSummary(counts: counts, kernel: kernelCounters), into: &writer.sink)
             // As ss: with nothing else asked for, the summary is all.
             guard options.selection.asksForSockets else {
-                try sink.flush()
+                try writer.sink.flush()
                 return
             }
         }
-        var writer = RowWriter(for: self)
-        writer.start(into: &sink)
+        writer.start()
         let report: DumpReport?
         var owners: OwnersStage?
         if options.processes {
             let rows = try source.rows(of: self)
             owners = try OwnersStage([rows])
-            try writer.write(rows, owners: owners, into: &sink)
+            try writer.write(rows, owners: owners)
             report = rows.report
         } else {
-            report = try source.forEachRow(of: self) { unixSocket in
-                try writer.write(unixSocket, into: &sink)
-            } socket: { socket in
-                try writer.write(socket, owners: nil, into: &sink)
-            }.sockets
+            report = try source.forEachRow(of: self, into: &writer).sockets
         }
-        writer.end(into: &sink)
-        try sink.flush()
+        try writer.end()
         owners?.notePartial()
         if options.verbose {
             owners?.noteCost()

@@ -1,10 +1,20 @@
 import SockDiag
 
+/// Where a source hands its rows: the UNIX sockets, then the internet sockets in ss's order (``SSOrder``).
+protocol RowConsumer: ~Copyable {
+    mutating func take(_ socket: UnixSocket) throws
+    mutating func take(_ socket: Socket) throws
+    /// Keeps `socket` until ``takeHeld()``: ss lists it after the rest of the walk.
+    mutating func hold(_ socket: Socket) throws
+    /// Takes the sockets held back, in the order they came.
+    mutating func takeHeld() throws
+}
+
 /// One namespace's rows, kept: its UNIX sockets, then its internet sockets in ss's order (``SSOrder``).
 ///
 /// `-p` keeps the rows until the owners are known; `--all-netns` dumps each namespace on a thread of its own and
 /// keeps its rows until their turn to be written.
-struct Rows: Sendable {
+struct Rows: Sendable, RowConsumer {
     /// The namespace, with `--all-netns`.
     var namespace: NetworkNamespace?
     var unix: [UnixSocket] = []
@@ -13,24 +23,46 @@ struct Rows: Sendable {
     var unixReport: DumpReport?
     /// The internet dump's report (`nil` from /proc).
     var report: DumpReport?
+    /// The sockets held back for ss's order while the walk runs.
+    private var held: [Socket] = []
+
+    init(namespace: NetworkNamespace?) {
+        self.namespace = namespace
+    }
+
+    mutating func take(_ socket: UnixSocket) {
+        unix.append(socket)
+    }
+
+    mutating func take(_ socket: Socket) {
+        sockets.append(socket)
+    }
+
+    mutating func hold(_ socket: Socket) {
+        held.append(socket)
+    }
+
+    mutating func takeHeld() {
+        sockets.append(contentsOf: held)
+        held = []
+    }
 }
 
 extension SocketSource {
-    /// Hands `listing`'s UNIX sockets to `unix`, then its internet sockets to `socket` in ss's order, as the dumps
-    /// deliver them.
+    /// Hands `listing`'s UNIX sockets, then its internet sockets in ss's order, to `consumer` as the dumps deliver
+    /// them.
     /// - Returns: The reports of the UNIX dump and the internet dump (`nil` for each not made over netlink).
-    /// - Throws: What the dumps and the closures throw; `UsageError` when UNIX sockets are asked for (`-x`) and
-    ///   this is /proc, which does not list them.
-    func forEachRow(
+    /// - Throws: What the dumps and `consumer` throw; `UsageError` when UNIX sockets are asked for (`-x`) and this
+    ///   is /proc, which does not list them.
+    func forEachRow<Consumer: RowConsumer & ~Copyable>(
         of listing: Listing,
-        unix: (UnixSocket) throws -> Void,
-        socket: (Socket) throws -> Void
+        into consumer: inout Consumer
     ) throws -> (unix: DumpReport?, sockets: DumpReport?) {
         var unixReport: DumpReport?
         if let unixQuery = listing.unixQuery {
             switch self {
             case .netlink(let inspector):
-                unixReport = try inspector.forEachUnixSocket(matching: unixQuery, unix)
+                unixReport = try inspector.forEachUnixSocket(matching: unixQuery) { try consumer.take($0) }
             case .proc:
                 // Listed by default only where netlink serves them; asked for with -x, their absence is an error.
                 guard !listing.options.selection.unix else {
@@ -40,22 +72,22 @@ extension SocketSource {
                 }
             }
         }
-        var order = SSOrder(families: listing.query.families)
-        let report = try forEachSocket(matching: listing.query) { next in
-            if order.admit(next) { try socket(next) }
+        let order = SSOrder(families: listing.query.families)
+        let report = try forEachSocket(matching: listing.query) { socket in
+            if order.holdsBack(socket) {
+                try consumer.hold(socket)
+            } else {
+                try consumer.take(socket)
+            }
         }
-        for next in order.deferred { try socket(next) }
+        try consumer.takeHeld()
         return (unixReport, report)
     }
 
     /// `listing`'s rows, kept.
     func rows(of listing: Listing, namespace: NetworkNamespace? = nil) throws -> Rows {
         var rows = Rows(namespace: namespace)
-        let reports = try forEachRow(of: listing) {
-            rows.unix.append($0)
-        } socket: {
-            rows.sockets.append($0)
-        }
+        let reports = try forEachRow(of: listing, into: &rows)
         rows.unixReport = reports.unix
         rows.report = reports.sockets
         return rows
