@@ -23,12 +23,14 @@ struct FastArgumentsTests {
         ["--all-netns", "-tanp", "--port", "8000"],
     ]
 
-    @Test("same invocation as ArgumentParser", arguments: commandLines)
+    @Test("same invocation as ArgumentParser, with and without the `list` subcommand's name", arguments: commandLines)
     func agrees(arguments: [String]) throws {
         let fast = try #require(FastArguments.parse(arguments[...]), "fast path declined \(arguments)")
-        let parsed = try SockDiagCommand.parseAsRoot(arguments)
-        let command = try #require(parsed as? SockDiagCommand)
-        #expect(fast == command.invocation, "\(arguments)")
+        for line in [arguments, ["list"] + arguments] {
+            let parsed = try SockDiagCommand.parseAsRoot(line)
+            let command = try #require(parsed as? ListCommand, "\(line)")
+            #expect(fast == command.invocation, "\(line)")
+        }
     }
 
     @Test("anything unusual goes to ArgumentParser", arguments: [

@@ -22,6 +22,8 @@ extension Integration {
             (["--all-netns", "-N", "elsewhere"], "-N/--net"),
             (["--all-netns", "--backend", "proc"], "--backend proc"),
             (["--all-netns", "-wa"], "-w/--raw"),
+            (["list", "--state", "foo"], "'foo'"),
+            (["list", "--bogus"], "--bogus"),
         ]
 
         @Test("usage errors exit 2 with one `sockdiag: ` line on stderr and nothing on stdout", arguments: usageErrors)
@@ -38,7 +40,7 @@ extension Integration {
             #expect(lines[0].contains(mentions), "\(result)")
         }
 
-        @Test("--version and -V print the version and exit 0", arguments: [["--version"], ["-V"]])
+        @Test("--version and -V print the version and exit 0", arguments: [["--version"], ["-V"], ["list", "-V"]])
         func version(arguments: [String]) throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let result = try Commands.run(binary, arguments)
@@ -49,7 +51,7 @@ extension Integration {
             #expect(result.stdout.contains { $0.isNumber })
         }
 
-        @Test("--help and -h print the usage and exit 0", arguments: [["--help"], ["-h"]])
+        @Test("--help and -h print the listing's usage and exit 0", arguments: [["--help"], ["-h"], ["list", "-h"]])
         func help(arguments: [String]) throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let result = try Commands.run(binary, arguments)
@@ -57,6 +59,18 @@ extension Integration {
             #expect(result.status == 0 && !result.signaled, "\(summary)")
             #expect(result.stdout.contains("USAGE"), "\(summary)")
             #expect(result.stdout.contains("--state"), "\(summary)")
+        }
+
+        @Test(
+            "help names the subcommands; bind-check --help is bind-check's",
+            arguments: [(["help"], "bind-check"), (["help"], "exporter"), (["bind-check", "--help"], "--reuseport")]
+        )
+        func subcommandHelp(arguments: [String], mentions: String) throws {
+            let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
+            let result = try Commands.run(binary, arguments)
+            #expect(result.status == 0 && !result.signaled, "\(result)")
+            #expect(result.stdout.contains("USAGE"), "\(result)")
+            #expect(result.stdout.contains(mentions), "\(result)")
         }
 
         @Test("a failed write to stdout exits 1 with one `sockdiag: ` line")

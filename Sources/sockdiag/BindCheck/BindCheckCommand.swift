@@ -12,7 +12,7 @@ import Musl
 /// socket table, with what to do.
 struct BindCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sockdiag bind-check",
+        commandName: "bind-check",
         abstract: "Say whether bind() to ADDRESS:PORT works, why not, and what to do.",
         discussion: """
             Proof: a fresh socket is bound to the address and port plainly, with SO_REUSEADDR and with SO_REUSEPORT, \
@@ -91,31 +91,15 @@ struct BindCheckCommand: ParsableCommand {
         return result
     }
 
-    /// Parses and runs; exits 0 (bindable as asked), 1 (not), 2 (bad input).
-    static func main(arguments: [String]) -> Never {
-        let command: BindCheckCommand
+    /// Runs the check; exits 0 (bindable as asked), 1 (not), 2 (bad input: a namespace that is not there).
+    func run() throws {
+        let bindable: Bool
         do {
-            let parsed = try parseAsRoot(normalize(arguments))
-            guard let ours = parsed as? BindCheckCommand else {
-                var other = parsed
-                try other.run()
-                Glibc.exit(0)
-            }
-            command = ours
-        } catch {
-            if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                Glibc.exit(0)
-            }
-            SockDiagCommand.fail(message(for: error), status: 2)
-        }
-        do {
-            Glibc.exit(try command.check() ? 0 : 1)
+            bindable = try check()
         } catch let error as SockDiagError where error.code == .namespaceNotFound {
-            SockDiagCommand.fail(error.message, status: 2)
-        } catch {
-            SockDiagCommand.fail(String(describing: error), status: 1)
+            throw UsageError(error.message)
         }
+        if !bindable { throw ExitCode.failure }
     }
 
     /// Runs the check (and the wait); returns whether the bind works as asked.
@@ -133,7 +117,7 @@ struct BindCheckCommand: ParsableCommand {
         if scan.report.processesUnreadable > 0 {
             let errors = scan.report.unreadableErrors.keys.map { "\($0)" }.sorted().joined(separator: ", ")
             let reason = errors.isEmpty ? "" : " (\(errors)\(geteuid() == 0 ? "" : "; run as root"))"
-            Invocation.note(
+            StandardError.note(
                 "owner information is partial: \(scan.report.processesUnreadable) of \(scan.report.processesScanned) processes could not be read\(reason)"
             )
         }

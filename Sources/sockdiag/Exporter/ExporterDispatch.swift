@@ -14,7 +14,7 @@ enum ExporterDispatch {
     static func exec(_ arguments: [String]) -> Never {
         let path = siblingPath()
         guard access(path, X_OK) == 0 else {
-            SockDiagCommand.fail(
+            StandardError.fail(
                 "exporter: \(path) is not there (build it with `swift build -c release --product \(binaryName)`)",
                 status: 1
             )
@@ -22,7 +22,7 @@ enum ExporterDispatch {
         var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) }
         argv.append(nil)
         execv(path, argv)
-        SockDiagCommand.fail("exporter: cannot run \(path): \(String(cString: strerror(errno)))", status: 1)
+        StandardError.fail("exporter: cannot run \(path): \(String(cString: strerror(errno)))", status: 1)
     }
 
     /// `sockdiag-exporter` in the directory of `/proc/self/exe`.

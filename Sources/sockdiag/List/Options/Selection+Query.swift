@@ -1,144 +1,27 @@
 import SockDiag
 
-/// The socket selection as plain values, whichever parser filled them (ArgumentParser or the fast path).
-struct Selection: Equatable {
-    var tcp = false
-    var udp = false
-    /// `-w`: raw sockets.
-    var raw = false
-    /// `-x`: UNIX domain sockets.
-    var unix = false
-    var ipv4 = false
-    var ipv6 = false
-    var all = false
-    var listening = false
-    var boundInactive = false
-    var states: [String] = []
-    var ports: [String] = []
-    var sourcePorts: [String] = []
-    var destinationPorts: [String] = []
-    var sources: [String] = []
-    var destinations: [String] = []
-    var kernelFilter = true
-    var filter: [String] = []
-
-    /// Whether any option selects sockets to list (with `-s`, ss then lists them after the summary).
-    var asksForSockets: Bool {
-        tcp || udp || raw || unix || ipv4 || ipv6 || all || listening || boundInactive || !states.isEmpty || !ports.isEmpty
-            || !sourcePorts.isEmpty || !destinationPorts.isEmpty || !sources.isEmpty || !destinations.isEmpty
-            || !filter.isEmpty
-    }
-
-    static var stateNames: String {
-        StateSet.names.map(\.name).joined(separator: ", ")
-    }
-
+extension Selection {
     /// The query these options describe.
     /// - Throws: `UsageError` for an unknown state, a bad port, a bad filter or contradictory options.
     /// - Parameter rawByDefault: Whether ss's default listing (``listsEveryKind(_:)``) includes raw sockets; not with
     ///   `--all-netns`, where raw sockets could come only from sockdiag's own namespace (/proc/net/raw).
     func query(rawByDefault: Bool = true) throws(UsageError) -> SocketQuery {
-        // ss's order: raw, udp, tcp; without a protocol option, udp and tcp, and raw when nothing narrows the
-        // listing to what only UDP and TCP have.
-        let noProtocol = !tcp && !udp && !raw && !unix
-        var protocols: [TransportProtocol] = []
-        if raw { protocols.append(.raw) }
-        if udp || noProtocol { protocols.append(.udp) }
-        if tcp || noProtocol { protocols.append(.tcp) }
-        if boundInactive && !protocols.contains(.tcp) {
-            throw UsageError("-B/--bound-inactive applies to TCP only, but \(udp ? "-u" : "-w") asks for no TCP")
-        }
-        if unix && (!ports.isEmpty || !sourcePorts.isEmpty || !destinationPorts.isEmpty || !sources.isEmpty
-            || !destinations.isEmpty)
-        {
-            throw UsageError("port and address filters do not apply to UNIX sockets (-x); only states do")
-        }
-
-        var families: [AddressFamily] = []
-        if ipv4 || !ipv6 { families.append(.inet) }
-        if ipv6 || !ipv4 { families.append(.inet6) }
+        let protocols = try self.protocols()
         let parsed: FilterParser.Result
         do {
             parsed = try FilterParser.parse(filter)
         } catch {
             throw UsageError(error.description)
         }
-        if let only = parsed.family {
-            // As in ss, an explicit inet:/inet6: prefix restricts the whole dump to that family.
-            guard families.contains(only) else {
-                throw UsageError("\(ipv4 ? "-4" : "-6") and the filter's \(only): prefix contradict: nothing could match")
-            }
-            families = [only]
-        }
-
-        var named = StateSet()
-        for name in states {
-            guard let set = StateSet.parse(name) else {
-                throw UsageError("unknown state '\(name)'; valid states: \(Self.stateNames)")
-            }
-            named.formUnion(set)
-        }
-        var stateWords = states
-        if let positional = parsed.states {
-            named.formUnion(positional)
-            stateWords.append(positional.description)
-        }
-        var flagged = StateSet()
-        if listening { flagged.formUnion(.listening) }
-        if boundInactive { flagged.formUnion(.boundInactive) }
-
-        let selected: StateSet
-        if !stateWords.isEmpty {
-            // Like ss, a state filter narrows -a; but -l/-B and a state outside them contradict.
-            if !flagged.isEmpty && !flagged.isSuperset(of: named) {
-                let flags = [listening ? "-l" : nil, boundInactive ? "-B" : nil].compactMap { $0 }.joined(separator: " ")
-                throw UsageError(
-                    "\(flags) and --state \(stateWords.joined(separator: ",")) contradict: \(flags) selects only \(flagged) sockets; drop one"
-                )
-            }
-            selected = named
-        } else if all {
-            selected = StateSet.all.union(flagged)
-        } else if !flagged.isEmpty {
-            selected = flagged
-        } else {
-            selected = .ssDefault
-        }
-
-        var conditions: [PortMatch] = []
-        for (side, values, option) in [
-            (PortMatch.Side.either, ports, "--port"), (.local, sourcePorts, "--sport"), (.peer, destinationPorts, "--dport"),
-        ] where !values.isEmpty {
-            var ports: [UInt16] = []
-            for value in values { ports.append(try Self.port(value, option: option)) }
-            conditions.append(PortMatch(side, ports))
-        }
-        var expression = parsed.expression
-        for (side, values, option) in [(FilterSide.local, sources, "--src"), (.peer, destinations, "--dst")]
-        where !values.isEmpty {
-            var alternatives: FilterExpression?
-            for value in values {
-                let condition: HostCondition
-                do {
-                    condition = try HostCondition(parsing: value)
-                } catch {
-                    throw UsageError("\(option): \(error.message)")
-                }
-                alternatives = alternatives.map { .or($0, .host(side, condition)) } ?? .host(side, condition)
-            }
-            expression = expression && alternatives!
-        }
-        if unix && expression != .all {
-            throw UsageError("filter expressions do not apply to UNIX sockets (-x); only 'state' and 'exclude' do")
-        }
-        if ipv4 && !ipv6, expression.requiresFamily(.inet6) {
-            throw UsageError("-4 and an IPv6 address that every match needs contradict: nothing could match")
-        }
+        let families = try self.families(prefix: parsed.family)
+        let states = try selectedStates(positional: parsed.states)
+        let ports = try portMatches()
+        let expression = try self.expression(parsed.expression)
         var query = SocketQuery(
             protocols: protocols,
             families: families,
-            states: selected,
-            ports: conditions,
+            states: states,
+            ports: ports,
             filter: expression,
             kernelFiltering: kernelFilter
         )
@@ -160,6 +43,114 @@ struct Selection: Equatable {
     func listsEveryKind(_ query: SocketQuery) -> Bool {
         !tcp && !udp && !raw && !unix && !boundInactive && query.families.count == 2 && query.ports.isEmpty
             && query.filter == .all
+    }
+
+    /// The internet protocols, in ss's order: raw, udp, tcp; without a protocol option, udp and tcp (and raw when
+    /// nothing narrows the listing to what only UDP and TCP have: ``query(rawByDefault:)`` adds it).
+    private func protocols() throws(UsageError) -> [TransportProtocol] {
+        let noProtocol = !tcp && !udp && !raw && !unix
+        var protocols: [TransportProtocol] = []
+        if raw { protocols.append(.raw) }
+        if udp || noProtocol { protocols.append(.udp) }
+        if tcp || noProtocol { protocols.append(.tcp) }
+        if boundInactive && !protocols.contains(.tcp) {
+            throw UsageError("-B/--bound-inactive applies to TCP only, but \(udp ? "-u" : "-w") asks for no TCP")
+        }
+        if unix
+            && (!ports.isEmpty || !sourcePorts.isEmpty || !destinationPorts.isEmpty || !sources.isEmpty
+                || !destinations.isEmpty)
+        {
+            throw UsageError("port and address filters do not apply to UNIX sockets (-x); only states do")
+        }
+        return protocols
+    }
+
+    /// The families of `-4`/`-6`; as in ss, the filter's explicit `inet:`/`inet6:` `prefix` restricts the whole dump
+    /// to that family.
+    private func families(prefix: AddressFamily?) throws(UsageError) -> [AddressFamily] {
+        var families: [AddressFamily] = []
+        if ipv4 || !ipv6 { families.append(.inet) }
+        if ipv6 || !ipv4 { families.append(.inet6) }
+        guard let prefix else { return families }
+        guard families.contains(prefix) else {
+            throw UsageError("\(ipv4 ? "-4" : "-6") and the filter's \(prefix): prefix contradict: nothing could match")
+        }
+        return [prefix]
+    }
+
+    /// The states of `--state`, the filter's `state`/`exclude` words (`positional`), `-l`, `-B` and `-a`; ss's
+    /// default without any of them.
+    private func selectedStates(positional: StateSet?) throws(UsageError) -> StateSet {
+        var named = StateSet()
+        for name in states {
+            guard let set = StateSet.parse(name) else {
+                throw UsageError("unknown state '\(name)'; valid states: \(Self.stateNames)")
+            }
+            named.formUnion(set)
+        }
+        var stateWords = states
+        if let positional {
+            named.formUnion(positional)
+            stateWords.append(positional.description)
+        }
+        var flagged = StateSet()
+        if listening { flagged.formUnion(.listening) }
+        if boundInactive { flagged.formUnion(.boundInactive) }
+
+        guard stateWords.isEmpty else {
+            // Like ss, a state filter narrows -a; but -l/-B and a state outside them contradict.
+            if !flagged.isEmpty && !flagged.isSuperset(of: named) {
+                let flags = [listening ? "-l" : nil, boundInactive ? "-B" : nil].compactMap { $0 }.joined(
+                    separator: " "
+                )
+                throw UsageError(
+                    "\(flags) and --state \(stateWords.joined(separator: ",")) contradict: \(flags) selects only \(flagged) sockets; drop one"
+                )
+            }
+            return named
+        }
+        if all { return StateSet.all.union(flagged) }
+        return flagged.isEmpty ? .ssDefault : flagged
+    }
+
+    /// The conditions of `--port`, `--sport` and `--dport`.
+    private func portMatches() throws(UsageError) -> [PortMatch] {
+        var conditions: [PortMatch] = []
+        for (side, values, option) in [
+            (PortMatch.Side.either, ports, "--port"), (.local, sourcePorts, "--sport"),
+            (.peer, destinationPorts, "--dport"),
+        ] where !values.isEmpty {
+            var ports: [UInt16] = []
+            for value in values { ports.append(try Self.port(value, option: option)) }
+            conditions.append(PortMatch(side, ports))
+        }
+        return conditions
+    }
+
+    /// The filter expression and `--src`/`--dst` (each repeated option any of its values).
+    private func expression(_ filter: FilterExpression) throws(UsageError) -> FilterExpression {
+        var expression = filter
+        for (side, values, option) in [(FilterSide.local, sources, "--src"), (.peer, destinations, "--dst")]
+        where !values.isEmpty {
+            var alternatives: FilterExpression?
+            for value in values {
+                let condition: HostCondition
+                do {
+                    condition = try HostCondition(parsing: value)
+                } catch {
+                    throw UsageError("\(option): \(error.message)")
+                }
+                alternatives = alternatives.map { .or($0, .host(side, condition)) } ?? .host(side, condition)
+            }
+            expression = expression && alternatives!
+        }
+        if unix && expression != .all {
+            throw UsageError("filter expressions do not apply to UNIX sockets (-x); only 'state' and 'exclude' do")
+        }
+        if ipv4 && !ipv6, expression.requiresFamily(.inet6) {
+            throw UsageError("-4 and an IPv6 address that every match needs contradict: nothing could match")
+        }
+        return expression
     }
 
     /// Parses a port number, with or without ss's leading colon.

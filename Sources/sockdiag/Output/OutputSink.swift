@@ -25,11 +25,6 @@ struct OutputSink: ~Copyable {
         if bytes.count >= flushThreshold { try flush() }
     }
 
-    /// Drops what is buffered (before a retry from another source).
-    mutating func discard() {
-        bytes.removeAll(keepingCapacity: true)
-    }
-
     /// Writes out everything buffered.
     mutating func flush() throws(OutputError) {
         if !bytes.isEmpty { hasWritten = true }

@@ -1,0 +1,127 @@
+import ArgumentParser
+import SockDiag
+
+/// `sockdiag [list]`: list sockets from the kernel's tables, with ss's options and output (the default subcommand).
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List TCP and UDP sockets from the kernel's socket tables (NETLINK_SOCK_DIAG), like ss.",
+        discussion: """
+            Without -t/-u both TCP and UDP are shown; without -4/-6 both families. Without -a, -l or --state, \
+            what ss shows by default: every state but LISTEN, TIME-WAIT, SYN-RECV and UNCONN/CLOSE.
+            Addresses and ports are always numeric. `sockdiag list` is what sockdiag does without a subcommand.
+
+            Why does bind() fail? sockdiag bind-check [ADDRESS:]PORT (see sockdiag bind-check --help).
+            Prometheus metrics: sockdiag exporter [--listen ADDRESS:PORT] (see sockdiag exporter --help).
+
+            Examples:
+              sockdiag --state time-wait --port 8000
+              sockdiag -tan
+              sockdiag -tl --json
+            """
+    )
+
+    @OptionGroup var selection: SocketSelection
+
+    @Flag(
+        name: [.customShort("n"), .long],
+        help: "Numeric addresses and ports (always the case; accepted for ss habits)."
+    )
+    var numeric = false
+
+    @Flag(name: [.customShort("H"), .customLong("no-header")], help: "Do not print the header line.")
+    var noHeader = false
+
+    @Flag(name: .long, help: "Print one JSON array of sockets instead of the table (schema in README.md).")
+    var json = false
+
+    @Flag(
+        name: [.customShort("s"), .long],
+        help: "Print totals by protocol, family and state (like ss -s) from one dump plus /proc/net/sockstat."
+    )
+    var summary = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Where to read sockets: netlink (sock_diag, the default) or proc (/proc/net/{tcp,udp}{,6}).",
+            discussion: "Without sock_diag in the kernel, sockdiag falls back to proc by itself and says so.",
+            valueName: "backend"
+        )
+    )
+    var backend: Backend = .netlink
+
+    @Flag(
+        name: [.customShort("p"), .long],
+        help: "Show the processes that hold each socket open, as ss -p (other users' processes need root)."
+    )
+    var processes = false
+
+    @Option(
+        name: [.customShort("N"), .customLong("net")],
+        help: ArgumentHelp(
+            "Switch to the named network namespace first (/var/run/netns/NAME), as ss -N.",
+            valueName: "name"
+        )
+    )
+    var namespace: String?
+
+    @Flag(
+        name: .customLong("all-netns"),
+        help:
+            "Every network namespace (/var/run/netns/* and /proc/*/ns/net), rows labelled with it; root to enter others."
+    )
+    var allNamespaces = false
+
+    @Flag(name: .customShort("V"), help: "Print the version and exit.")
+    var printVersion = false
+
+    @Flag(
+        name: [.customShort("v"), .customLong("verbose")],
+        help: "Say on stderr where the filter ran and what the dump cost."
+    )
+    var verbose = false
+
+    @Flag(name: [.customShort("o"), .customLong("options")], help: "Show timers: timer:(kind,expiry,retransmits).")
+    var options = false
+
+    @Flag(
+        name: [.customShort("e"), .customLong("extended")],
+        help: "Show uid, inode, socket cookie (sk:), mark, cgroup, v6only and shutdown state; implies -o."
+    )
+    var extended = false
+
+    @Flag(name: [.customShort("m"), .customLong("memory")], help: "Show socket memory: skmem:(r,rb,t,tb,f,w,o,bl,d).")
+    var memory = false
+
+    @Flag(
+        name: [.customShort("i"), .customLong("info")],
+        help: "Show TCP internals (tcp_info) and the congestion control algorithm on a second line."
+    )
+    var info = false
+
+    /// The parsed options as plain values.
+    var invocation: Invocation {
+        Invocation(
+            selection: selection.plain,
+            numeric: numeric,
+            noHeader: noHeader,
+            json: json,
+            summary: summary,
+            backend: backend,
+            printVersion: printVersion,
+            verbose: verbose,
+            options: options,
+            extended: extended,
+            memory: memory,
+            info: info,
+            processes: processes,
+            namespace: namespace,
+            allNamespaces: allNamespaces
+        )
+    }
+
+    func run() throws {
+        try invocation.run()
+    }
+}

@@ -1,0 +1,96 @@
+import SockDiag
+import SockDiagFormatting
+
+extension Listing {
+    /// Lists (or summarizes) the sockets of sockdiag's network namespace, or of `-N`'s, through the backend asked
+    /// for; when sock_diag turns out to be missing before anything was written, from /proc instead.
+    func listOneNamespace() throws {
+        if let namespace = options.namespace {
+            do {
+                try NetworkNamespace.enter(named: namespace)
+            } catch {
+                throw UsageError(error.message)
+            }
+        }
+        // The kernel's counters first, so that they do not count sockdiag's own netlink socket (ss reads them
+        // without opening one).
+        let kernelCounters = options.summary ? KernelSocketStatistics.read() : nil
+        var source = try openSource()
+        while true {
+            var writer = RowWriter(for: self)
+            do {
+                try list(from: source, kernelCounters: kernelCounters, to: &writer)
+                return
+            } catch let error as SockDiagError {
+                // sock_diag answered "no handler": read /proc instead, unless output already went out.
+                guard case .netlink = source, SocketSource.isUnavailable(error), !writer.sink.hasWritten,
+                    !query.states.contains(.boundInactive)
+                else { throw error }
+                StandardError.note("\(error.message); reading /proc/net instead")
+                source = .proc(ProcSocketReader())
+            }
+        }
+    }
+
+    /// The backend asked for; /proc when sock_diag cannot be opened.
+    func openSource() throws -> SocketSource {
+        if options.backend == .proc { return .proc(ProcSocketReader()) }
+        let inspector: SocketInspector
+        do {
+            inspector = try SocketInspector()
+        } catch {
+            guard SocketSource.isUnavailable(error), !query.states.contains(.boundInactive) else { throw error }
+            StandardError.note("\(error.message); reading /proc/net instead")
+            return .proc(ProcSocketReader())
+        }
+        return .netlink(inspector)
+    }
+
+    /// Writes the summary and/or the sockets of `source`: as they arrive, or with `-p` once their owners are known.
+    func list(from source: SocketSource, kernelCounters: KernelSocketStatistics?, to writer: inout RowWriter) throws {
+        if let kernelCounters {
+            let counts = try source.count(matching: Self.everySocket)
+            writeSummary(SocketSummary(counts: counts, kernel: kernelCounters), into: &writer.sink)
+            // As ss: with nothing else asked for, the summary is all.
+            guard options.selection.asksForSockets else {
+                try writer.sink.flush()
+                return
+            }
+        }
+        writer.start()
+        let report: DumpReport?
+        var owners: OwnersStage?
+        if options.processes {
+            let rows = try source.rows(of: self)
+            owners = try OwnersStage([rows])
+            try writer.write(rows, owners: owners)
+            report = rows.report
+        } else {
+            report = try source.forEachRow(of: self, into: &writer).sockets
+        }
+        try writer.end()
+        owners?.notePartial()
+        if options.verbose {
+            owners?.noteCost()
+            StandardError.note(report.map(Self.describe) ?? "read /proc/net; filtered in sockdiag")
+        }
+    }
+
+    /// One line saying where the filter ran and what the dump cost.
+    static func describe(_ report: DumpReport) -> String {
+        var text: String
+        switch report.filterPlacement {
+        case .none: text = "no filter beyond the states"
+        case .kernel: text = "filter ran in the kernel"
+        case .swift:
+            if let rejection = report.kernelRejection {
+                text =
+                    "the kernel rejected the filter (\(rejection.errno.map(String.init(describing:)) ?? "error")); filtered in sockdiag instead"
+            } else {
+                text = "filter ran in sockdiag (--no-kernel-filter)"
+            }
+        }
+        if report.rawFromProc { text += "; raw sockets from /proc/net/raw (the kernel has no raw_diag)" }
+        return "\(text); \(report.requests) requests, \(report.messages) replies, \(report.sockets) sockets shown"
+    }
+}

@@ -1,0 +1,76 @@
+import SockDiag
+import SockDiagFormatting
+
+/// One listing: the options, checked together, and the queries built from them, once.
+///
+/// Every listing runs the same pipeline: a source (sockdiag's network namespace through one backend, or every
+/// namespace, each dumped from inside it) hands over the UNIX rows and then the internet rows in ss's order
+/// (``SSOrder``); `-p` keeps them for the owners stage (``OwnersStage``: one scan of /proc); one ``RowWriter``
+/// writes them as the table or JSON, with the `Netns` label and the `Process` column when asked for. Without
+/// `-p` or `--all-netns` the rows are written as they arrive.
+struct Listing {
+    let options: Invocation
+    /// The internet sockets to list, with the kernel extensions the output needs.
+    let query: SocketQuery
+    /// The UNIX sockets to list, or `nil` when none are.
+    let unixQuery: UnixSocketQuery?
+
+    /// Checks `options` together and builds the queries.
+    /// - Throws: `UsageError`.
+    init(checking options: Invocation) throws(UsageError) {
+        // With --all-netns, ss's default listing has no raw sockets: they could come only from sockdiag's own
+        // namespace (/proc/net/raw).
+        var query = try options.selection.query(rawByDefault: !options.allNamespaces)
+        try Self.check(options, states: query.states)
+        query.extensions = options.extensions
+        self.options = options
+        self.query = query
+        unixQuery = options.selection.unixQuery(for: query)
+    }
+
+    /// The combinations of options that contradict each other or that the backend cannot serve.
+    static func check(_ options: Invocation, states: StateSet) throws(UsageError) {
+        let proc = options.backend == .proc
+        if proc && states.contains(.boundInactive) {
+            throw UsageError("--backend proc cannot show bound-inactive sockets (-B): /proc/net does not list them")
+        }
+        if proc && options.selection.unix {
+            throw UsageError(
+                "--backend proc cannot show UNIX sockets (-x): they are read over netlink (unix_diag) only"
+            )
+        }
+        if options.allNamespaces {
+            if options.namespace != nil {
+                throw UsageError(
+                    "--all-netns and -N/--net contradict: --all-netns already reads every namespace; drop one"
+                )
+            }
+            if proc {
+                throw UsageError(
+                    "--all-netns reads each namespace over netlink; --backend proc cannot be combined with it"
+                )
+            }
+            if options.selection.raw {
+                throw UsageError(
+                    "-w/--raw cannot be combined with --all-netns: without raw_diag, raw sockets come from /proc/net/raw of sockdiag's own namespace only"
+                )
+            }
+        }
+        if proc && (options.memory || options.info) {
+            throw UsageError(
+                "--backend proc cannot show \(options.memory ? "-m" : "-i"): the kernel reports it only over netlink"
+            )
+        }
+    }
+
+    /// Lists (or summarizes, `-s`), or prints the version (`-V`).
+    func run() throws {
+        if options.printVersion {
+            print(sockdiagVersion)
+        } else if options.allNamespaces {
+            try listEveryNamespace()
+        } else {
+            try listOneNamespace()
+        }
+    }
+}

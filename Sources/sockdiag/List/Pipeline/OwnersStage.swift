@@ -1,0 +1,73 @@
+import SockDiag
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// `-p`: the processes that hold the listed sockets, from one scan of /proc for the inodes of all of them.
+///
+/// The scan reads every process (as ss does), so that a socket shared by several processes lists them all. No
+/// socket without an inode is looked for: TIME_WAIT and request sockets never have one.
+struct OwnersStage {
+    let scan: SocketOwnerScan
+    /// How many socket inodes were looked for.
+    let inodes: Int
+    /// How long the scan took.
+    let nanoseconds: UInt64
+
+    /// Scans /proc for the owners of the internet sockets of `rows`.
+    init(_ rows: [Rows]) throws {
+        var inodes = Set<UInt64>(minimumCapacity: rows.reduce(0) { $0 + $1.sockets.count })
+        for namespace in rows {
+            for socket in namespace.sockets where socket.inode != 0 { inodes.insert(socket.inode) }
+        }
+        let started = Self.monotonicNanoseconds()
+        scan = try SocketOwnerScanner().owners(of: inodes)
+        nanoseconds = Self.monotonicNanoseconds() - started
+        self.inodes = inodes.count
+    }
+
+    /// The owners of `socket`, empty when no scanned process holds it.
+    @inline(__always)
+    func owners(of socket: Socket) -> [SocketOwner] {
+        scan.owners[socket.inode] ?? []
+    }
+
+    /// Says on stderr when some processes could not be read.
+    func notePartial() {
+        let scanned = scan.report
+        guard scanned.processesUnreadable > 0 else { return }
+        // "Permission denied", or "3 Permission denied, 1 Bad message" when the reasons differ.
+        let errors = scanned.unreadableErrors.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }
+        let reason =
+            errors.count == 1
+            ? "\(errors[0].key)" : errors.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        let hint = geteuid() == 0 ? "" : "; run as root"
+        StandardError.note(
+            "process information is partial: \(scanned.processesUnreadable) of \(scanned.processesScanned + scanned.processesUnreadable) processes could not be read (\(reason)\(hint))"
+        )
+    }
+
+    /// Says on stderr what the scan read and how long it took (`-v`).
+    func noteCost() {
+        guard inodes > 0 else {
+            StandardError.note(
+                "processes: no matching socket has an inode (time-wait, request or closed sockets); /proc not scanned"
+            )
+            return
+        }
+        let scanned = scan.report
+        let milliseconds = Double(nanoseconds / 10_000) / 100
+        StandardError.note(
+            "processes: \(scanned.processesScanned) descriptor tables, \(scanned.descriptorsRead) descriptors read for \(inodes) socket inodes in \(milliseconds) ms; \(scan.owners.count) have owners, \(scanned.processesUnreadable) processes unreadable, \(scanned.processesVanished) exited meanwhile"
+        )
+    }
+
+    static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+}

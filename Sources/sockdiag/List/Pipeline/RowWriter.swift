@@ -1,0 +1,160 @@
+import SockDiag
+import SockDiagFormatting
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The end of every listing: writes the rows to standard output as ss's table or as the JSON array, with the
+/// `Netns` label (`--all-netns`) and the `Process` column (`-p`) when the listing has them.
+struct RowWriter: ~Copyable {
+    /// Where the rows go (and `-s`'s summary before them).
+    var sink = OutputSink(fileDescriptor: STDOUT_FILENO)
+    /// The table's formatter, or `nil` for JSON.
+    private var table: TableFormatter?
+    /// The JSON formatter, or `nil` for the table.
+    private var json: JSONFormatter?
+    /// The width of the table's leading `Netns` column; `nil` without one.
+    private let labelWidth: Int?
+    /// The current namespace's label, padded to ``labelWidth`` (the table's rows start with it).
+    private var label: [UInt8] = []
+    private let header: Bool
+    private let processColumn: Bool
+    /// The table's rows held back for ss's order (``SSOrder``), formatted.
+    private var heldRows: [UInt8] = []
+    /// JSON's sockets held back for ss's order, kept as they are: an object's leading comma depends on what was
+    /// written before it.
+    private var heldSockets: [Socket] = []
+
+    /// A writer for `listing`'s rows.
+    /// - Parameter namespaces: With `--all-netns`, the namespaces whose labels the rows carry (their longest label
+    ///   sizes the `Netns` column).
+    init(for listing: Listing, namespaces: [NetworkNamespace]? = nil) {
+        let options = listing.options
+        if options.json {
+            json = JSONFormatter()
+            json!.details = options.details
+        } else {
+            table = TableFormatter(families: listing.query.families)
+            table!.details = options.details
+            if options.extended {
+                let cgroups = CgroupPaths()
+                table!.cgroupPath = { cgroups.path(of: $0) }
+            }
+        }
+        labelWidth = namespaces.map(Self.labelWidth)
+        header = !options.noHeader
+        processColumn = options.processes
+    }
+
+    /// Writes what comes before the rows: the table's header line (unless `-H`), or the JSON array's bracket.
+    mutating func start() {
+        if let table, header {
+            let labelWidth = labelWidth
+            let processColumn = processColumn
+            sink.withBytes { bytes in
+                if let labelWidth { bytes.append(contentsOf: Self.labelColumn("Netns", width: labelWidth)) }
+                table.writeHeader(processColumn: processColumn, to: &bytes)
+            }
+        }
+        if let json { sink.withBytes { json.writeStart(to: &$0) } }
+    }
+
+    /// Labels the rows that follow with `namespace`.
+    mutating func enter(_ namespace: NetworkNamespace) {
+        if let labelWidth { label = Self.labelColumn(namespace.label, width: labelWidth) }
+        json?.namespace = namespace
+    }
+
+    /// Writes a UNIX socket's row.
+    @inline(__always)
+    mutating func write(_ socket: UnixSocket) throws(OutputError) {
+        if json != nil {
+            sink.withBytes { json!.write(socket, to: &$0) }
+        } else {
+            if labelWidth != nil { sink.withBytes { $0.append(contentsOf: label) } }
+            sink.withBytes { table!.write(socket, to: &$0) }
+        }
+        try sink.flushIfNeeded()
+    }
+
+    /// Writes an internet socket's row; with the Process column when `owners` is given (empty when no process
+    /// was found).
+    @inline(__always)
+    mutating func write(_ socket: Socket, owners: [SocketOwner]?) throws(OutputError) {
+        if json != nil {
+            if let owners {
+                sink.withBytes { json!.write(socket, owners: owners, to: &$0) }
+            } else {
+                sink.withBytes { json!.write(socket, to: &$0) }
+            }
+        } else {
+            if labelWidth != nil { sink.withBytes { $0.append(contentsOf: label) } }
+            if let owners {
+                sink.withBytes { table!.write(socket, owners: owners, to: &$0) }
+            } else {
+                sink.withBytes { table!.write(socket, to: &$0) }
+            }
+        }
+        try sink.flushIfNeeded()
+    }
+
+    /// Writes kept rows: their namespace's label, the UNIX sockets, then the internet sockets with their owners
+    /// when `owners` is given.
+    mutating func write(_ rows: Rows, owners: OwnersStage?) throws(OutputError) {
+        if let namespace = rows.namespace { enter(namespace) }
+        for socket in rows.unix { try write(socket) }
+        for socket in rows.sockets { try write(socket, owners: owners?.owners(of: socket)) }
+    }
+
+    /// Writes what comes after the rows (the JSON array's closing bracket) and everything still buffered.
+    mutating func end() throws(OutputError) {
+        if let json { sink.withBytes { json.writeEnd(to: &$0) } }
+        try sink.flush()
+    }
+
+    /// The table's leading column, `label` padded to `width`.
+    static func labelColumn(_ label: String, width: Int) -> [UInt8] {
+        var column = Array(label.utf8)
+        column.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(1, width - column.count)))
+        return column
+    }
+
+    /// The width of the `Netns` column: the longest label and a space.
+    static func labelWidth(_ namespaces: [NetworkNamespace]) -> Int {
+        namespaces.reduce("Netns".utf8.count) { max($0, $1.label.utf8.count) } + 1
+    }
+}
+
+extension RowWriter: RowConsumer {
+    @inline(__always)
+    mutating func take(_ socket: UnixSocket) throws {
+        try write(socket)
+    }
+
+    @inline(__always)
+    mutating func take(_ socket: Socket) throws {
+        try write(socket, owners: nil)
+    }
+
+    @inline(__always)
+    mutating func hold(_ socket: Socket) {
+        if json != nil {
+            heldSockets.append(socket)
+        } else {
+            if labelWidth != nil { heldRows.append(contentsOf: label) }
+            table!.write(socket, to: &heldRows)
+        }
+    }
+
+    mutating func takeHeld() throws {
+        for socket in heldSockets { try write(socket, owners: nil) }
+        heldSockets = []
+        guard !heldRows.isEmpty else { return }
+        try sink.flush()
+        sink.withBytes { $0.append(contentsOf: heldRows) }
+        heldRows = []
+    }
+}
