@@ -8,11 +8,11 @@ import Musl
 ///
 /// Every raw system call whose failure is looked at goes through here, or through ``retryingOnInterrupt(_:_:)`` or
 /// ``procSystemCall(_:path:_:)`` that turn the error number into a ``SockDiagError``: no caller writes its own
-/// `EINTR` loop.
+/// `EINTR` loop (the CLI's output writer included: the function has `package` access).
 /// - Parameter body: The call, e.g. `{ openat(directory, path, O_RDONLY) }`.
 /// - Returns: What `body` returned, or the error number it left when it returned `-1`.
 @inline(__always)
-func valueOrErrno<Value: FixedWidthInteger>(_ body: () -> Value) -> Result<Value, Errno> {
+package func valueOrErrno<Value: FixedWidthInteger>(_ body: () -> Value) -> Result<Value, Errno> {
     while true {
         let value = body()
         if value != -1 { return .success(value) }

@@ -1,3 +1,5 @@
+import SockDiag
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -31,14 +33,13 @@ struct OutputSink: ~Copyable {
         var written = 0
         let total = bytes.count
         while written < total {
-            let result = bytes.withUnsafeBytes { raw in
-                write(fileDescriptor, raw.baseAddress! + written, total - written)
+            let result = valueOrErrno {
+                bytes.withUnsafeBytes { raw in write(fileDescriptor, raw.baseAddress! + written, total - written) }
             }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw OutputError(errno: errno)
+            switch result {
+            case .success(let count): written += count
+            case .failure(let error): throw OutputError(errno: error.rawValue)
             }
-            written += result
         }
         bytes.removeAll(keepingCapacity: true)
     }
