@@ -86,6 +86,14 @@ enum MetricsRenderer {
 
     /// Adds one namespace's series.
     private static func render(_ sample: NamespaceSample, into registry: PrometheusCollectorRegistry) {
+        renderStates(sample, into: registry)
+        renderListeners(sample, into: registry)
+        renderTimeWait(sample, into: registry)
+        if let info = sample.tcpInfo { render(info, netns: sample.netns, into: registry) }
+    }
+
+    /// `sockdiag_sockets`: sockets by protocol, family and state.
+    private static func renderStates(_ sample: NamespaceSample, into registry: PrometheusCollectorRegistry) {
         let aggregate = sample.aggregate
         let netns = sample.netns
         let sockets = descriptor("sockets", "Sockets by protocol, address family and state (sockdiag's state names).")
@@ -102,7 +110,12 @@ enum MetricsRenderer {
                 }
             }
         }
+    }
 
+    /// The accept queues of the fullest listeners, and how many listeners have no series.
+    private static func renderListeners(_ sample: NamespaceSample, into registry: PrometheusCollectorRegistry) {
+        let aggregate = sample.aggregate
+        let netns = sample.netns
         let queueLength = descriptor(
             "tcp_listen_queue_length",
             "Connections waiting to be accepted by a TCP listener (its Recv-Q), for the --top-ports fullest listeners."
@@ -130,7 +143,12 @@ enum MetricsRenderer {
                 "TCP listeners beyond the --top-ports fullest, which have no queue series."
             )
         ).set(Int64(aggregate.otherListeners))
+    }
 
+    /// TIME_WAIT sockets by local port, for the ports with most, and the rest.
+    private static func renderTimeWait(_ sample: NamespaceSample, into registry: PrometheusCollectorRegistry) {
+        let aggregate = sample.aggregate
+        let netns = sample.netns
         let timeWait = descriptor(
             "tcp_time_wait_sockets",
             "TIME_WAIT sockets by local port, for the --top-ports ports with most; port=\"other\" counts the rest."
@@ -150,34 +168,34 @@ enum MetricsRenderer {
                 "Local ports of the TIME_WAIT sockets counted in port=\"other\"."
             )
         ).set(Int64(aggregate.timeWaitPorts.otherPorts))
+    }
 
-        if let info = sample.tcpInfo {
-            gauge(
-                registry,
-                netns,
-                descriptor(
-                    "tcp_retransmitted_segments",
-                    "Segments retransmitted over the life of the ESTABLISHED TCP connections (sum of tcpi_total_retrans); drops when connections close."
-                )
-            ).set(Int64(info.retransmittedSegments))
-            gauge(
-                registry,
-                netns,
-                descriptor(
-                    "tcp_unacked_retransmitted_segments",
-                    "Retransmitted segments not yet acknowledged, over ESTABLISHED TCP sockets (sum of tcpi_retrans)."
-                )
-            ).set(Int64(info.unackedRetransmits))
-            gauge(
-                registry,
-                netns,
-                descriptor(
-                    "tcp_retransmitting_sockets",
-                    "ESTABLISHED TCP sockets in a retransmission timeout now (tcpi_retransmits > 0)."
-                )
-            ).set(Int64(info.retransmittingSockets))
-        }
-
+    /// `--tcp-info`: retransmission gauges of ESTABLISHED connections.
+    private static func render(_ info: TCPInfoSummary, netns: String?, into registry: PrometheusCollectorRegistry) {
+        gauge(
+            registry,
+            netns,
+            descriptor(
+                "tcp_retransmitted_segments",
+                "Segments retransmitted over the life of the ESTABLISHED TCP connections (sum of tcpi_total_retrans); drops when connections close."
+            )
+        ).set(Int64(info.retransmittedSegments))
+        gauge(
+            registry,
+            netns,
+            descriptor(
+                "tcp_unacked_retransmitted_segments",
+                "Retransmitted segments not yet acknowledged, over ESTABLISHED TCP sockets (sum of tcpi_retrans)."
+            )
+        ).set(Int64(info.unackedRetransmits))
+        gauge(
+            registry,
+            netns,
+            descriptor(
+                "tcp_retransmitting_sockets",
+                "ESTABLISHED TCP sockets in a retransmission timeout now (tcpi_retransmits > 0)."
+            )
+        ).set(Int64(info.retransmittingSockets))
     }
 
     /// A gauge with only the `netns` label, or none.

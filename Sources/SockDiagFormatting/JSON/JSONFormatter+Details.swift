@@ -13,61 +13,71 @@ extension JSONFormatter {
     /// - ``OutputDetails/tcpInfo``: `congestion` (the algorithm's name), `tcp_info` (the fields the kernel's
     ///   layout has, by their kernel names) and `bbr_info`, `dctcp_info` or `vegas_info`.
     static func writeDetails(_ socket: Socket, details: OutputDetails, to out: inout ByteWriter) {
-        if details.contains(.extended) {
-            if let shutdown = socket.shutdown {
-                out.put(
-                    shutdown.contains(.receive) ? ",\"shutdown\":{\"receive\":true" : ",\"shutdown\":{\"receive\":false"
-                )
-                out.put(shutdown.contains(.send) ? ",\"send\":true}" : ",\"send\":false}")
-            } else {
-                out.put(",\"shutdown\":null")
-            }
-            out.put(",\"mark\":")
-            if let mark = socket.mark { out.decimal(mark) } else { out.put("null") }
-            out.put(",\"cgroup_id\":")
-            if let id = socket.cgroupID { out.decimal(id) } else { out.put("null") }
+        if details.contains(.extended) { writeExtended(socket, to: &out) }
+        if details.contains(.memory), let memory = socket.memory { write(memory, to: &out) }
+        if details.contains(.tcpInfo) { writeTCPInfo(socket, to: &out) }
+    }
+
+    /// `-e`: `shutdown`, `mark`, `cgroup_id`.
+    private static func writeExtended(_ socket: Socket, to out: inout ByteWriter) {
+        if let shutdown = socket.shutdown {
+            out.put(
+                shutdown.contains(.receive) ? ",\"shutdown\":{\"receive\":true" : ",\"shutdown\":{\"receive\":false"
+            )
+            out.put(shutdown.contains(.send) ? ",\"send\":true}" : ",\"send\":false}")
+        } else {
+            out.put(",\"shutdown\":null")
         }
-        if details.contains(.memory), let memory = socket.memory {
-            out.put(",\"memory\":{")
-            if let counters = memory.counters {
-                out.put("\"skmem\":{\"rmem_alloc\":")
-                out.decimal(counters.receiveAllocated)
-                out.put(",\"rcvbuf\":")
-                out.decimal(counters.receiveBuffer)
-                out.put(",\"wmem_alloc\":")
-                out.decimal(counters.sendAllocated)
-                out.put(",\"sndbuf\":")
-                out.decimal(counters.sendBuffer)
-                out.put(",\"fwd_alloc\":")
-                out.decimal(counters.forwardAllocated)
-                out.put(",\"wmem_queued\":")
-                out.decimal(counters.sendQueued)
-                out.put(",\"optmem\":")
-                out.decimal(counters.optionMemory)
-                if let backlog = counters.backlog {
-                    out.put(",\"backlog\":")
-                    out.decimal(backlog)
-                }
-                if let drops = counters.drops {
-                    out.put(",\"drops\":")
-                    out.decimal(drops)
-                }
-                out.put(UInt8(ascii: "}"))
+        out.put(",\"mark\":")
+        if let mark = socket.mark { out.decimal(mark) } else { out.put("null") }
+        out.put(",\"cgroup_id\":")
+        if let id = socket.cgroupID { out.decimal(id) } else { out.put("null") }
+    }
+
+    /// `-m`: `memory` with `skmem` and `meminfo`.
+    private static func write(_ memory: SocketMemory, to out: inout ByteWriter) {
+        out.put(",\"memory\":{")
+        if let counters = memory.counters {
+            out.put("\"skmem\":{\"rmem_alloc\":")
+            out.decimal(counters.receiveAllocated)
+            out.put(",\"rcvbuf\":")
+            out.decimal(counters.receiveBuffer)
+            out.put(",\"wmem_alloc\":")
+            out.decimal(counters.sendAllocated)
+            out.put(",\"sndbuf\":")
+            out.decimal(counters.sendBuffer)
+            out.put(",\"fwd_alloc\":")
+            out.decimal(counters.forwardAllocated)
+            out.put(",\"wmem_queued\":")
+            out.decimal(counters.sendQueued)
+            out.put(",\"optmem\":")
+            out.decimal(counters.optionMemory)
+            if let backlog = counters.backlog {
+                out.put(",\"backlog\":")
+                out.decimal(backlog)
             }
-            if let queues = memory.queues {
-                out.put(memory.counters == nil ? "\"meminfo\":{\"rmem\":" : ",\"meminfo\":{\"rmem\":")
-                out.decimal(queues.receive)
-                out.put(",\"wmem\":")
-                out.decimal(queues.send)
-                out.put(",\"fmem\":")
-                out.decimal(queues.forwardAllocated)
-                out.put(",\"tmem\":")
-                out.decimal(queues.transmit)
-                out.put(UInt8(ascii: "}"))
+            if let drops = counters.drops {
+                out.put(",\"drops\":")
+                out.decimal(drops)
             }
             out.put(UInt8(ascii: "}"))
         }
-        guard details.contains(.tcpInfo) else { return }
+        if let queues = memory.queues {
+            out.put(memory.counters == nil ? "\"meminfo\":{\"rmem\":" : ",\"meminfo\":{\"rmem\":")
+            out.decimal(queues.receive)
+            out.put(",\"wmem\":")
+            out.decimal(queues.send)
+            out.put(",\"fmem\":")
+            out.decimal(queues.forwardAllocated)
+            out.put(",\"tmem\":")
+            out.decimal(queues.transmit)
+            out.put(UInt8(ascii: "}"))
+        }
+        out.put(UInt8(ascii: "}"))
+    }
+
+    /// `-i`: `congestion`, `tcp_info` and the algorithm's own block.
+    private static func writeTCPInfo(_ socket: Socket, to out: inout ByteWriter) {
         if let congestion = socket.congestion {
             out.put(",\"congestion\":\"")
             congestion.withBytes { name in
