@@ -8,21 +8,13 @@ import Testing
 /// and as JSON, against what `ss -xaH` printed at the same moment.
 @Suite("UNIX rows")
 struct UnixFormattingTests {
-    static func decode(_ bytes: [UInt8]) throws -> [UnixSocket] {
-        var sockets: [UnixSocket] = []
-        try bytes.withUnsafeBytes { raw in
-            try SocketInspector.decode(capturedUnixDump: raw) { sockets.append($0) }
-        }
-        return sockets
-    }
-
     static func words(_ line: String) -> [String] {
         line.split(separator: " ").map(String.init)
     }
 
     @Test("the table agrees with ss -xaH, row by row")
     func tableMatchesSS() throws {
-        let sockets = try UnixFormattingTests.decode(Fixtures.bytes("unix-all.bin"))
+        let sockets = try Fixtures.decodeUnix(Fixtures.bytes("unix-all.bin"))
         let theirs = try Fixtures.text("unix-all.ss-xaH.txt").split(separator: "\n")
         #expect(sockets.count == theirs.count)
         let formatter = TableFormatter(families: [.inet])
@@ -36,7 +28,7 @@ struct UnixFormattingTests {
 
     @Test("JSON objects carry the documented keys")
     func json() throws {
-        let sockets = try UnixFormattingTests.decode(Fixtures.bytes("unix-all.bin"))
+        let sockets = try Fixtures.decodeUnix(Fixtures.bytes("unix-all.bin"))
         let abstract = try #require(sockets.first { $0.type == .datagram && !$0.name.isEmpty })
         var formatter = JSONFormatter()
         var bytes: [UInt8] = []

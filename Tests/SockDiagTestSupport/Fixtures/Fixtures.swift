@@ -33,6 +33,15 @@ package enum Fixtures {
         return sockets
     }
 
+    /// Decodes captured UNIX_DIAG reply bytes the way a live dump is decoded.
+    package static func decodeUnix(_ bytes: [UInt8]) throws -> [UnixSocket] {
+        var sockets: [UnixSocket] = []
+        try bytes.withUnsafeBytes { raw in
+            try SocketInspector.decode(capturedUnixDump: raw) { sockets.append($0) }
+        }
+        return sockets
+    }
+
     /// Every socket in the four `*-all.bin` captures, in ss's order (udp, then tcp; inet, then inet6).
     package static func allSockets() throws -> [Socket] {
         try decode(bytes("udp4-all.bin"), transport: .udp) + decode(bytes("udp6-all.bin"), transport: .udp)

@@ -6,17 +6,9 @@ import Testing
 /// A real UNIX_DIAG dump (Scripts/fixtures/capture-unix-fixture.py) and what `ss -xaH` printed at the same moment.
 @Suite("UNIX_DIAG replies")
 struct UnixDecodingTests {
-    static func decode(_ bytes: [UInt8]) throws -> [UnixSocket] {
-        var sockets: [UnixSocket] = []
-        try bytes.withUnsafeBytes { raw in
-            try SocketInspector.decode(capturedUnixDump: raw) { sockets.append($0) }
-        }
-        return sockets
-    }
-
     @Test("types, names, peers and queues decode as the kernel sent them")
     func models() throws {
-        let sockets = try Self.decode(Fixtures.bytes("unix-all.bin"))
+        let sockets = try Fixtures.decodeUnix(Fixtures.bytes("unix-all.bin"))
         let listener = try #require(sockets.first { $0.state == .listen && $0.type == .stream })
         #expect(listener.path?.hasSuffix("/listen.sock") == true)
         #expect(!listener.isAbstract)
@@ -40,7 +32,7 @@ struct UnixDecodingTests {
         let bytes = try Fixtures.bytes("unix-all.bin")
         for length in 0..<bytes.count {
             do {
-                _ = try Self.decode(Array(bytes[..<length]))
+                _ = try Fixtures.decodeUnix(Array(bytes[..<length]))
                 Issue.record("cut at \(length) decoded")
             } catch let error as SockDiagError {
                 #expect(error.code == .malformedMessage, "cut at \(length)")
@@ -74,7 +66,7 @@ struct UnixDecodingTests {
         // nlmsghdr: len 20, NLMSG_DONE, NLM_F_MULTI, seq 0, pid 0; payload: -ENOENT.
         let done: [UInt8] = [20, 0, 0, 0, 3, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFE, 0xFF, 0xFF, 0xFF]
         do {
-            _ = try Self.decode(done)
+            _ = try Fixtures.decodeUnix(done)
             Issue.record("decoded")
         } catch let error as SockDiagError {
             #expect(error.code == .moduleNotLoaded)
