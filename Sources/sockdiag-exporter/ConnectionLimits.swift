@@ -14,8 +14,8 @@ struct ConnectionLimits: Sendable {
     static let idleTimeouts = 1...3600
     /// `--header-timeout`: seconds from a request's first byte to its end.
     static let headerTimeouts = 1...300
-    /// `--max-connections`.
-    static let connectionCounts = 1...65536
+    /// `--max-connections`: making room at the cap scans the connections, so the cap stays in the thousands.
+    static let connectionCounts = 1...16384
     /// Descriptors kept for everything that is not a client connection: standard streams, the event loop's, the
     /// listener, the netlink sockets, namespace files and netlink sockets of an `--all-netns` sweep, and the one
     /// accepted before another is closed to make room.

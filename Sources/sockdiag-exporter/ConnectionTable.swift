@@ -120,7 +120,8 @@ final class ConnectionTable: Sendable {
     /// Takes the evictable connection whose phase began longest ago out of the table, counted as evicted.
     private static func evictLongestWaiting(_ state: inout State) -> (any Channel)? {
         var oldest: (key: ObjectIdentifier, since: NIODeadline)?
-        for (key, entry) in state.entries where entry.phase.evictable && entry.since < (oldest?.since ?? .distantFuture) {
+        for (key, entry) in state.entries where entry.phase.evictable && entry.since < (oldest?.since ?? .distantFuture)
+        {
             oldest = (key, entry.since)
         }
         guard let key = oldest?.key else { return nil }

@@ -101,7 +101,7 @@ struct ExporterCommand: ParsableCommand {
     @Option(
         name: .customLong("max-connections"),
         help: ArgumentHelp(
-            "Serve at most this many connections at once (1 to 65536; lowered to fit the descriptor limit).",
+            "Serve at most this many connections at once (1 to 16384; lowered to fit the descriptor limit).",
             valueName: "n"
         )
     )
@@ -136,7 +136,9 @@ struct ExporterCommand: ParsableCommand {
             ("--header-timeout", headerTimeout, ConnectionLimits.headerTimeouts),
             ("--max-connections", maxConnections, ConnectionLimits.connectionCounts),
         ] where !range.contains(value) {
-            throw ValidationError("\(name) takes a number from \(range.lowerBound) to \(range.upperBound), not \(value)")
+            throw ValidationError(
+                "\(name) takes a number from \(range.lowerBound) to \(range.upperBound), not \(value)"
+            )
         }
         guard dumpDelayMilliseconds >= 0 else { throw ValidationError("--dump-delay-ms must not be negative") }
         guard failDumps >= 0 else { throw ValidationError("--fail-dumps must not be negative") }
@@ -216,7 +218,13 @@ struct ExporterCommand: ParsableCommand {
         pool.start()
         let limits = limits.fittedToDescriptorLimit()
         let connections = ConnectionTable(capacity: limits.maxConnections)
-        let scraper = Scraper(inspector: inspector, reopen: open, options: options, pool: pool, connections: connections)
+        let scraper = Scraper(
+            inspector: inspector,
+            reopen: open,
+            options: options,
+            pool: pool,
+            connections: connections
+        )
         let channel: any Channel
         do {
             channel = try ServerBootstrap(group: group)

@@ -25,11 +25,9 @@ extension Integration {
             arguments: [[], ["--max-connections", "16"]]
         )
         func starvedExporterStillAnswers(limits: [String]) throws {
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let exporter = try startExporter(in: namespace, ["--listen", "127.0.0.1:0"] + limits, descriptors: 64)
-            defer { exporter.stop() }
-            let port = try QueuedPopulation.listeningPort(of: exporter)
+            let served = try ServedExporter(["--listen", "127.0.0.1:0"] + limits, descriptors: 64)
+            defer { served.stop() }
+            let (namespace, exporter, port) = (served.namespace, served.process, served.port)
 
             var idle: [Int32] = []
             var slow: [Int32] = []
@@ -79,11 +77,9 @@ extension Integration {
 
         @Test("A garbage request gets 400 and the connection is closed; so does a 404 on a keep-alive connection")
         func errorsClose() throws {
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let exporter = try startExporter(in: namespace, ["--listen", "127.0.0.1:0"])
-            defer { exporter.stop() }
-            let port = try QueuedPopulation.listeningPort(of: exporter)
+            let served = try ServedExporter(["--listen", "127.0.0.1:0"])
+            defer { served.stop() }
+            let (namespace, port) = (served.namespace, served.port)
 
             for (request, status) in [
                 ("GARBAGE \u{1}\u{2}\r\n\r\n", "400"), ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "404"),
@@ -94,30 +90,28 @@ extension Integration {
                     try HTTPProbe.sendRaw(fd, request)
                     return HTTPProbe.waitUntilClosed(fd, within: 2)
                 }
-                #expect(closed?.received.hasPrefix("HTTP/1.1 \(status)") == true, "\(request.debugDescription): \(String(describing: closed))")
+                #expect(
+                    closed?.received.hasPrefix("HTTP/1.1 \(status)") == true,
+                    "\(request.debugDescription): \(String(describing: closed))"
+                )
             }
         }
 
-        @Test("An idle connection closes after --idle-timeout, a slowloris after --header-timeout, keep-alive after its answer")
+        @Test("Closed: idle after --idle-timeout, a slowloris after --header-timeout, keep-alive after its answer")
         func timeoutsClose() throws {
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let exporter = try startExporter(
-                in: namespace,
-                ["--listen", "127.0.0.1:0", "--idle-timeout", "1", "--header-timeout", "2"]
-            )
-            defer { exporter.stop() }
-            let port = try QueuedPopulation.listeningPort(of: exporter)
+            let served = try ServedExporter(["--listen", "127.0.0.1:0", "--idle-timeout", "1", "--header-timeout", "2"])
+            defer { served.stop() }
+            let (namespace, port) = (served.namespace, served.port)
 
             let idle = try namespace.onThread { () -> HTTPProbe.Closed? in
                 guard let fd = try HTTPProbe.connect(port: port, within: 2) else { return nil }
                 return HTTPProbe.waitUntilClosed(fd, within: 4)
             }
-            #expect(idle.map { (0.9...2).contains($0.seconds) } == true, "idle: \(String(describing: idle))")
+            #expect(idle.map { (0.9...2.5).contains($0.seconds) } == true, "idle: \(String(describing: idle))")
 
             // A header line every 0.3 s: never idle for a second, but the head is not complete after 2 s.
             let slow = try namespace.onThread { try Self.trickle(port: port, every: 0.3, for: 5) }
-            #expect(slow.map { (1.9...3).contains($0) } == true, "slowloris closed after \(String(describing: slow)) s")
+            #expect(slow.map { (1.9...3.5).contains($0) } == true, "slowloris closed after \(String(describing: slow)) s")
 
             let keepAlive = try namespace.onThread { () -> HTTPProbe.Closed? in
                 guard let fd = try HTTPProbe.connect(port: port, within: 2) else { return nil }
@@ -125,16 +119,14 @@ extension Integration {
                 return HTTPProbe.waitUntilClosed(fd, within: 4)
             }
             #expect(keepAlive?.received.hasPrefix("HTTP/1.1 200") == true, "\(String(describing: keepAlive))")
-            #expect(keepAlive.map { (0.9...2.5).contains($0.seconds) } == true, "\(String(describing: keepAlive))")
+            #expect(keepAlive.map { (0.9...3).contains($0.seconds) } == true, "\(String(describing: keepAlive))")
         }
 
         @Test("accept() failing with EMFILE: no busy loop, an idle client gives way, and serving resumes")
         func acceptFailureRecovers() throws {
-            let namespace = try TestNamespace()
-            defer { namespace.remove() }
-            let exporter = try startExporter(in: namespace, ["--listen", "127.0.0.1:0"])
-            defer { exporter.stop() }
-            let port = try QueuedPopulation.listeningPort(of: exporter)
+            let served = try ServedExporter(["--listen", "127.0.0.1:0"])
+            defer { served.stop() }
+            let (namespace, exporter, port) = (served.namespace, served.process, served.port)
             let base = try exporter.descriptorCount()
 
             // Four idle clients, accepted; then no descriptor left: the next accept() fails with EMFILE.
@@ -171,20 +163,6 @@ extension Integration {
                 "exporter EMFILE: scrape at the limit answered in \(String(format: "%.3f", seconds)) s,",
                 String(format: "CPU %.2f s in 1.5 s without descriptors,", cpu),
                 "answered \(answer.map { String(format: "%.3f", $0.seconds) } ?? "never") s after the limit rose"
-            )
-        }
-
-        /// The exporter inside `namespace`, under `prlimit --nofile=N:N` when `descriptors` is given.
-        private func startExporter(
-            in namespace: TestNamespace,
-            _ arguments: [String],
-            descriptors: Int? = nil
-        ) throws -> BackgroundProcess {
-            let limit = descriptors.map { [Commands.find("prlimit")!, "--nofile=\($0):\($0)", "--"] } ?? []
-            return try BackgroundProcess(
-                Commands.ip!,
-                ["netns", "exec", namespace.name] + limit + [Commands.exporterBinary!] + arguments,
-                label: "exporter"
             )
         }
 
@@ -226,5 +204,74 @@ extension Integration {
             }
             return nil
         }
+    }
+}
+
+extension Integration {
+    /// The limits' options: bounded, and a bad value is one line and exit 2.
+    @Suite(.enabled(if: Commands.exporterBinary != nil, "sockdiag-exporter is not built next to the tests"))
+    struct ExporterLimitOptions {
+        @Test(
+            "Out-of-range limits are one line, exit 2",
+            arguments: [
+                (["--idle-timeout", "0"], "--idle-timeout takes a number from 1 to 3600, not 0"),
+                (["--idle-timeout", "3601"], "--idle-timeout takes a number from 1 to 3600, not 3601"),
+                (["--header-timeout", "301"], "--header-timeout takes a number from 1 to 300, not 301"),
+                (["--max-connections", "0"], "--max-connections takes a number from 1 to 16384, not 0"),
+                (["--max-connections", "16385"], "--max-connections takes a number from 1 to 16384, not 16385"),
+                (["--max-connections", "many"], "--max-connections"),
+            ]
+        )
+        func badLimits(arguments: [String], message: String) throws {
+            let result = try Commands.run(Commands.exporterBinary!, ["--listen", "127.0.0.1:0"] + arguments)
+            #expect(result.status == 2, "\(result)")
+            #expect(result.stderrLines.count == 1, "\(result.stderr)")
+            #expect(result.stderr.contains(message), "\(result.stderr)")
+        }
+
+        @Test("--help documents the limits and their defaults")
+        func help() throws {
+            let help = try Commands.run(Commands.exporterBinary!, ["--help"])
+            #expect(help.status == 0)
+            for option in ["--idle-timeout <seconds>", "--header-timeout <seconds>", "--max-connections <n>"] {
+                #expect(help.stdout.contains(option), "\(option)")
+            }
+            #expect(help.stdout.contains("(default: 30)") && help.stdout.contains("(default: 256)"))
+        }
+    }
+}
+
+/// The exporter serving inside a namespace of its own (`ip netns exec`, which execs: the PID is the exporter's), under
+/// `prlimit --nofile=N:N` when `descriptors` is given, and its port; ``stop()`` ends it and removes the namespace.
+private struct ServedExporter {
+    let namespace: TestNamespace
+    let process: BackgroundProcess
+    let port: UInt16
+
+    init(_ arguments: [String], descriptors: Int? = nil) throws {
+        namespace = try TestNamespace()
+        let limit = descriptors.map { [Commands.find("prlimit")!, "--nofile=\($0):\($0)", "--"] } ?? []
+        do {
+            process = try BackgroundProcess(
+                Commands.ip!,
+                ["netns", "exec", namespace.name] + limit + [Commands.exporterBinary!] + arguments,
+                label: "exporter"
+            )
+        } catch {
+            namespace.remove()
+            throw error
+        }
+        do {
+            port = try QueuedPopulation.listeningPort(of: process)
+        } catch {
+            process.stop()
+            namespace.remove()
+            throw error
+        }
+    }
+
+    func stop() {
+        process.stop()
+        namespace.remove()
     }
 }

@@ -11,7 +11,9 @@ extension HTTPProbe {
     package struct Closed: CustomStringConvertible {
         package var seconds: Double
         package var received: String
-        package var description: String { "closed after \(seconds) s, having sent \(received.prefix(200).debugDescription)" }
+        package var description: String {
+            "closed after \(seconds) s, having sent \(received.prefix(200).debugDescription)"
+        }
     }
 
     /// A non-blocking TCP socket connected to 127.0.0.1:`port`, or `nil` when the handshake does not finish
