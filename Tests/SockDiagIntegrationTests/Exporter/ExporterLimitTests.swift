@@ -111,7 +111,7 @@ extension Integration {
 
             // A header line every 0.3 s: never idle for a second, but the head is not complete after 2 s.
             let slow = try namespace.onThread { try Self.trickle(port: port, every: 0.3, for: 5) }
-            #expect(slow.map { (1.9...3.5).contains($0) } == true, "slowloris closed after \(String(describing: slow)) s")
+            #expect(slow.map { (1.9...3.5).contains($0) } == true, "slowloris closed after \(String(describing: slow))")
 
             let keepAlive = try namespace.onThread { () -> HTTPProbe.Closed? in
                 guard let fd = try HTTPProbe.connect(port: port, within: 2) else { return nil }
