@@ -24,6 +24,10 @@ struct ExporterCommand: ParsableCommand {
             with most TIME_WAIT sockets, the rest as port="other"), sockdiag_scrape_duration_seconds, \
             sockdiag_scrape_sockets_seen; with --tcp-info, retransmissions and an RTT histogram of ESTABLISHED \
             TCP sockets; with --all-netns, a netns label on every socket series. See README.md.
+            Connections: at most --max-connections at once; at the cap a new connection replaces the one waiting \
+            longest without a request, never one waiting for a dump, so idle clients cannot lock a scraper out. A \
+            connection idle for --idle-timeout, or whose request is not complete --header-timeout after its first \
+            byte, is closed, and so is every connection after an error response (400, 404, 405, 500).
 
             Examples:
               sockdiag exporter
@@ -76,6 +80,33 @@ struct ExporterCommand: ParsableCommand {
     )
     var allNamespaces = false
 
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: ArgumentHelp(
+            "Close a connection that waits this long without a request or without taking its answer (1 to 3600).",
+            valueName: "seconds"
+        )
+    )
+    var idleTimeout = 30
+
+    @Option(
+        name: .customLong("header-timeout"),
+        help: ArgumentHelp(
+            "Close a connection whose request is not complete this long after its first byte (1 to 300).",
+            valueName: "seconds"
+        )
+    )
+    var headerTimeout = 10
+
+    @Option(
+        name: .customLong("max-connections"),
+        help: ArgumentHelp(
+            "Serve at most this many connections at once (1 to 16384; lowered to fit the descriptor limit).",
+            valueName: "n"
+        )
+    )
+    var maxConnections = 256
+
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "One line on stderr per dump.")
     var verbose = false
 
@@ -100,6 +131,15 @@ struct ExporterCommand: ParsableCommand {
         if allNamespaces && namespace != nil {
             throw ValidationError("-N and --all-netns contradict: one namespace or all of them")
         }
+        for (name, value, range) in [
+            ("--idle-timeout", idleTimeout, ConnectionLimits.idleTimeouts),
+            ("--header-timeout", headerTimeout, ConnectionLimits.headerTimeouts),
+            ("--max-connections", maxConnections, ConnectionLimits.connectionCounts),
+        ] where !range.contains(value) {
+            throw ValidationError(
+                "\(name) takes a number from \(range.lowerBound) to \(range.upperBound), not \(value)"
+            )
+        }
         guard dumpDelayMilliseconds >= 0 else { throw ValidationError("--dump-delay-ms must not be negative") }
         guard failDumps >= 0 else { throw ValidationError("--fail-dumps must not be negative") }
     }
@@ -112,6 +152,14 @@ struct ExporterCommand: ParsableCommand {
             verbose: verbose,
             dumpDelayMilliseconds: dumpDelayMilliseconds,
             failDumps: failDumps
+        )
+    }
+
+    var limits: ConnectionLimits {
+        ConnectionLimits(
+            idleTimeout: .seconds(Int64(idleTimeout)),
+            headerTimeout: .seconds(Int64(headerTimeout)),
+            maxConnections: maxConnections
         )
     }
 
@@ -168,16 +216,33 @@ struct ExporterCommand: ParsableCommand {
         // One thread for dumps: they never run on the event loop, and one inspector does one dump at a time.
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
-        let scraper = Scraper(inspector: inspector, reopen: open, options: options, pool: pool)
+        let limits = limits.fittedToDescriptorLimit()
+        let connections = ConnectionTable(capacity: limits.maxConnections)
+        let scraper = Scraper(
+            inspector: inspector,
+            reopen: open,
+            options: options,
+            pool: pool,
+            connections: connections
+        )
         let channel: any Channel
         do {
             channel = try ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(AcceptFailureHandler(table: connections))
+                    }
+                }
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        try channel.pipeline.syncOperations.addHandler(MetricsHandler(scraper: scraper))
+                        let pipeline = channel.pipeline.syncOperations
+                        let connection = ConnectionGuard(table: connections, limits: limits)
+                        try pipeline.addHandler(RequestStartWatcher(connection))
+                        try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                        try pipeline.addHandler(connection)
+                        try pipeline.addHandler(MetricsHandler(scraper: scraper))
                     }
                 }
                 .bind(host: listen.host, port: listen.port)

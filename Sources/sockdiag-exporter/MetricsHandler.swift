@@ -2,7 +2,8 @@ import NIOCore
 import NIOHTTP1
 
 /// Answers `GET /metrics` with the scraper's text; 404 for other paths, 405 for other methods, 500 when the dump
-/// failed. Keep-alive and pipelining are NIO's (`configureHTTPServerPipeline`).
+/// failed, each with `Connection: close` and the connection closed after it. Keep-alive and pipelining are NIO's
+/// (`configureHTTPServerPipeline`); deadlines and the connection cap are ``ConnectionGuard``'s.
 final class MetricsHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -84,7 +85,8 @@ final class MetricsHandler: ChannelInboundHandler {
     ) {
         var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", "\(body.readableBytes)")])
         headers.add(contentsOf: extraHeaders)
-        let keepAlive = request.isKeepAlive
+        // A client that got an error is not worth a connection slot.
+        let keepAlive = request.isKeepAlive && status == .ok
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         let head = HTTPResponseHead(version: request.version, status: status, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)

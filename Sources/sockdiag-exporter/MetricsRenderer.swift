@@ -44,7 +44,8 @@ enum MetricsRenderer {
         options: ExporterOptions,
         duration: Duration,
         dumps: Int,
-        requests: Int
+        requests: Int,
+        connections: ConnectionTable.Statistics
     ) -> [UInt8] {
         for namespace in sample.namespaces {
             render(namespace, into: registry)
@@ -77,11 +78,39 @@ enum MetricsRenderer {
                 "Scrapes answered since the exporter started; concurrent scrapes share one dump."
             )
         ).increment(by: Int64(requests))
+        render(connections, into: registry)
 
         var bytes: [UInt8] = []
         bytes.reserveCapacity(8192)
         registry.emit(into: &bytes)
         return bytes
+    }
+
+    /// Adds the client connections' series.
+    private static func render(_ connections: ConnectionTable.Statistics, into registry: PrometheusCollectorRegistry) {
+        registry.makeGauge(descriptor: descriptor("http_connections", "Client connections open now.")).set(
+            Int64(connections.open)
+        )
+        registry.makeGauge(
+            descriptor: descriptor("http_connections_limit", "The most client connections served at once.")
+        ).set(Int64(connections.capacity))
+        let closed = descriptor(
+            "http_connections_closed",
+            unit: "total",
+            "Client connections the exporter closed: idle, too slow to send a request, evicted to make room, "
+                + "refused (every connection waiting for a dump) or after an error."
+        )
+        for reason in ConnectionTable.CloseReason.allCases {
+            registry.makeCounter(descriptor: closed, labels: [("reason", reason.rawValue)])
+                .increment(by: Int64(connections.closed[reason] ?? 0))
+        }
+        registry.makeCounter(
+            descriptor: descriptor(
+                "http_accept_failures",
+                unit: "total",
+                "accept() calls that failed for want of a descriptor (EMFILE, ENFILE)."
+            )
+        ).increment(by: Int64(connections.acceptFailures))
     }
 
     /// Adds one namespace's series.

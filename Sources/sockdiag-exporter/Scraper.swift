@@ -33,6 +33,8 @@ final class Scraper: Sendable {
     private let inspector: Mutex<SocketInspector?>
     private let options: ExporterOptions
     private let pool: NIOThreadPool
+    /// The client connections, whose counts every scrape reports.
+    private let connections: ConnectionTable
     private let state = Mutex(State())
     /// Aggregators kept between dumps with their per-port counters: one for the served namespace, one per
     /// namespace read at the same moment with `--all-netns`.
@@ -46,8 +48,10 @@ final class Scraper: Sendable {
         inspector: SocketInspector?,
         reopen: (@Sendable () throws -> SocketInspector)?,
         options: ExporterOptions,
-        pool: NIOThreadPool
+        pool: NIOThreadPool,
+        connections: ConnectionTable
     ) {
+        self.connections = connections
         self.inspector = Mutex(inspector)
         self.openInspector = reopen
         state.withLock { $0.failuresToInject = options.failDumps }
@@ -96,7 +100,8 @@ final class Scraper: Sendable {
                 options: options,
                 duration: elapsed,
                 dumps: dumps,
-                requests: requests
+                requests: requests,
+                connections: connections.statistics
             )
             let body = ByteBuffer(bytes: bytes)
             if options.verbose {

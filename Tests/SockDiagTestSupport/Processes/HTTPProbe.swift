@@ -45,7 +45,11 @@ package enum HTTPProbe {
             guard count > 0 else { throw HelperError.system("recv") }
             bytes += chunk[..<count]
         }
-        let text = String(decoding: bytes, as: UTF8.self)
+        return try parse(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Splits a whole response (status line, headers, body) as received.
+    package static func parse(_ text: String) throws -> Response {
         guard let split = text.range(of: "\r\n\r\n") else {
             throw HelperError("no HTTP header in: \(text.prefix(200))")
         }
