@@ -151,7 +151,7 @@ struct BindCheckCommand: ParsableCommand {
                 }
                 let left = Int(deadline - Self.now())
                 let line = expiry > 0
-                    ? "\rwaiting for \(target): TIME_WAIT ends in \((expiry + 999) / 1000) s (giving up in \(left) s)  "
+                    ? "\rwaiting for \(target): TIME_WAIT ends in \((UInt64(expiry) + 999) / 1000) s (giving up in \(left) s)  "
                     : "\rwaiting for \(target) (giving up in \(left) s)  "
                 line.withCString { _ = Glibc.write(STDERR_FILENO, $0, strlen($0)) }
                 shown = true
