@@ -81,12 +81,22 @@ struct ExtremeRateTests {
         info.pacingRate = 1 << 61
         socket.tcpInfo = info
         socket.congestionControlInfo = .bbr(bandwidth: .max, minRTT: .max, pacingGain: .max, congestionWindowGain: .max)
-        for details: OutputDetails in [[.tcpInfo, .numericRates, .timer], [.tcpInfo], [.tcpInfo, .memory, .extended]] {
+        var fastest = socket
+        fastest.tcpInfo?.rtt = 1  // the largest send rate: cwnd × mss × 8 Mbit/s
+        let all: OutputDetails = [.tcpInfo, .numericRates, .timer, .memory, .extended]
+        let cases: [(Socket, OutputDetails)] = [
+            (socket, [.tcpInfo, .numericRates, .timer]), (socket, [.tcpInfo]), (socket, [.tcpInfo, .memory, .extended]),
+            (fastest, all),
+        ]
+        for (socket, details) in cases {
             var formatter = TableFormatter(families: [.inet, .inet6])
             formatter.details = details
             var bytes: [UInt8] = []
             formatter.write(socket, to: &bytes)
             let text = String(decoding: bytes, as: UTF8.self)
+            // The second line is written into a reservation of maximumDetails bytes.
+            let secondLine = try #require(text.split(separator: "\n").last)
+            #expect(secondLine.utf8.count + 1 <= TableFormatter.maximumDetails, "\(secondLine.utf8.count)")
             if details.contains(.numericRates) {
                 #expect(text.contains(" pacing_rate 18446744073709551616bps/147573952589676412928bps "))
                 #expect(text.contains(" delivery_rate 147573952589676412928bps "))

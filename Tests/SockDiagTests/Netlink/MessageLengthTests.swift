@@ -28,17 +28,8 @@ struct MessageLengthTests {
         ("nlmsg_len 17 in 17 bytes", header(length: 17, size: 17)),
     ]
 
-    /// The error code a decoder threw, or nil when it returned.
     static func code(_ body: () throws -> Void) -> SockDiagError.Code? {
-        do {
-            try body()
-            return nil
-        } catch let error as SockDiagError {
-            return error.code
-        } catch {
-            Issue.record("unexpected error type \(error)")
-            return nil
-        }
+        MalformedReplyTests.errorCode(body)
     }
 
     @Test("decode(capturedDump:) calls them malformed", arguments: malformed)
