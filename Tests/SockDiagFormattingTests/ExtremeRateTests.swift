@@ -97,6 +97,10 @@ struct ExtremeRateTests {
             // The second line is written into a reservation of maximumDetails bytes.
             let secondLine = try #require(text.split(separator: "\n").last)
             #expect(secondLine.utf8.count + 1 <= TableFormatter.maximumDetails, "\(secondLine.utf8.count)")
+            if details == all {
+                let send = Double(UInt32.max) * Double(UInt32.max) * 8_000_000
+                #expect(text.contains(" send \(Self.printf("%.0f", send))bps "))
+            }
             if details.contains(.numericRates) {
                 #expect(text.contains(" pacing_rate 18446744073709551616bps/147573952589676412928bps "))
                 #expect(text.contains(" delivery_rate 147573952589676412928bps "))
