@@ -185,12 +185,12 @@ public struct FilterParser {
                 throw FilterSyntaxError("expected an expression after '\(token.text)'", column: endColumn)
             }
             negations.append(token)
-            try checkDepth(negations.count, column: token.column)
+            try Self.checkDepth(negations.count, column: token.column)
         }
         var parsed = try parsePrimary()
         for token in negations.reversed() {
             parsed = Parsed(expression: .not(parsed.expression), depth: parsed.depth + 1)
-            try checkDepth(parsed.depth, column: token.column)
+            try Self.checkDepth(parsed.depth, column: token.column)
         }
         return parsed
     }
@@ -212,10 +212,6 @@ public struct FilterParser {
         }
     }
 
-    private func checkDepth(_ depth: Int, column: Int) throws(FilterSyntaxError) {
-        try Self.checkDepth(depth, column: column)
-    }
-
     mutating func parsePrimary() throws(FilterSyntaxError) -> Parsed {
         guard let token = peek() else {
             throw FilterSyntaxError("expected an expression", column: endColumn)
@@ -223,7 +219,7 @@ public struct FilterParser {
         if token.text == "(" {
             position += 1
             openParentheses += 1
-            try checkDepth(openParentheses, column: token.column)
+            try Self.checkDepth(openParentheses, column: token.column)
             let inner = try parseOr()
             guard let close = next(), close.text == ")" else {
                 throw FilterSyntaxError("unclosed '('", column: token.column)

@@ -49,8 +49,12 @@ extension Integration {
 
         @Test("20,000 nested parentheses and 50,000 nots: one line naming the limit, status 2")
         func nesting() throws {
-            let parentheses = String(repeating: "(", count: 20_000) + " sport = :7100 " + String(repeating: ")", count: 20_000)
-            Self.expectUsageError(try Self.listeners([parentheses]), mentions: "nested deeper than 256 levels at column 257")
+            let parentheses = String(repeating: "(", count: 20_000) + " sport = :7100 "
+                + String(repeating: ")", count: 20_000)
+            Self.expectUsageError(
+                try Self.listeners([parentheses]),
+                mentions: "nested deeper than 256 levels at column 257"
+            )
             let nots = String(repeating: "!", count: 50_000) + " sport = :7100"
             Self.expectUsageError(try Self.listeners([nots]), mentions: "nested deeper than 256 levels")
         }

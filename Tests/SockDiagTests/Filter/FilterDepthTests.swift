@@ -40,7 +40,8 @@ struct FilterDepthTests {
         let text = String(repeating: "(", count: 20_000) + "sport = :80" + String(repeating: ")", count: 20_000)
         let error = try #require(Self.error(text))
         #expect(error.description == "filter: nested deeper than 256 levels at column 257")
-        let accepted = String(repeating: "( ", count: Self.limit) + "sport = :80" + String(repeating: " )", count: Self.limit)
+        let accepted = String(repeating: "( ", count: Self.limit) + "sport = :80"
+            + String(repeating: " )", count: Self.limit)
         #expect(Self.error(accepted) == nil)
     }
 
