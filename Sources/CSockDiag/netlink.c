@@ -6,6 +6,7 @@
 #include "CSockDiagNetlink.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <sys/socket.h>
 #include <libmnl/libmnl.h>
@@ -189,15 +190,37 @@ static mnl_cb_t CSockDiag_control_callbacks[NLMSG_MIN_TYPE] = {
     [NLMSG_OVERRUN] = CSockDiag_noop_cb,
 };
 
-// mnl_cb_run silently ignores trailing bytes that do not form a whole message;
-// a dump must not lose sockets that way, so check the framing first.
-static int CSockDiag_framing_ok(const void *buf, size_t len) {
-    const struct nlmsghdr *nlh = buf;
-    int remaining = (int)len;
-    while (mnl_nlmsg_ok(nlh, remaining)) {
-        nlh = mnl_nlmsg_next(nlh, &remaining);
+// Where the message after the one at `offset` starts, or 0 when the bytes from `offset` do not start a message
+// whose length fits them (the next offset may still lie up to 3 bytes past `len`, for an unpadded last message).
+// Sizes, not ints: libmnl 1.0.4's mnl_nlmsg_ok() casts nlmsg_len to int, so a length of 2^31 or more passes it and
+// mnl_nlmsg_next() steps gigabytes ahead (or, at 0xFFFFFFFF, not at all). No libmnl walker runs on unchecked bytes.
+static size_t CSockDiag_next_message(const void *buf, size_t len, size_t offset) {
+    if (offset > len || len - offset < sizeof(struct nlmsghdr)) {
+        return 0;
     }
-    return remaining == 0;
+    const struct nlmsghdr *nlh = (const void *)((const char *)buf + offset);
+    size_t message_len = nlh->nlmsg_len;
+    if (message_len < sizeof(struct nlmsghdr) || message_len > len - offset) {
+        return 0;
+    }
+    return offset + MNL_ALIGN(message_len);
+}
+
+// mnl_cb_run silently ignores trailing bytes that do not form a whole message, and walks with int lengths;
+// a dump must not lose sockets that way, nor a crafted length send it astray, so check the framing first.
+static int CSockDiag_framing_ok(const void *buf, size_t len) {
+    if (len > INT_MAX) {
+        return 0;  // mnl_cb_run2 counts in an int
+    }
+    size_t offset = 0;
+    while (offset < len) {
+        size_t next = CSockDiag_next_message(buf, len, offset);
+        if (next == 0 || next > len) {
+            return 0;
+        }
+        offset = next;
+    }
+    return 1;
 }
 
 CSockDiag_dump_result CSockDiag_run_batch(const void *buf, size_t len, uint32_t seq, uint32_t portid,
@@ -220,13 +243,14 @@ CSockDiag_dump_result CSockDiag_run_batch(const void *buf, size_t len, uint32_t 
 
 // Whether a received batch holds the end of dump `seq` (NLMSG_DONE or NLMSG_ERROR).
 static int CSockDiag_batch_ends_dump(const void *buf, size_t len, uint32_t seq) {
-    const struct nlmsghdr *nlh = buf;
-    int remaining = (int)len;
-    while (mnl_nlmsg_ok(nlh, remaining)) {
+    size_t offset = 0;
+    size_t next;
+    while (offset < len && (next = CSockDiag_next_message(buf, len, offset)) != 0) {
+        const struct nlmsghdr *nlh = (const void *)((const char *)buf + offset);
         if (nlh->nlmsg_seq == seq && (nlh->nlmsg_type == NLMSG_DONE || nlh->nlmsg_type == NLMSG_ERROR)) {
             return 1;
         }
-        nlh = mnl_nlmsg_next(nlh, &remaining);
+        offset = next;
     }
     return 0;
 }

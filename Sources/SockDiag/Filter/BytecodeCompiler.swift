@@ -27,29 +27,72 @@ enum BytecodeCompiler {
 
     /// The bytecode for `expression`: empty for ``FilterExpression/all``, `nil` when it is too long to send (jump
     /// offsets are then not meaningful, so the program is discarded whole).
+    ///
+    /// Walks the tree with a stack of its own, joining each run of `and`s (or of `or`s) left to right whatever its
+    /// grouping, so the program is ss's for the same text and no expression, however long or deep, costs native
+    /// stack; it stops as soon as the program is known to be too long.
     /// - Parameters:
     ///   - expression: The filter.
     ///   - context: The ephemeral port range, which `autobound` checks besides the bind lock.
     static func compile(_ expression: FilterExpression, context: FilterContext = FilterContext()) -> [UInt8]? {
-        let code = block(expression, context)
-        return code.count <= maximumLength ? code : nil
+        var work: [Step] = [.compile(expression)]
+        var blocks: [[UInt8]] = []
+        var blockBytes = 0  // every block ends up in the program whole
+        while let step = work.popLast() {
+            switch step {
+            case .compile(let node):
+                switch node {
+                case .and, .or:
+                    let isOr = if case .or = node { true } else { false }
+                    let operands = node.chainOperands(or: isOr)
+                    work.append(.join(operands.count, or: isOr))
+                    work += operands.reversed().map(Step.compile)
+                case .not(let inner):
+                    work.append(.negate)
+                    work.append(.compile(inner))
+                default:
+                    let code = predicate(node, context)
+                    blockBytes += code.count
+                    blocks.append(code)
+                }
+            case .negate:
+                blocks[blocks.count - 1] += op(opJump, yes: 4, no: 8)
+                blockBytes += 4
+            case .join(let count, let isOr):
+                var code = blocks[blocks.count - count]
+                for next in blocks[(blocks.count - count + 1)...] {
+                    if isOr {
+                        code += op(opJump, yes: 4, no: next.count + 4)
+                        blockBytes += 4
+                    } else {
+                        relocateFailures(&code, by: next.count)
+                    }
+                    code += next
+                }
+                blocks.removeLast(count)
+                blocks.append(code)
+            }
+            if blockBytes > maximumLength { return nil }
+        }
+        return blocks.first ?? []
     }
 
-    private static func block(_ expression: FilterExpression, _ context: FilterContext) -> [UInt8] {
+    /// What is left to do in ``compile(_:context:)``: each step leaves its block (or blocks) on a stack.
+    private enum Step {
+        /// Compile an expression to one block.
+        case compile(FilterExpression)
+        /// Replace the top block by `not` of it: the block, then a jump to failure (its failures land on the end).
+        case negate
+        /// Replace the top `count` blocks by their `and` (each block's failures moved past the rest) or their `or`
+        /// (each block but the last followed by a jump over the next).
+        case join(Int, or: Bool)
+    }
+
+    /// The block of a predicate (anything but `not`, `and`, `or`).
+    private static func predicate(_ expression: FilterExpression, _ context: FilterContext) -> [UInt8] {
         switch expression {
-        case .all:
+        case .all, .not, .and, .or:
             return []
-        case .and(let lhs, let rhs):
-            var first = block(lhs, context)
-            let second = block(rhs, context)
-            relocateFailures(&first, by: second.count)
-            return first + second
-        case .or(let lhs, let rhs):
-            let first = block(lhs, context)
-            let second = block(rhs, context)
-            return first + op(opJump, yes: 4, no: second.count + 4) + second
-        case .not(let inner):
-            return block(inner, context) + op(opJump, yes: 4, no: 8)
         case .host(let side, let condition):
             if condition.family == nil && condition.address == nil, let port = condition.port {
                 return compare(side == .local ? opSourceEqual : opDestinationEqual, port)

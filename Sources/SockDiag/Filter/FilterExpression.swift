@@ -48,22 +48,12 @@ public indirect enum FilterExpression: Hashable, Sendable {
 
     /// Whether the expression uses a predicate only the kernel can evaluate (`autobound`).
     public var needsKernel: Bool {
-        switch self {
-        case .autobound: return true
-        case .not(let inner): return inner.needsKernel
-        case .and(let lhs, let rhs), .or(let lhs, let rhs): return lhs.needsKernel || rhs.needsKernel
-        default: return false
-        }
+        containsPredicate { if case .autobound = $0 { true } else { false } }
     }
 
     /// Whether the expression uses socket marks (which the kernel reports only to CAP_NET_ADMIN).
     public var usesMarks: Bool {
-        switch self {
-        case .mark: return true
-        case .not(let inner): return inner.usesMarks
-        case .and(let lhs, let rhs), .or(let lhs, let rhs): return lhs.usesMarks || rhs.usesMarks
-        default: return false
-        }
+        containsPredicate { if case .mark = $0 { true } else { false } }
     }
 
     /// Evaluates the expression on a socket as the kernel's `inet_diag_bc_run()` would.
@@ -73,13 +63,31 @@ public indirect enum FilterExpression: Hashable, Sendable {
     /// mark counts as mark 0, and minisockets and sockets without a reported cgroup count as cgroup 0, as in the
     /// kernel.
     public func matches(_ socket: Socket, context: FilterContext = FilterContext()) -> Bool {
+        // A loop down one operand of each `and`/`or` and through every `not`, recursing into the other operand only:
+        // a chain of any length (`a or b or c …`, grouped either way) costs no stack per term.
+        var node = self
+        var negated = false
+        while true {
+            switch node {
+            case .not(let inner):
+                negated.toggle()
+                node = inner
+            case .and(let lhs, let rhs), .or(let lhs, let rhs):
+                let isAnd = if case .and = node { true } else { false }
+                // `A and B` is B when A holds and false when not; `A or B` is B when A fails and true when not.
+                let (first, rest) = lhs.isCompound && !rhs.isCompound ? (rhs, lhs) : (lhs, rhs)
+                if first.matches(socket, context: context) != isAnd { return isAnd == negated }
+                node = rest
+            default:
+                return node.predicateMatches(socket, context: context) != negated
+            }
+        }
+    }
+
+    /// Whether a predicate (not `not`, `and`, `or`) holds.
+    private func predicateMatches(_ socket: Socket, context: FilterContext) -> Bool {
         switch self {
         case .all: return true
-        case .not(let inner): return !inner.matches(socket, context: context)
-        case .and(let lhs, let rhs):
-            return lhs.matches(socket, context: context) && rhs.matches(socket, context: context)
-        case .or(let lhs, let rhs):
-            return lhs.matches(socket, context: context) || rhs.matches(socket, context: context)
         case .host(let side, let condition):
             return condition.matches(side == .local ? socket.local : socket.peer, family: socket.family)
         case .portAtLeast(let side, let port):
@@ -90,10 +98,10 @@ public indirect enum FilterExpression: Hashable, Sendable {
         case .mark(let value, let mask): return (socket.mark ?? 0) & mask == value
         case .cgroup(let id): return (socket.cgroupID ?? 0) == id
         case .autobound: return context.ephemeralPorts.contains(socket.local.port)
+        case .not, .and, .or: return matches(socket, context: context)
         }
     }
 }
-
 /// What evaluating a filter in userspace needs to know about the system.
 public struct FilterContext: Hashable, Sendable {
     /// The ephemeral port range (`net.ipv4.ip_local_port_range`).

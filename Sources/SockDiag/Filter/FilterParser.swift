@@ -23,13 +23,25 @@ public struct FilterParser {
         public var family: AddressFamily?
     }
 
+    /// The deepest nesting accepted: open parentheses, `not`s in a row, and levels of the expression tree (a run of
+    /// one operator adds ⌈log₂ n⌉, each change between `and` and `or` one). Deeper input is refused with a
+    /// ``FilterSyntaxError`` rather than risk the stack (ss answers "memory exhausted").
+    public static let maximumDepth = 256
+
     struct Token {
         var text: String
         var column: Int
     }
 
+    /// An expression and the number of `not`, `and` and `or` levels on its longest path.
+    struct Parsed {
+        var expression: FilterExpression
+        var depth: Int
+    }
+
     private var tokens: [Token]
     private var position = 0
+    private var openParentheses = 0
     private let endColumn: Int
     private var explicitFamily: AddressFamily?
 
@@ -118,7 +130,7 @@ public struct FilterParser {
             }
         }
         guard peek() != nil else { return Result(states: states, expression: .all, family: nil) }
-        let expression = try parseOr()
+        let expression = try parseOr().expression
         if let extra = peek() {
             throw FilterSyntaxError(
                 extra.text == ")" ? "unbalanced ')'" : "unexpected '\(extra.text)'",
@@ -138,9 +150,13 @@ public struct FilterParser {
     }
 
     /// `and`, `or` and juxtaposition, left to right with equal precedence: ss 6.1 reads `A or B and C` as
-    /// `(A or B) and C` (checked against its output), whatever its grammar file suggests.
-    mutating func parseOr() throws(FilterSyntaxError) -> FilterExpression {
-        var expression = try parseNot()
+    /// `(A or B) and C` (checked against its output), whatever its grammar file suggests. A run of one operator
+    /// becomes a balanced tree (``FilterExpression/balanced(_:or:)``), so a long chain is shallow; each change of
+    /// operator nests what came before one level deeper.
+    mutating func parseOr() throws(FilterSyntaxError) -> Parsed {
+        var run = [try parseNot()]
+        var runIsOr: Bool?
+        var runColumn = 0
         while let token = peek(), token.text != ")" {
             let isOr = ["or", "|", "||"].contains(token.text)
             if isOr || ["and", "&", "&&"].contains(token.text) {
@@ -149,38 +165,79 @@ public struct FilterParser {
                     throw FilterSyntaxError("expected an expression after '\(token.text)'", column: endColumn)
                 }
             }
-            let rhs = try parseNot()
-            expression = isOr ? .or(expression, rhs) : .and(expression, rhs)
+            if let runIsOr, runIsOr != isOr {
+                run = [try Self.join(run, or: runIsOr, column: runColumn)]
+            }
+            if runIsOr != isOr { runColumn = token.column }
+            runIsOr = isOr
+            run.append(try parseNot())
         }
-        return expression
+        guard let runIsOr else { return run[0] }
+        return try Self.join(run, or: runIsOr, column: runColumn)
     }
 
-    mutating func parseNot() throws(FilterSyntaxError) -> FilterExpression {
-        guard let token = peek() else {
-            throw FilterSyntaxError("expected an expression", column: endColumn)
-        }
-        if token.text == "not" || token.text == "!" {
+    /// `not`s (iterated, not recursed) and what they apply to.
+    mutating func parseNot() throws(FilterSyntaxError) -> Parsed {
+        var negations: [Token] = []
+        while let token = peek(), token.text == "not" || token.text == "!" {
             position += 1
             guard peek() != nil else {
                 throw FilterSyntaxError("expected an expression after '\(token.text)'", column: endColumn)
             }
-            return .not(try parseNot())
+            negations.append(token)
+            try Self.checkDepth(negations.count, column: token.column)
         }
-        return try parsePrimary()
+        var parsed = try parsePrimary()
+        for token in negations.reversed() {
+            parsed = Parsed(expression: .not(parsed.expression), depth: parsed.depth + 1)
+            try Self.checkDepth(parsed.depth, column: token.column)
+        }
+        return parsed
     }
 
-    mutating func parsePrimary() throws(FilterSyntaxError) -> FilterExpression {
-        guard let token = next() else {
+    /// The run's operands joined by its operator, as a balanced tree.
+    private static func join(_ run: [Parsed], or: Bool, column: Int) throws(FilterSyntaxError) -> Parsed {
+        let expression = FilterExpression.balanced(run.map(\.expression)[...], or: or)
+        var levels = 0
+        while 1 << levels < run.count { levels += 1 }
+        let parsed = Parsed(expression: expression, depth: run.map(\.depth).max()! + levels)
+        try checkDepth(parsed.depth, column: column)
+        return parsed
+    }
+
+    /// Throws when `depth` passes ``maximumDepth``.
+    private static func checkDepth(_ depth: Int, column: Int) throws(FilterSyntaxError) {
+        guard depth <= maximumDepth else {
+            throw FilterSyntaxError("nested deeper than \(maximumDepth) levels", column: column)
+        }
+    }
+
+    mutating func parsePrimary() throws(FilterSyntaxError) -> Parsed {
+        guard let token = peek() else {
             throw FilterSyntaxError("expected an expression", column: endColumn)
         }
-        switch token.text {
-        case "(":
+        if token.text == "(" {
+            position += 1
+            openParentheses += 1
+            try Self.checkDepth(openParentheses, column: token.column)
             let inner = try parseOr()
             guard let close = next(), close.text == ")" else {
                 throw FilterSyntaxError("unclosed '('", column: token.column)
             }
-            _ = close
+            openParentheses -= 1
             return inner
+        }
+        let predicate = try parsePredicate()
+        return Parsed(expression: predicate, depth: predicate.isCompound ? 1 : 0)
+    }
+
+    /// A predicate: `src`, `dst`, `sport`, `dport`, `dev`, `fwmark`, `cgroup`, `autobound` (with its negation when
+    /// the operator is `!=`).
+    mutating func parsePredicate() throws(FilterSyntaxError) -> FilterExpression {
+        guard let token = next() else {
+            throw FilterSyntaxError("expected an expression", column: endColumn)
+        }
+        switch token.text {
         case "src", "dst":
             let side: FilterSide = token.text == "src" ? .local : .peer
             var negate = false
@@ -477,10 +534,8 @@ extension FilterExpression {
     /// Whether every socket the expression matches must have an address of `family` (a host condition of that
     /// family in a chain of `and`s).
     public func requiresFamily(_ family: AddressFamily) -> Bool {
-        switch self {
-        case .host(_, let condition): return condition.family == family
-        case .and(let lhs, let rhs): return lhs.requiresFamily(family) || rhs.requiresFamily(family)
-        default: return false
+        chainOperands(or: false).contains { operand in
+            if case .host(_, let condition) = operand { condition.family == family } else { false }
         }
     }
 }

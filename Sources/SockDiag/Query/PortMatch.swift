@@ -21,19 +21,18 @@ public struct PortMatch: Hashable, Sendable {
         self.ports = ports
     }
 
-    /// The condition as a filter expression: an `or` of port equalities.
+    /// The condition as a filter expression: an `or` of port equalities, as a balanced tree
+    /// (``FilterExpression/anyOf(_:)``), so that thousands of ports cost no deep recursion.
     public var expression: FilterExpression {
-        var result: FilterExpression?
-        for port in ports {
-            let alternatives: FilterExpression
-            switch side {
-            case .local: alternatives = .port(.local, port)
-            case .peer: alternatives = .port(.peer, port)
-            case .either: alternatives = .or(.port(.local, port), .port(.peer, port))
+        .anyOf(
+            ports.map { port in
+                switch side {
+                case .local: return .port(.local, port)
+                case .peer: return .port(.peer, port)
+                case .either: return .or(.port(.local, port), .port(.peer, port))
+                }
             }
-            result = result.map { .or($0, alternatives) } ?? alternatives
-        }
-        return result ?? .not(.all)
+        )
     }
 
     /// Whether `socket` satisfies the condition.

@@ -25,7 +25,7 @@ extension BindRemedy {
             return "set SO_REUSEADDR before bind(): it is safe against TIME_WAIT (it does not help against a live "
                 + "listener)"
         case .waitForTimeWait(let milliseconds):
-            return "or wait \(Int((milliseconds + 999) / 1000)) s: the last TIME_WAIT socket expires by itself"
+            return "or wait \((UInt64(milliseconds) + 999) / 1000) s: the last TIME_WAIT socket expires by itself"
         case .closeConnections(let holders):
             return "connections still use the port as their local port (\(owners(holders))): set SO_REUSEADDR "
                 + "before bind(), or close them"

@@ -7,14 +7,25 @@ extension ByteWriter {
         return value
     }
 
-    @inline(__always)
+    /// `value` × 10^exponent: exact in one step up to 10²², in steps of 10²² beyond (any finite value's exponent).
     private static func scale(_ value: Double, by exponent: Int) -> Double {
-        exponent >= 0 ? value * powersOfTen[min(exponent, 22)] : value / powersOfTen[min(-exponent, 22)]
+        var result = value
+        var rest = exponent
+        while rest > 22 {
+            result *= powersOfTen[22]
+            rest -= 22
+        }
+        while rest < -22 {
+            result /= powersOfTen[22]
+            rest += 22
+        }
+        return rest >= 0 ? result * powersOfTen[rest] : result / powersOfTen[-rest]
     }
 
     /// `value` as C's `%.<precision>g` prints it (significant digits, trailing zeros dropped, an exponent below
     /// 10⁻⁴ or from 10^precision on), for finite values ≥ 0 and precision 1…15.
     mutating func general(_ value: Double, precision: Int = 6) {
+        assert((1...15).contains(precision), "precision 1…15")
         guard value > 0, value.isFinite else {
             put(UInt8(ascii: "0"))
             return
@@ -80,25 +91,31 @@ extension ByteWriter {
         }
     }
 
-    /// `value` as C's `%.0f` prints it.
+    /// `value` as C's `%.0f` prints it, whatever its size.
     mutating func rounded(_ value: Double) {
         guard value > 0, value.isFinite else {
             put(UInt8(ascii: "0"))
             return
         }
-        decimal(UInt64(value.rounded(.toNearestOrEven)))
+        wholeNumber(value)
     }
 
-    /// `value` as C's `%.1f` prints it.
+    /// `value` as C's `%.1f` prints it, whatever its size: the whole part exactly, the fraction (exact in a
+    /// `Double`) rounded to tenths, so that large values lose no digit to a multiplication.
     mutating func oneDecimal(_ value: Double) {
         guard value > 0, value.isFinite else {
             put("0.0")
             return
         }
-        let tenths = UInt64((value * 10).rounded(.toNearestOrEven))
-        decimal(tenths / 10)
+        var whole = value.rounded(.towardZero)
+        var tenths = ((value - whole) * 10).rounded(.toNearestOrEven)
+        if tenths >= 10 {
+            whole += 1
+            tenths = 0
+        }
+        wholeNumber(whole)
         put(UInt8(ascii: "."))
-        put(UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: tenths % 10))
+        put(UInt8(ascii: "0") &+ UInt8(tenths))
     }
 
     /// A bit rate as ss's `sprint_bw` prints it: with `numeric`, whole bits per second (`%.0f`); otherwise three

@@ -150,8 +150,9 @@ struct BindCheckCommand: ParsableCommand {
                     try inspector.forEachSocket(matching: timeWait) { expiry = max(expiry, $0.timer.expiresMilliseconds) }
                 }
                 let left = Int(deadline - Self.now())
+                let seconds = (UInt64(expiry) + 999) / 1000
                 let line = expiry > 0
-                    ? "\rwaiting for \(target): TIME_WAIT ends in \((expiry + 999) / 1000) s (giving up in \(left) s)  "
+                    ? "\rwaiting for \(target): TIME_WAIT ends in \(seconds) s (giving up in \(left) s)  "
                     : "\rwaiting for \(target) (giving up in \(left) s)  "
                 line.withCString { _ = Glibc.write(STDERR_FILENO, $0, strlen($0)) }
                 shown = true

@@ -73,32 +73,47 @@ enum KernelBytecodeModel {
         }
     }
 
-    /// Whether the kernel's audit accepts `bytes`.
-    static func audit(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count % 4 == 0 else { return false }
+    /// Whether the kernel's audit accepts `bytes` as an `INET_DIAG_REQ_BYTECODE` attribute (an empty filter is
+    /// sent as no attribute at all, which the audit never sees).
+    ///
+    /// `inet_diag_bc_audit()`: the attribute holds at least one op; ops are walked while `len > 0`, each op's
+    /// minimum length checked (`valid_hostcond()` and friends; `MARK_COND` only for CAP_NET_ADMIN), every op but
+    /// `NOP` has `no` ≥ that minimum, ≤ `len + 4`, a multiple of 4 and, when it lands inside the program, on an op
+    /// boundary (`valid_cc()`); `yes` likewise; and the walk must end exactly at the end (`len == 0`).
+    /// - Parameter netAdmin: Whether the requester has CAP_NET_ADMIN (mark conditions are refused without it).
+    static func audit(_ bytes: [UInt8], netAdmin: Bool = true) -> Bool {
+        guard bytes.count >= 4, bytes.count % 4 == 0 else { return false }
         var offset = 0
         var len = bytes.count
-        func validTarget(_ target: Int) -> Bool {
-            var position = 0
-            while position < target {
-                let step = op(bytes, at: position).yes
-                if step <= 0 { return false }
-                position += step
-            }
-            return position == target
-        }
         while len > 0 {
             let current = op(bytes, at: offset)
             guard let minimum = minimumLength(bytes, at: offset, remaining: len) else { return false }
+            if current.code == 10 && !netAdmin { return false }
             if current.code != 0 {
                 if current.no < minimum || current.no > len + 4 || current.no & 3 != 0 { return false }
-                if current.no < len && !validTarget(offset + current.no) { return false }
+                if current.no < len && !validJumpTarget(bytes, remainingAtTarget: len - current.no) { return false }
             }
             if current.yes < minimum || current.yes > len + 4 || current.yes & 3 != 0 { return false }
             offset += current.yes
             len -= current.yes
         }
-        return true
+        return len == 0
+    }
+
+    /// `valid_cc()`: whether walking the program from its start by `yes` steps (each ≥ 4 and a multiple of 4)
+    /// lands exactly where `remainingAtTarget` bytes are left.
+    static func validJumpTarget(_ bytes: [UInt8], remainingAtTarget cc: Int) -> Bool {
+        var len = bytes.count
+        var offset = 0
+        while len >= 0 {
+            if cc > len { return false }
+            if cc == len { return true }
+            let step = op(bytes, at: offset).yes
+            if step < 4 || step & 3 != 0 { return false }
+            len -= step
+            offset += step
+        }
+        return false
     }
 
     /// Whether `entry` passes `bytes`.

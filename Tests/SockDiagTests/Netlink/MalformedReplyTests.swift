@@ -7,8 +7,13 @@ import Testing
 struct MalformedReplyTests {
     /// Decodes, returning the error code or nil on success.
     func outcome(_ bytes: [UInt8], transport: TransportProtocol = .tcp) -> SockDiagError.Code? {
+        Self.errorCode { _ = try Fixtures.decode(bytes, transport: transport) }
+    }
+
+    /// The code of the ``SockDiagError`` `body` throws, or nil when it returns.
+    static func errorCode(_ body: () throws -> Void) -> SockDiagError.Code? {
         do {
-            _ = try Fixtures.decode(bytes, transport: transport)
+            try body()
             return nil
         } catch let error as SockDiagError {
             return error.code

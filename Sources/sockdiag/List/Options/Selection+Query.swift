@@ -132,17 +132,15 @@ extension Selection {
         var expression = filter
         for (side, values, option) in [(FilterSide.local, sources, "--src"), (.peer, destinations, "--dst")]
         where !values.isEmpty {
-            var alternatives: FilterExpression?
+            var alternatives: [FilterExpression] = []
             for value in values {
-                let condition: HostCondition
                 do {
-                    condition = try HostCondition(parsing: value)
+                    alternatives.append(.host(side, try HostCondition(parsing: value)))
                 } catch {
                     throw UsageError("\(option): \(error.message)")
                 }
-                alternatives = alternatives.map { .or($0, .host(side, condition)) } ?? .host(side, condition)
             }
-            expression = expression && alternatives!
+            expression = expression && .anyOf(alternatives)
         }
         if unix && expression != .all {
             throw UsageError("filter expressions do not apply to UNIX sockets (-x); only 'state' and 'exclude' do")
