@@ -9,17 +9,24 @@ extension Integration {
         static let negativeNumbers: [(sockdiag: Bool, arguments: [String], line: String)] = [
             (true, ["--port", "-1"], "sockdiag: invalid port '-1' for --port: expected a number from 0 to 65535"),
             (true, ["--sport", "-5"], "sockdiag: invalid port '-5' for --sport: expected a number from 0 to 65535"),
-            (true, ["-t", "--dport", "-70000"],
-             "sockdiag: invalid port '-70000' for --dport: expected a number from 0 to 65535"),
-            (true, ["list", "--port", "-1"], "sockdiag: invalid port '-1' for --port: expected a number from 0 to 65535"),
+            (
+                true, ["-t", "--dport", "-70000"],
+                "sockdiag: invalid port '-70000' for --dport: expected a number from 0 to 65535"
+            ),
+            (
+                true, ["list", "--port", "-1"],
+                "sockdiag: invalid port '-1' for --port: expected a number from 0 to 65535"
+            ),
             (true, ["bind-check", "-1"], "sockdiag: bad port '-1': expected a number from 1 to 65535"),
             (true, ["bind-check", "--udp", "-1"], "sockdiag: bad port '-1': expected a number from 1 to 65535"),
             (true, ["bind-check", "--", "-1"], "sockdiag: bad port '-1': expected a number from 1 to 65535"),
             (true, ["bind-check", "80", "--wait", "-5"], "sockdiag: --wait takes a number of seconds above 0"),
             (false, ["--top-ports", "-1"], "sockdiag-exporter: --top-ports takes a number from 0 to 1000, not -1"),
             (false, ["--dump-delay-ms", "-3"], "sockdiag-exporter: --dump-delay-ms must not be negative"),
-            (true, ["exporter", "--top-ports", "-1"],
-             "sockdiag-exporter: --top-ports takes a number from 0 to 1000, not -1"),
+            (
+                true, ["exporter", "--top-ports", "-1"],
+                "sockdiag-exporter: --top-ports takes a number from 0 to 1000, not -1"
+            ),
         ]
 
         @Test("a negative number is refused as a value, in one line with exit 2", arguments: negativeNumbers)

@@ -32,13 +32,20 @@ extension Integration {
         static let refused: [(sockdiag: Bool, arguments: [String], line: String)] = [
             (true, ["--bogus"], "sockdiag: Unknown option '--bogus'"),
             (true, ["--port", "-1"], "sockdiag: invalid port '-1' for --port: expected a number from 0 to 65535"),
-            (false, ["--listen", "bogus"],
-             "sockdiag-exporter: --listen takes IPV4:PORT or [IPV6]:PORT (port 0 to 65535), not 'bogus'"),
-            (false, ["-N", "sockdiag-no-such-namespace"],
-             "sockdiag-exporter: no network namespace 'sockdiag-no-such-namespace' (/var/run/netns/sockdiag-no-such-namespace does not exist; see `ip netns list`)"),
+            (
+                false, ["--listen", "bogus"],
+                "sockdiag-exporter: --listen takes IPV4:PORT or [IPV6]:PORT (port 0 to 65535), not 'bogus'"
+            ),
+            (
+                false, ["-N", "sockdiag-no-such-namespace"],
+                "sockdiag-exporter: no network namespace 'sockdiag-no-such-namespace' (/var/run/netns/sockdiag-no-such-namespace does not exist; see `ip netns list`)"
+            ),
         ]
 
-        @Test("options are honoured: a bad one is one line and exit 2, for sockdiag and the exporter", arguments: refused)
+        @Test(
+            "options are honoured: a bad one is one line and exit 2, for sockdiag and the exporter",
+            arguments: refused
+        )
         func honoured(sockdiag: Bool, arguments: [String], line: String) throws {
             let binary = try #require(sockdiag ? Commands.sockdiagBinary : Commands.exporterBinary, "not built")
             let result = try Self.run(binary, arguments)
