@@ -122,7 +122,9 @@ struct BindCheckCommand: ParsableCommand {
         // Owners of the sockets named as causes: one scan of /proc for just those inodes.
         let inodes = Set(result.causes.flatMap { $0.sockets.map(\.inode) }.filter { $0 != 0 })
         let scan = inodes.isEmpty ? SocketOwnerScan() : try SocketOwnerScanner().owners(of: inodes)
-        if scan.report.processesUnreadable > 0 {
+        if !inodes.isEmpty && scan.report.processesScanned + scan.report.processesUnreadable == 0 {
+            StandardError.note("owner information is missing: no process found under /proc (is /proc mounted?)")
+        } else if scan.report.processesUnreadable > 0 {
             let errors = scan.report.unreadableErrors.keys.map { "\($0)" }.sorted().joined(separator: ", ")
             let reason = errors.isEmpty ? "" : " (\(errors)\(geteuid() == 0 ? "" : "; run as root"))"
             StandardError.note(

@@ -54,6 +54,19 @@ extension Integration {
             #expect(result.stdout.isEmpty, "\(result)")
         }
 
+        @Test("-s says in one line that the kernel's counters are missing, and still counts the dump")
+        func summary() throws {
+            let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
+            let result = try Self.run(binary, ["-s"])
+            #expect(result.status == 0 && !result.timedOut, "\(result)")
+            #expect(
+                result.stderrLines
+                    == ["sockdiag: kernel counters are missing: /proc/net/sockstat cannot be read (is /proc mounted?)"],
+                "\(result)"
+            )
+            #expect(result.stdout.hasPrefix("Total: "), "\(result)")
+        }
+
         @Test("sockdiag exporter finds sockdiag-exporter beside argv[0] when /proc/self/exe is not there")
         func dispatch() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
