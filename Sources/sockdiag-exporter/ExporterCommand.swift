@@ -174,7 +174,7 @@ struct ExporterCommand: ParsableCommand {
         pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
         let command: ExporterCommand
         do {
-            let parsed = try parseAsRoot()
+            let parsed = try parseAsRoot(ExporterArguments.current())
             guard let ours = parsed as? ExporterCommand else {
                 var other = parsed
                 try other.run()
@@ -248,7 +248,7 @@ struct ExporterCommand: ParsableCommand {
                 .bind(host: listen.host, port: listen.port)
                 .wait()
         } catch {
-            throw ExporterError("cannot listen on \(listen): \(error)")
+            throw ExporterError.cannotListen(on: listen, error)
         }
         let bound = channel.localAddress.map(ListenAddress.init(boundTo:)) ?? listen
         let source =

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SockDiag
 
 #if canImport(Glibc)
 import Glibc
@@ -27,9 +28,12 @@ struct SockDiagCommand: ParsableCommand {
     /// Ordinary listing command lines take a fast path that skips ArgumentParser's reflection (about 2.5 ms of
     /// startup in a static binary); anything else (help, an unknown option, a bad value) goes through
     /// ArgumentParser, which owns the definitive spelling, help and error messages. `exporter` hands its arguments,
-    /// `--help` included, to `sockdiag-exporter` untouched.
+    /// `--help` included, to `sockdiag-exporter` untouched. The arguments are the ones the C runtime handed over
+    /// (`ProcessArguments`), so that they do not depend on /proc.
     static func main() {
-        var arguments = Array(CommandLine.arguments.dropFirst())
+        let commandLine = ProcessArguments.current
+        guard !commandLine.isEmpty else { StandardError.fail(ProcessArguments.unavailableMessage, status: 1) }
+        var arguments = Array(commandLine.dropFirst())
         switch arguments.first {
         case ExporterCommand.configuration.commandName:
             ExporterDispatch.exec(Array(arguments.dropFirst()))
@@ -47,6 +51,10 @@ struct SockDiagCommand: ParsableCommand {
             if listing.count == 1 && (listing.first == "--help" || listing.first == "-h") {
                 arguments = [ListCommand.configuration.commandName!] + listing
             }
+            arguments = ProcessArguments.attachingNegativeNumbers(
+                arguments,
+                where: SocketSelection.numericOptions.contains
+            )
         }
         let command: any ParsableCommand
         do {

@@ -3,11 +3,13 @@
 // else. Parsing and policy live in Swift.
 //
 //   CSockDiagNetlink.h  netlink.c  the NETLINK_SOCK_DIAG socket: requests, receiving, mnl_cb_run, draining
-//   CSockDiagLinux.h    linux.c    libc gap-fillers: setns(2), getdents64(2)
+//   CSockDiagLinux.h    linux.c    libc gap-fillers: setns(2), getdents64(2), the NS_GET_NSTYPE ioctl
+//   CSockDiagProcess.h  process.c  argc and argv as the C runtime hands them over (no /proc needed)
 #ifndef C_SOCKDIAG_H
 #define C_SOCKDIAG_H
 
 #include "CSockDiagNetlink.h"
 #include "CSockDiagLinux.h"
+#include "CSockDiagProcess.h"
 
 #endif /* C_SOCKDIAG_H */

@@ -10,6 +10,14 @@
 /// Swift's Glibc module does not export). Returns 0, or -1 with errno set.
 int CSockDiag_enter_network_namespace(int fd);
 
+/// CLONE_NEWNET, the type CSockDiag_namespace_type() returns for a network namespace (<sched.h> defines it only
+/// under _GNU_SOURCE; linux.c checks the value).
+enum { CSockDiag_namespace_type_network = 0x40000000 };
+
+/// The type of the namespace the nsfs file `fd` refers to (the NS_GET_NSTYPE ioctl, a function-like macro: a
+/// CLONE_NEW* value), or -1 with errno set (ENOTTY for a file that is not a namespace).
+int CSockDiag_namespace_type(int fd);
+
 /// getdents64(2), which glibc declares only under _GNU_SOURCE: reads directory
 /// entries of the open directory `fd` into `buf` as `struct linux_dirent64`
 /// records (d_ino at 0, d_off at 8, d_reclen at 16, d_type at 18, the

@@ -14,8 +14,8 @@ extension NetworkNamespace {
     /// creates belong to the namespace for good, whichever thread uses them later: that is how
     /// ``SocketInspector/init(in:)`` works.
     ///
-    /// The namespace file is opened (read-only, close-on-exec) and checked to be the same namespace (device and
-    /// inode) before anything runs, so a pid reused by another process in another namespace is not entered.
+    /// The namespace file is opened (read-only, close-on-exec, non-blocking) and checked to be a network namespace
+    /// and the same one (device and inode) before anything runs, so a pid reused by another process in another namespace is not entered.
     ///
     /// The corresponding C function is `setns(2)` with `CLONE_NEWNET` (CAP_SYS_ADMIN over the namespace).
     /// - Parameter body: What to do inside the namespace.
@@ -47,10 +47,10 @@ extension NetworkNamespace {
         }
     }
 
-    /// Opens the namespace file and checks its identity.
+    /// Opens the namespace file and checks that it still is this network namespace.
     func openFile() throws(SockDiagError) -> Int32 {
         let fd: Int32
-        switch valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC) }) {
+        switch valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }) {
         case .success(let opened): fd = opened
         case .failure(let error):
             switch error {
@@ -62,10 +62,15 @@ extension NetworkNamespace {
                 throw .fromErrno(error, operation: "open \(path)")
             }
         }
-        var status = stat()
-        if case .failure(let error) = valueOrErrno({ fstat(fd, &status) }) {
+        let status: stat
+        do throws(SockDiagError) {
+            status = try NamespaceFile.checkNetwork(fd, path: path, name: label)
+        } catch let error where error.code == .namespaceNotFound {
             close(fd)
-            throw .fromErrno(error, operation: "fstat \(path)")
+            throw .namespaceVanished(self, "is no longer a network namespace (\(error.message))")
+        } catch {
+            close(fd)
+            throw error
         }
         guard ID(of: status) == id else {
             close(fd)

@@ -59,18 +59,21 @@ public struct NetworkNamespace: Hashable, Sendable, Identifiable, CustomStringCo
         self.isCurrent = isCurrent
     }
 
-    /// Looks up the namespace named `name` under ``directory`` (as `ip netns` names it), or at a path.
+    /// Looks up the namespace named `name` under ``directory`` (as `ip netns` names them), or at a path.
     ///
-    /// The corresponding C function is `stat(2)` of the namespace file.
-    /// - Parameter name: A name, e.g. `blue` for `/var/run/netns/blue`, or a path such as `/proc/1234/ns/net`.
+    /// The file is checked before anything else uses it: a regular (namespace) file, opened without blocking, of
+    /// a network namespace; a FIFO or any other file is refused without being read.
+    ///
+    /// The corresponding C functions are `stat(2)`, `open(2)` and the `NS_GET_NSTYPE` `ioctl(2)`.
+    /// - Parameter name: A name, e.g. `blue` for `/var/run/netns/blue`, or one of the paths
+    ///   `/var/run/netns/NAME` and `/proc/PID/ns/net` (`/proc/self/ns/net` and `/proc/thread-self/ns/net` too).
     /// - Returns: The namespace, with its identity, its name (`nil` for a path) and its path.
-    /// - Throws: ``SockDiagError``: `namespaceNotFound` when there is no such namespace, else `permissionDenied`.
+    /// - Throws: ``SockDiagError``: `namespaceNotFound` when there is no such namespace, when the file is not a
+    ///   network namespace, or when `name` leaves those places (`..`, another path); else `permissionDenied`.
     public static func find(named name: String) throws(SockDiagError) -> NetworkNamespace {
-        let path = path(named: name)
-        var status = stat()
-        if case .failure(let error) = valueOrErrno({ stat(path, &status) }) {
-            throw .namespaceUnreachable(named: name, path: path, operation: "stat", errno: error)
-        }
+        let path = try NamespaceFile.path(named: name)
+        let (descriptor, status) = try NamespaceFile.open(path, name: name)
+        close(descriptor)
         return NetworkNamespace(
             id: ID(of: status),
             name: name.hasPrefix("/") ? nil : name,
@@ -96,25 +99,21 @@ public struct NetworkNamespace: Hashable, Sendable, Identifiable, CustomStringCo
     /// Where `ip netns add` keeps the namespaces it names.
     public static let directory = "/var/run/netns"
 
-    /// The path of the namespace `name`: `name` itself when it is a path, else `name` under ``directory``.
-    static func path(named name: String) -> String {
-        name.hasPrefix("/") ? name : "\(directory)/\(name)"
-    }
-
-    /// Moves the calling thread into the network namespace `name` (`/var/run/netns/NAME`, or a path). Sockets and
-    /// inspectors created on this thread afterwards belong to it; other threads are unaffected.
+    /// Moves the calling thread into the network namespace `name` (`/var/run/netns/NAME`, or a path as
+    /// ``find(named:)`` takes). Sockets and inspectors created on this thread afterwards belong to it; other
+    /// threads are unaffected.
     ///
-    /// The corresponding C function is `setns(2)` with `CLONE_NEWNET` (needs CAP_SYS_ADMIN).
-    /// - Throws: ``SockDiagError``: `namespaceNotFound` when there is no such namespace, else `permissionDenied`.
+    /// The corresponding C function is `setns(2)` with `CLONE_NEWNET` (needs CAP_SYS_ADMIN), after the checks of
+    /// ``find(named:)``.
+    /// - Throws: ``SockDiagError``: `namespaceNotFound` when there is no such namespace (as for ``find(named:)``),
+    ///   else `permissionDenied`.
     public static func enter(named name: String) throws(SockDiagError) {
-        let path = path(named: name)
-        let fd: Int32
-        switch valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC) }) {
-        case .success(let opened): fd = opened
-        case .failure(let error): throw .namespaceUnreachable(named: name, path: path, operation: "open", errno: error)
-        }
+        let path = try NamespaceFile.path(named: name)
+        let (fd, _) = try NamespaceFile.open(path, name: name)
         defer { close(fd) }
-        if case .failure(let error) = valueOrErrno({ CSockDiag_enter_network_namespace(fd) }) {
+        switch valueOrErrno({ CSockDiag_enter_network_namespace(fd) }) {
+        case .success: return
+        case .failure(let error) where error == .notPermitted || error == .permissionDenied:
             throw SockDiagError(
                 code: .permissionDenied,
                 errno: error,
@@ -122,6 +121,8 @@ public struct NetworkNamespace: Hashable, Sendable, Identifiable, CustomStringCo
                 message:
                     "cannot enter network namespace '\(name)': \(error) (entering a namespace needs CAP_SYS_ADMIN; run as root)"
             )
+        case .failure(let error):
+            throw .fromErrno(error, operation: "setns \(path)")
         }
     }
 }

@@ -24,6 +24,26 @@ extension SockDiagError {
         )
     }
 
+    /// A namespace name that leaves the places namespaces are looked up in.
+    static func namespaceNameRefused(_ name: String) -> SockDiagError {
+        SockDiagError(
+            code: .namespaceNotFound,
+            operation: "find network namespace",
+            message:
+                "no network namespace '\(name)': give a name under \(NetworkNamespace.directory) (see `ip netns list`) or /proc/PID/ns/net"
+        )
+    }
+
+    /// A file that is not a network namespace where one was named (`kind`: "a FIFO", "a file that is not a
+    /// namespace"…).
+    static func notANetworkNamespace(named name: String, path: String, kind: String) -> SockDiagError {
+        SockDiagError(
+            code: .namespaceNotFound,
+            operation: "open \(path)",
+            message: "'\(name)' is not a network namespace (\(path) is \(kind))"
+        )
+    }
+
     /// A namespace whose path no longer reaches it.
     static func namespaceVanished(
         _ namespace: NetworkNamespace,

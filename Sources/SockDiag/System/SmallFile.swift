@@ -4,10 +4,13 @@ import Glibc
 import Musl
 #endif
 
-/// Reads a small text file (up to `limit` bytes), e.g. a /proc/sys value; `nil` when it cannot be read.
+/// Reads a small text file (up to `limit` bytes), e.g. a /proc/sys value; `nil` when it cannot be read or is not
+/// a regular file (opened non-blocking: a FIFO in its place does not block).
 func readSmallFile(_ path: String, limit: Int = 4096) -> String? {
-    guard case .success(let fd) = valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC) }) else { return nil }
+    guard case .success(let fd) = valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }) else { return nil }
     defer { close(fd) }
+    var status = stat()
+    guard fstat(fd, &status) == 0, nonRegularKind(status.st_mode) == nil else { return nil }
     var bytes = [UInt8](repeating: 0, count: limit)
     var count = 0
     while count < bytes.count {

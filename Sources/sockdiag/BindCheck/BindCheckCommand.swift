@@ -68,13 +68,21 @@ struct BindCheckCommand: ParsableCommand {
     }
 
     /// Rewrites `--wait [SECONDS]` (an option with an optional value, which ArgumentParser lacks) to
-    /// `--wait-seconds=SECONDS` (a day when no number follows).
+    /// `--wait-seconds=SECONDS` (a day when no number follows), and moves a negative number given as the port
+    /// (`bind-check -1`) behind `--`, where ArgumentParser takes it for the argument it is (and validation
+    /// refuses it) instead of an unknown option.
     static func normalize(_ arguments: [String]) -> [String] {
         var result: [String] = []
+        var negativeTargets: [String] = []
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
-            if argument == "--wait" {
+            if argument == "--" {
+                return result + ["--"] + negativeTargets + arguments[(index + 1)...]
+            }
+            if ProcessArguments.isNegativeNumber(argument), result.last != "-N", result.last != "--net" {
+                negativeTargets.append(argument)
+            } else if argument == "--wait" {
                 if index + 1 < arguments.count, Double(arguments[index + 1]) != nil {
                     result.append("--wait-seconds=\(arguments[index + 1])")
                     index += 2
@@ -88,7 +96,7 @@ struct BindCheckCommand: ParsableCommand {
             }
             index += 1
         }
-        return result
+        return negativeTargets.isEmpty ? result : result + ["--"] + negativeTargets
     }
 
     /// Runs the check; exits 0 (bindable as asked), 1 (not), 2 (bad input: a namespace that is not there).
@@ -114,7 +122,9 @@ struct BindCheckCommand: ParsableCommand {
         // Owners of the sockets named as causes: one scan of /proc for just those inodes.
         let inodes = Set(result.causes.flatMap { $0.sockets.map(\.inode) }.filter { $0 != 0 })
         let scan = inodes.isEmpty ? SocketOwnerScan() : try SocketOwnerScanner().owners(of: inodes)
-        if scan.report.processesUnreadable > 0 {
+        if !inodes.isEmpty && scan.report.processesScanned + scan.report.processesUnreadable == 0 {
+            StandardError.note("owner information is missing: no process found under /proc (is /proc mounted?)")
+        } else if scan.report.processesUnreadable > 0 {
             let errors = scan.report.unreadableErrors.keys.map { "\($0)" }.sorted().joined(separator: ", ")
             let reason = errors.isEmpty ? "" : " (\(errors)\(geteuid() == 0 ? "" : "; run as root"))"
             StandardError.note(

@@ -1,3 +1,5 @@
+import SockDiag
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -13,7 +15,8 @@ enum ExporterDispatch {
     /// Replaces this process with `sockdiag-exporter ARGUMENTS`; exits 1 with one line when it is not there.
     static func exec(_ arguments: [String]) -> Never {
         let path = siblingPath()
-        guard access(path, X_OK) == 0 else {
+        // A bare name (where neither /proc/self/exe nor argv[0] tells sockdiag's directory) is looked up in PATH.
+        guard !path.contains("/") || access(path, X_OK) == 0 else {
             StandardError.fail(
                 "exporter: \(path) is not there (build it with `swift build -c release --product \(binaryName)`)",
                 status: 1
@@ -21,16 +24,19 @@ enum ExporterDispatch {
         }
         var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) }
         argv.append(nil)
-        execv(path, argv)
+        execvp(path, argv)
         StandardError.fail("exporter: cannot run \(path): \(String(cString: strerror(errno)))", status: 1)
     }
 
-    /// `sockdiag-exporter` in the directory of `/proc/self/exe`.
+    /// `sockdiag-exporter` in the directory of `/proc/self/exe`, else of `argv[0]` when it has one (no /proc),
+    /// else the bare name.
     static func siblingPath() -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard length > 0 else { return binaryName }
-        let exe = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let exe =
+            length > 0
+            ? String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            : ProcessArguments.current.first ?? ""
         guard let slash = exe.lastIndex(of: "/") else { return binaryName }
         return String(exe[...slash]) + binaryName
     }

@@ -1,6 +1,12 @@
 import SockDiag
 import SockDiagFormatting
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 extension Listing {
     /// Lists (or summarizes) the sockets of sockdiag's network namespace, or of `-N`'s, through the backend asked
     /// for; when sock_diag turns out to be missing before anything was written, from /proc instead.
@@ -15,6 +21,9 @@ extension Listing {
         // The kernel's counters first, so that they do not count sockdiag's own netlink socket (ss reads them
         // without opening one).
         let kernelCounters = options.summary ? KernelSocketStatistics.read() : nil
+        if options.summary && access("/proc/net/sockstat", R_OK) != 0 {
+            StandardError.note("kernel counters are missing: /proc/net/sockstat cannot be read (is /proc mounted?)")
+        }
         var source = try openSource()
         while true {
             var writer = RowWriter(for: self)

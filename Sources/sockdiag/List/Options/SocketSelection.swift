@@ -3,6 +3,10 @@ import SockDiag
 
 /// The options that choose which sockets to list, in ss's spelling and meaning.
 struct SocketSelection: ParsableArguments {
+    /// The options whose values are numbers: a negative one stays with its option
+    /// (`ProcessArguments.attachingNegativeNumbers`), to be refused as a port.
+    static let numericOptions = ["--port", "--sport", "--dport"]
+
     @Flag(name: [.customShort("t"), .long], help: "Display TCP sockets.")
     var tcp = false
 

@@ -35,9 +35,13 @@ struct OwnersStage {
         scan.owners[socket.inode] ?? []
     }
 
-    /// Says on stderr when some processes could not be read.
+    /// Says on stderr when some processes could not be read, or none was found (no /proc).
     func notePartial() {
         let scanned = scan.report
+        if inodes > 0 && scanned.processesScanned + scanned.processesUnreadable == 0 {
+            StandardError.note("process information is missing: no process found under /proc (is /proc mounted?)")
+            return
+        }
         guard scanned.processesUnreadable > 0 else { return }
         // "Permission denied", or "3 Permission denied, 1 Bad message" when the reasons differ.
         let errors = scanned.unreadableErrors.sorted { ($1.value, $0.key.rawValue) < ($0.value, $1.key.rawValue) }
