@@ -12,6 +12,12 @@
 //       Leaves COUNT server-side TIME_WAIT sockets, 127.0.0.1:8000 (COUNT_8000 of them) or 127.0.0.1:8001
 //       with peers 127.0.0.2:10000, 10001, ... (the server closes first, then the client), and exits. TIME_WAIT lasts 60 s whatever
 //       process made it; `ss -K state time-wait` removes a batch early.
+//
+//   bench-fill churn RATE SECONDS REPORT_FILE
+//       Opens and closes RATE connections a second to a listener on 127.0.0.1:8000 for SECONDS, for
+//       Scripts/soak/churn.sh: each pair lives while the next CHURN_WINDOW are made, then both ends are closed
+//       with a reset (SO_LINGER 0: no TIME_WAIT, the ephemeral port is free again). Writes "CONNECTIONS SECONDS"
+//       (what was achieved) to REPORT_FILE at the end.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,9 +31,11 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { PAIRS_PER_LISTENER = 20000, FIRST_PAIR_PORT = 9000, FIRST_CLIENT_PORT = 10000 };
+enum { CHURN_PORT = 8000, CHURN_WINDOW = 256 };
 
 static void die(const char *what) {
     fprintf(stderr, "bench-fill: %s: %s\n", what, strerror(errno));
@@ -184,9 +192,44 @@ static int time_wait(long count, long count8000) {
     return 0;
 }
 
+static double now(void) {
+    struct timespec time;
+    clock_gettime(CLOCK_MONOTONIC, &time);
+    return (double)time.tv_sec + (double)time.tv_nsec / 1e9;
+}
+
+static int churn(long rate, long seconds, const char *report) {
+    int server = listener(CHURN_PORT);
+    int clients[CHURN_WINDOW], servers[CHURN_WINDOW];
+    long made = 0;
+    double start = now(), elapsed = 0;
+    while ((elapsed = now() - start) < (double)seconds) {
+        // Paced: as many connections as the rate allows by now, then a millisecond's sleep.
+        if ((double)made >= elapsed * (double)rate) {
+            nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
+            continue;
+        }
+        int slot = (int)(made % CHURN_WINDOW);
+        if (made >= CHURN_WINDOW) {
+            // Alternately the client or the server end first.
+            close(made % 2 ? clients[slot] : servers[slot]);
+            close(made % 2 ? servers[slot] : clients[slot]);
+        }
+        servers[slot] = pair(server, CHURN_PORT, 0, &clients[slot]);
+        linger_zero(clients[slot]);
+        linger_zero(servers[slot]);
+        made++;
+    }
+    FILE *file = fopen(report, "w");
+    if (file == NULL || fprintf(file, "%ld %.3f\n", made, elapsed) < 0 || fclose(file) != 0) die("write report");
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc == 4 && strcmp(argv[1], "hold") == 0) return hold(number(argv[2]), argv[3]);
     if (argc == 4 && strcmp(argv[1], "tw") == 0) return time_wait(number(argv[2]), number(argv[3]));
-    fprintf(stderr, "usage: bench-fill hold N READY_FILE | bench-fill tw COUNT COUNT_8000\n");
+    if (argc == 5 && strcmp(argv[1], "churn") == 0) return churn(number(argv[2]), number(argv[3]), argv[4]);
+    fprintf(stderr, "usage: bench-fill hold N READY_FILE | bench-fill tw COUNT COUNT_8000 | "
+                    "bench-fill churn RATE SECONDS REPORT_FILE\n");
     return 2;
 }

@@ -61,6 +61,11 @@ extension DumpState {
         var report = DumpReport()
         report.filterPlacement = plan.placement
         var bytecode = plan.bytecode
+        // Moved out for the dump (the handlers cannot touch `self`), so that its storage stays uniquely referenced.
+        var repeats = plan.query.detectRepeats ? self.repeats : nil
+        self.repeats = RepeatDetector()
+        repeats?.reset()
+        defer { if let repeats { self.repeats = repeats } }
         for request in plan.requests {
             var received = 0
             while true {
@@ -69,6 +74,7 @@ extension DumpState {
                     let filterInSwift = report.filterPlacement == .swift
                     try dumpOne(request, extensions: plan.query.extensions, bytecode: bytecode) { payload in
                         received += 1
+                        if try repeats?.isRepeat(payload) == true { report.repeatedSockets += 1 }
                         if try handler(request.transport, payload, filterInSwift) { report.sockets += 1 }
                     }
                     report.messages += received

@@ -12,6 +12,8 @@ struct DumpState: ~Copyable {
     var sequence: UInt32 = 0
     /// The extension attributes' storage of the last socket decoded, reused when the caller dropped that socket.
     var reuse: SocketDetails.Storage?
+    /// The cookies of the current dump, when its query detects repeats.
+    var repeats = RepeatDetector()
 
     init(socket: consuming NetlinkSocket) {
         self.portID = CSockDiag_port_id(socket.handle)

@@ -16,6 +16,10 @@ public struct DumpReport: Hashable, Sendable {
     public var messages = 0
     /// Sockets passed to the caller.
     public var sockets = 0
+    /// Sockets the kernel reported again in the same dump (a cookie already seen): the dump resumed inside a hash
+    /// bucket that had changed. Counted only when ``SocketQuery/detectRepeats`` is set (0 otherwise), over every
+    /// reply, whether or not it was passed on.
+    public var repeatedSockets = 0
     /// Where the filter was evaluated.
     public var filterPlacement = FilterPlacement.none
     /// Why the filter did not run in the kernel although it could have (the kernel's rejection of the program).

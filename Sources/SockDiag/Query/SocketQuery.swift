@@ -20,6 +20,15 @@ public struct SocketQuery: Hashable, Sendable {
     /// Extra attributes to ask the kernel for with each socket (`idiag_ext`); none by default, which is the
     /// cheapest dump.
     public var extensions: SocketExtensions
+    /// Whether to count the sockets the kernel reports more than once in one dump (by socket cookie) in
+    /// ``DumpReport/repeatedSockets``; off by default.
+    ///
+    /// The kernel resumes a dump that fills more than one reply batch at a hash bucket and an index inside it;
+    /// a socket added to or removed from that bucket in between shifts the index, so one socket is sent twice or one
+    /// is skipped. inet_diag never sets `NLM_F_DUMP_INTR` for it. Repeats are rare with the default (large) hash
+    /// tables and frequent with small ones (`net.ipv4.tcp_child_ehash_entries`); skips cannot be seen at all.
+    /// Detection keeps one set of cookies per inspector, reused from dump to dump.
+    public var detectRepeats = false
 
     /// Creates a query.
     /// - Parameters:

@@ -78,7 +78,7 @@ struct ListCommand: ParsableCommand {
 
     @Flag(
         name: [.customShort("v"), .customLong("verbose")],
-        help: "Say on stderr where the filter ran and what the dump cost."
+        help: "Say on stderr where the filter ran, what the dump cost and whether the kernel sent a socket twice."
     )
     var verbose = false
 

@@ -31,6 +31,7 @@ extension Listing {
             StandardError.note(
                 "network namespaces read: \(outcome.read) of \(scan.namespaces.count) found; \(outcome.report.requests) requests, \(outcome.report.messages) replies, \(outcome.report.sockets) sockets shown"
             )
+            if let line = Self.repeatsLine(outcome.report.repeatedSockets) { StandardError.note(line) }
         }
     }
 
@@ -80,6 +81,7 @@ struct SweepOutcome {
             report.requests += dump.requests
             report.messages += dump.messages
             report.sockets += dump.sockets
+            report.repeatedSockets += dump.repeatedSockets
         }
     }
 

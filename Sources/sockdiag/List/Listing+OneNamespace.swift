@@ -82,7 +82,18 @@ extension Listing {
         if options.verbose {
             owners?.noteCost()
             StandardError.note(report.map(Self.describe) ?? "read /proc/net; filtered in sockdiag")
+            if let line = Self.repeatsLine(report?.repeatedSockets ?? 0) { StandardError.note(line) }
         }
+    }
+
+    /// The -v line for sockets the kernel sent twice in one dump, or `nil` when there were none. inet_diag resumes
+    /// a dump at a bucket and an index inside it, so a socket added to that bucket in between shifts the rest: one
+    /// socket comes twice (or, for a removal, one is skipped, which no one can see); it never sets NLM_F_DUMP_INTR.
+    static func repeatsLine(_ repeated: Int) -> String? {
+        guard repeated > 0 else { return nil }
+        let sockets = repeated == 1 ? "1 socket was" : "\(repeated) sockets were"
+        return "\(sockets) reported twice: the kernel's dump restarted inside a hash bucket "
+            + "(NLM_F_DUMP_INTR is never set by inet_diag); rerun"
     }
 
     /// One line saying where the filter ran and what the dump cost.

@@ -23,6 +23,8 @@ struct Listing {
         var query = try options.selection.query(rawByDefault: !options.allNamespaces)
         try Self.check(options, states: query.states)
         query.extensions = options.extensions
+        // -v says when the kernel sent a socket twice (the cookies of one dump, kept only then).
+        query.detectRepeats = options.verbose
         self.options = options
         self.query = query
         unixQuery = options.selection.unixQuery(for: query)

@@ -31,15 +31,22 @@ package final class TestNamespace: Sendable {
     }()
 
     /// Creates the namespace, brings `lo` up and turns `tcp_tw_reuse` off.
-    package init() throws {
+    package convenience init() throws {
+        try self.init { ip, name in
+            let add = try Commands.run(ip, ["netns", "add", name])
+            guard add.status == 0 else { throw HelperError("ip netns add \(name) failed: \(add)") }
+        }
+    }
+
+    /// Creates the namespace with `add` (given `ip` and the name), brings `lo` up and turns `tcp_tw_reuse` off.
+    init(adding add: (_ ip: String, _ name: String) throws -> Void) throws {
         guard let ip = Commands.ip else { throw HelperError("`ip` is not installed") }
         let number = Self.counter.withLock { value in
             value += 1
             return value
         }
         name = "sockdiag-test-\(getpid())-\(number)"
-        let add = try Commands.run(ip, ["netns", "add", name])
-        guard add.status == 0 else { throw HelperError("ip netns add \(name) failed: \(add)") }
+        try add(ip, name)
         do {
             for arguments in [
                 ["-n", name, "link", "set", "lo", "up"],

@@ -43,6 +43,7 @@ enum SocketSource {
             restReport.requests += report.requests
             restReport.messages += report.messages
             restReport.sockets += report.sockets
+            restReport.repeatedSockets += report.repeatedSockets
             restReport.rawFromProc = report.rawFromProc
             return restReport
         case .proc(let reader):
