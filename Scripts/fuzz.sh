@@ -18,6 +18,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/.build-fuzz"
 fuzz="$root/FuzzTesting"
 targets=(FuzzInetDiag FuzzUnixDiag FuzzProcNet FuzzFilter)
+# A hang is a failure too; a parser that needs more than 10 s or 4 GiB for one input is one.
+common="-timeout=10 -rss_limit_mb=4096"
 
 die() {
     echo "fuzz.sh: $*" >&2
@@ -34,15 +36,19 @@ target_name() {
     esac
 }
 
-# Recompiles when a source is newer than the last build.
-stale() {
-    [ ! -e "$out/stamp" ] && return 0
-    [ -n "$(find "$root/Sources/CSockDiag" "$root/Sources/SockDiag" "$root/Sources/SockDiagFormatting" \
-        "$fuzz/Sources" "$0" -newer "$out/stamp" -type f -print -quit)" ]
+# Whether anything in DIRS... is newer than STAMP (or STAMP is missing).
+newer() {
+    local stamp=$1
+    shift
+    [ ! -e "$stamp" ] || [ -n "$(find "$@" -newer "$stamp" -type f -print -quit)" ]
 }
 
 build() {
-    stale || return 0
+    local library_stamp="$out/library.stamp" drivers_stamp="$out/drivers.stamp"
+    if ! newer "$library_stamp" "$root/Sources/CSockDiag" "$root/Sources/SockDiag" "$root/Sources/SockDiagFormatting" &&
+        ! newer "$drivers_stamp" "$fuzz/Sources" "$library_stamp"; then
+        return 0
+    fi
     command -v swiftc >/dev/null || die "swiftc not found (install the Swift toolchain)"
     local clang
     clang="$(dirname "$(readlink -f "$(command -v swiftc)")")/clang"
@@ -58,8 +64,8 @@ build() {
         "$clang" -O1 -g -fsanitize=fuzzer-no-link,address -D_GNU_SOURCE -I "$root/Sources/CSockDiag/include" \
             $(pkg-config --cflags libmnl) -c "$c" -o "$out/obj/CSockDiag-$(basename "$c" .c).o"
     done
-    local swift_flags=(-O -gline-tables-only -sanitize=fuzzer,address -parse-as-library -package-name sockdiag -I "$out/modules"
-        -I "$root/Sources/CMnl" -I "$out/modules/CSockDiag" -Xcc -I -Xcc "$root/Sources/CSockDiag/include"
+    local swift_flags=(-O -gline-tables-only -sanitize=fuzzer,address -parse-as-library -package-name sockdiag
+        -I "$out/modules" -I "$root/Sources/CMnl" -I "$out/modules/CSockDiag" -Xcc -I -Xcc "$root/Sources/CSockDiag/include"
         -suppress-warnings -swift-version 6 -use-ld=lld)
     module() { # NAME SOURCE-DIR: one object file and one .swiftmodule
         local sources=()
@@ -67,8 +73,11 @@ build() {
         swiftc "${swift_flags[@]}" -enable-testing -module-name "$1" -wmo -c "${sources[@]}" \
             -emit-module -emit-module-path "$out/modules/$1.swiftmodule" -o "$out/obj/$1.o"
     }
-    module SockDiag "$root/Sources/SockDiag"
-    module SockDiagFormatting "$root/Sources/SockDiagFormatting"
+    if newer "$library_stamp" "$root/Sources/CSockDiag" "$root/Sources/SockDiag" "$root/Sources/SockDiagFormatting"; then
+        module SockDiag "$root/Sources/SockDiag"
+        module SockDiagFormatting "$root/Sources/SockDiagFormatting"
+        touch "$library_stamp"
+    fi
     local target sources
     for target in "${targets[@]}"; do
         mapfile -d '' sources < <(find "$fuzz/Sources/$target" "$fuzz/Sources/FuzzCommon" -name '*.swift' -print0 |
@@ -76,11 +85,11 @@ build() {
         swiftc "${swift_flags[@]}" -module-name "$target" "${sources[@]}" "$out/obj/"*.o \
             $(pkg-config --libs libmnl) -o "$out/bin/$target"
     done
-    touch "$out/stamp"
+    touch "$drivers_stamp"
 }
 
 # The seed corpus of each target: the fixtures with the option byte the driver reads first (FuzzCommon/
-# FuzzOptions.swift), and the committed seeds.
+# FuzzInput.swift), and the committed seeds.
 seeds() {
     local dir="$out/seeds"
     rm -rf "$dir"
@@ -102,13 +111,12 @@ seeds() {
     cp "$fuzz"/Seeds/FuzzFilter/* "$dir/FuzzFilter/"
 }
 
-options_for() { # TARGET: the libFuzzer options every run of it uses
-    local options=(-timeout=10 -rss_limit_mb=4096)
+fuzz_options() { # TARGET: the libFuzzer options of a fuzzing run (a replay reads each input whole)
     case "$1" in
-    FuzzFilter) options+=(-dict="$fuzz/FuzzFilter.dict" -max_len=4096) ;;
-    *) options+=(-max_len=65536) ;;
+    # Inputs of up to 4 KiB: deeper nesting than that is issue 12's stack overflow, which the regression covers.
+    FuzzFilter) echo -dict="$fuzz/FuzzFilter.dict" -max_len=4096 ;;
+    *) echo -max_len=65536 ;;
     esac
-    echo "${options[@]}"
 }
 
 # TARGET LIBFUZZER-ARGS...: fuzzes, then files what crashed under FailCases/.
@@ -118,7 +126,7 @@ run() {
     mkdir -p "$out/corpus/$target" "$out/artifacts/$target" "$fuzz/FailCases/$target"
     local status=0
     # shellcheck disable=SC2046
-    (cd "$out/artifacts/$target" && "$out/bin/$target" $(options_for "$target") -fork=1 -ignore_crashes=1 \
+    (cd "$out/artifacts/$target" && "$out/bin/$target" $common $(fuzz_options "$target") -fork=1 -ignore_crashes=1 \
         -ignore_timeouts=1 -ignore_ooms=1 -print_final_stats=1 -artifact_prefix="$out/artifacts/$target/" "$@" \
         "$out/corpus/$target" "$out/seeds/$target") || status=$?
     local found=0 artifact
@@ -135,17 +143,17 @@ run() {
 # Replays every fail case and every seed through every target, once; names each input that crashes.
 regress() {
     local target inputs=() failed=0
-    mapfile -t inputs < <(find "$fuzz/FailCases" "$out/seeds" -type f ! -name '.*' | sort)
+    mapfile -t inputs < <(find "$fuzz/FailCases" "$out/seeds" -type f ! -name '.*' ! -name '*.md' | sort)
     for target in "${targets[@]}"; do
         # shellcheck disable=SC2046
-        if "$out/bin/$target" $(options_for "$target") -runs=1 "${inputs[@]}" >"$out/regress-$target.log" 2>&1; then
+        if "$out/bin/$target" $common -runs=1 "${inputs[@]}" >"$out/regress-$target.log" 2>&1; then
             echo "fuzz.sh: regress $target: ${#inputs[@]} inputs, no crash" >&2
             continue
         fi
         local input
         for input in "${inputs[@]}"; do
             # shellcheck disable=SC2046
-            if ! "$out/bin/$target" $(options_for "$target") -runs=1 "$input" >"$out/regress-one.log" 2>&1; then
+            if ! "$out/bin/$target" $common -runs=1 "$input" >"$out/regress-one.log" 2>&1; then
                 echo "fuzz.sh: regress $target: crashes on ${input#"$root"/}:" >&2
                 grep -m1 -E "ERROR: |Fatal error|SUMMARY" "$out/regress-one.log" >&2 || true
                 failed=1
