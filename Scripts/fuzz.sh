@@ -18,6 +18,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/.build-fuzz"
 fuzz="$root/FuzzTesting"
 targets=(FuzzInetDiag FuzzUnixDiag FuzzProcNet FuzzFilter)
+# A Swift trap must reach libFuzzer's handler: the runtime's backtracer would read memory ASan reports instead.
+export SWIFT_BACKTRACE=enable=no
 # A hang is a failure too; a parser that needs more than 10 s or 4 GiB for one input is one.
 common="-timeout=10 -rss_limit_mb=4096"
 
@@ -53,6 +55,9 @@ build() {
     local clang
     clang="$(dirname "$(readlink -f "$(command -v swiftc)")")/clang"
     [ -x "$clang" ] || die "no clang beside swiftc ($clang): the toolchain's clang has libFuzzer"
+    local runtime
+    runtime="$("$clang" -print-resource-dir)/lib/linux/libclang_rt.fuzzer-$(uname -m).a"
+    [ -e "$runtime" ] || die "the toolchain has no libFuzzer ($runtime): use a swift.org toolchain"
     pkg-config --exists libmnl 2>/dev/null || die "libmnl-dev missing: run Scripts/setup.sh"
     mkdir -p "$out/obj" "$out/modules/CSockDiag" "$out/bin"
     echo "fuzz.sh: building the fuzz targets (ASan + libFuzzer) into $out ..." >&2
@@ -119,16 +124,18 @@ fuzz_options() { # TARGET: the libFuzzer options of a fuzzing run (a replay read
     esac
 }
 
-# TARGET LIBFUZZER-ARGS...: fuzzes, then files what crashed under FailCases/.
+# TARGET LIBFUZZER-ARGS...: fuzzes, then files what crashed under FailCases/. A run for a time goes on after a
+# crash (-fork=1: each crash ends a job, the next one resumes); a run for -runs=N stops at the first.
 run() {
     local target=$1
     shift
     mkdir -p "$out/corpus/$target" "$out/artifacts/$target" "$fuzz/FailCases/$target"
+    local mode=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+    [[ " $* " != *" -runs="* ]] || mode=(-print_final_stats=1)
     local status=0
     # shellcheck disable=SC2046
-    (cd "$out/artifacts/$target" && "$out/bin/$target" $common $(fuzz_options "$target") -fork=1 -ignore_crashes=1 \
-        -ignore_timeouts=1 -ignore_ooms=1 -print_final_stats=1 -artifact_prefix="$out/artifacts/$target/" "$@" \
-        "$out/corpus/$target" "$out/seeds/$target") || status=$?
+    (cd "$out/artifacts/$target" && "$out/bin/$target" $common $(fuzz_options "$target") "${mode[@]}" \
+        -artifact_prefix="$out/artifacts/$target/" "$@" "$out/corpus/$target" "$out/seeds/$target") || status=$?
     local found=0 artifact
     for artifact in "$out/artifacts/$target"/{crash,timeout,oom,leak}-*; do
         [ -e "$artifact" ] || continue
