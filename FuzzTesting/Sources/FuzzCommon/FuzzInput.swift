@@ -1,3 +1,5 @@
+import SockDiag
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -23,6 +25,18 @@ struct FuzzInput {
 /// Stops the fuzzer with `message`: libFuzzer saves the input that led here as a crash.
 func fuzzFailure(_ message: String) -> Never {
     fatalError(message)
+}
+
+/// Runs a decoder: ``SockDiagError`` is the expected answer to malformed input; anything else that escapes, like a
+/// trap, is a failure.
+func decodingUntrustedBytes(_ operation: String, _ body: () throws -> Void) {
+    do {
+        try body()
+    } catch is SockDiagError {
+        // Malformed input is expected: it must be reported, not crash.
+    } catch {
+        fuzzFailure("\(operation) threw something else than SockDiagError: \(error)")
+    }
 }
 
 /// The bytes of a file under Tests/Fixtures (found from this source file's place in FuzzTesting/Sources/FuzzCommon).

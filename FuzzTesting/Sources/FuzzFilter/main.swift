@@ -22,7 +22,9 @@ public func fuzzFilter(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
         let kernel = KernelBytecodeModel.run(code, .init(socket, autobound: true))
         let swift = expression.matches(socket, context: context)
         if kernel != swift {
-            fuzzFailure("'\(text)': the kernel says \(kernel), Swift says \(swift) for \(socket.local) → \(socket.peer)")
+            fuzzFailure(
+                "'\(text)': the kernel says \(kernel), Swift says \(swift) for \(socket.local) → \(socket.peer)"
+            )
         }
     }
     return 0
