@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <stddef.h>
 
 _Static_assert(offsetof(struct dirent64, d_reclen) == 16, "linux_dirent64 layout");
@@ -15,6 +16,10 @@ _Static_assert(offsetof(struct dirent64, d_name) == 19, "linux_dirent64 layout")
 
 int CSockDiag_enter_network_namespace(int fd) {
     return setns(fd, CLONE_NEWNET);
+}
+
+int CSockDiag_name_thread(const char *name) {
+    return prctl(PR_SET_NAME, name, 0, 0, 0);
 }
 
 long CSockDiag_getdents64(int fd, void *buf, size_t len) {

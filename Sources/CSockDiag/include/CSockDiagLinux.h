@@ -10,6 +10,10 @@
 /// Swift's Glibc module does not export). Returns 0, or -1 with errno set.
 int CSockDiag_enter_network_namespace(int fd);
 
+/// Names the calling thread (prctl(2) PR_SET_NAME, variadic and so not callable from Swift; at most 15 bytes
+/// are kept), as `ps -L` and /proc/PID/task/TID/comm show it. Returns 0, or -1 with errno set.
+int CSockDiag_name_thread(const char *name);
+
 /// getdents64(2), which glibc declares only under _GNU_SOURCE: reads directory
 /// entries of the open directory `fd` into `buf` as `struct linux_dirent64`
 /// records (d_ino at 0, d_off at 8, d_reclen at 16, d_type at 18, the
