@@ -203,6 +203,8 @@ case "${1:-}" in
         shift
         ;;
     esac
+    # A run for -runs=N stops after N executions, not after the default minute.
+    [[ " $* " != *" -runs="* ]] || limit=()
     build
     seeds
     run "$target" "${limit[@]}" "$@"

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <linux/nsfs.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
 
@@ -22,6 +23,10 @@ int CSockDiag_enter_network_namespace(int fd) {
 
 int CSockDiag_namespace_type(int fd) {
     return ioctl(fd, NS_GET_NSTYPE);
+}
+
+int CSockDiag_name_thread(const char *name) {
+    return prctl(PR_SET_NAME, name, 0, 0, 0);
 }
 
 long CSockDiag_getdents64(int fd, void *buf, size_t len) {

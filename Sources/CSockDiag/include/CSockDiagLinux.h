@@ -18,6 +18,10 @@ enum { CSockDiag_namespace_type_network = 0x40000000 };
 /// CLONE_NEW* value), or -1 with errno set (ENOTTY for a file that is not a namespace).
 int CSockDiag_namespace_type(int fd);
 
+/// Names the calling thread (prctl(2) PR_SET_NAME, variadic and so not callable from Swift; at most 15 bytes
+/// are kept), as `ps -L` and /proc/PID/task/TID/comm show it. Returns 0, or -1 with errno set.
+int CSockDiag_name_thread(const char *name);
+
 /// getdents64(2), which glibc declares only under _GNU_SOURCE: reads directory
 /// entries of the open directory `fd` into `buf` as `struct linux_dirent64`
 /// records (d_ino at 0, d_off at 8, d_reclen at 16, d_type at 18, the

@@ -1,3 +1,5 @@
+internal import CSockDiag
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -7,8 +9,12 @@ import Musl
 /// A POSIX thread that runs one closure and ends; the caller joins it.
 ///
 /// Used where work must happen on a thread of its own: entering a network namespace changes the calling thread
-/// for good, so it is done only on threads that end right after.
+/// for good, so it is done only on threads that end right after. Every such thread is named ``name`` (as
+/// `ps -L` and `/proc/PID/task/TID/comm` show it), so that one left behind can be told from the runtime's.
 struct DedicatedThread: ~Copyable {
+    /// The name of every dedicated thread.
+    static let name = "sockdiag"
+
     private let thread: pthread_t
 
     /// Starts a thread that runs `work`.
@@ -23,6 +29,7 @@ struct DedicatedThread: ~Copyable {
             nil,
             { raw in
                 let work = Unmanaged<WorkBox>.fromOpaque(raw!).takeRetainedValue()
+                _ = CSockDiag_name_thread(DedicatedThread.name)
                 work.run()
                 return nil
             },
