@@ -47,8 +47,10 @@ newer() {
 
 build() {
     local library_stamp="$out/library.stamp" drivers_stamp="$out/drivers.stamp"
+    # FuzzFilter checks programs against the same model of the kernel's audit and run as the unit tests.
+    local kernel_model="$root/Tests/SockDiagTests/Filter/KernelBytecodeModel.swift"
     if ! newer "$library_stamp" "$root/Sources/CSockDiag" "$root/Sources/SockDiag" "$root/Sources/SockDiagFormatting" &&
-        ! newer "$drivers_stamp" "$fuzz/Sources" "$library_stamp"; then
+        ! newer "$drivers_stamp" "$fuzz/Sources" "$kernel_model" "$library_stamp"; then
         return 0
     fi
     command -v swiftc >/dev/null || die "swiftc not found (install the Swift toolchain)"
@@ -87,6 +89,7 @@ build() {
     for target in "${targets[@]}"; do
         mapfile -d '' sources < <(find "$fuzz/Sources/$target" "$fuzz/Sources/FuzzCommon" -name '*.swift' -print0 |
             sort -z)
+        [ "$target" != FuzzFilter ] || sources+=("$kernel_model")
         swiftc "${swift_flags[@]}" -module-name "$target" "${sources[@]}" "$out/obj/"*.o \
             $(pkg-config --libs libmnl) -o "$out/bin/$target"
     done
