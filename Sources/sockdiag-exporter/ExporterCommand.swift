@@ -141,6 +141,10 @@ struct ExporterCommand: ParsableCommand {
             )
         }
         guard dumpDelayMilliseconds >= 0 else { throw ValidationError("--dump-delay-ms must not be negative") }
+        // A test option: each dump sleeps this long first (usleep takes at most UInt32.max microseconds).
+        guard dumpDelayMilliseconds <= 60_000 else {
+            throw ValidationError("--dump-delay-ms takes a number from 0 to 60000, not \(dumpDelayMilliseconds)")
+        }
         guard failDumps >= 0 else { throw ValidationError("--fail-dumps must not be negative") }
     }
 

@@ -220,6 +220,8 @@ extension Integration {
                 (["--max-connections", "0"], "--max-connections takes a number from 1 to 16384, not 0"),
                 (["--max-connections", "16385"], "--max-connections takes a number from 1 to 16384, not 16385"),
                 (["--max-connections", "many"], "--max-connections"),
+                // A hidden test option whose value once reached a UInt32 multiplication that trapped.
+                (["--dump-delay-ms", "4294968"], "--dump-delay-ms takes a number from 0 to 60000, not 4294968"),
             ]
         )
         func badLimits(arguments: [String], message: String) throws {
