@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer executables of FuzzTesting/ (with ASan) into .build-fuzz/ and runs them.
 #
-#   Scripts/fuzz.sh                      every target briefly (FUZZ_SECONDS each, default 10)
+#   Scripts/fuzz.sh                      every target briefly, the exporter's too (FUZZ_SECONDS each, default 10)
 #   Scripts/fuzz.sh TARGET [SECONDS]     one target (FuzzInetDiag, FuzzUnixDiag, FuzzProcNet, FuzzFilter; or inet,
 #                                        unix, proc, filter) for SECONDS (default 60)
 #   Scripts/fuzz.sh TARGET -runs=N       … for N executions; any further arguments go to libFuzzer
+#   Scripts/fuzz.sh exporter [SECONDS]   sockdiag-exporter's request handling, black-box, in a private namespace
+#                                        (FuzzTesting/exporter_requests.py; root; default 60 s)
 #   Scripts/fuzz.sh --regress            every FuzzTesting/FailCases/ input and every seed through every target
 #   Scripts/fuzz.sh --build              build only
 #
@@ -173,6 +175,15 @@ regress() {
     return $failed
 }
 
+# The exporter's request handling, black-box: the real server (SwiftNIO's HTTP parser, the connection guard, the
+# metrics handler) in a private namespace, fed mutated requests (FuzzTesting/exporter_requests.py; root).
+exporter_requests() {
+    local bin
+    bin="$(cd "$root" && swift build --product sockdiag-exporter --show-bin-path)/sockdiag-exporter"
+    (cd "$root" && swift build --product sockdiag-exporter >/dev/null) || return 1
+    python3 "$fuzz/exporter_requests.py" "$bin" "$1"
+}
+
 case "${1:-}" in
 --build)
     build
@@ -183,7 +194,7 @@ case "${1:-}" in
     regress
     ;;
 -h | --help)
-    sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
     ;;
 "")
     build
@@ -192,7 +203,11 @@ case "${1:-}" in
     for target in "${targets[@]}"; do
         run "$target" -max_total_time="${FUZZ_SECONDS:-10}" || status=1
     done
+    exporter_requests "${FUZZ_SECONDS:-10}" || status=1
     exit $status
+    ;;
+exporter)
+    exporter_requests "${2:-60}"
     ;;
 *)
     target=$(target_name "$1")
