@@ -69,9 +69,10 @@ def exchange(port, data, rng, timeout):
         try:
             for piece in pieces:
                 client.sendall(piece)
-            client.shutdown(socket.SHUT_WR) if rng.random() < 0.5 else None
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+            if rng.random() < 0.5:
+                client.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass  # the server closed first (EPIPE, ECONNRESET, ENOTCONN): what it answered is read below
         answer = b""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -79,7 +80,7 @@ def exchange(port, data, rng, timeout):
                 chunk = client.recv(65536)
             except socket.timeout:
                 break
-            except ConnectionResetError:
+            except OSError:
                 return answer, "reset"
             if not chunk:
                 return answer, "closed"
