@@ -44,14 +44,7 @@ struct UnixFormattingTests {
 
 @Suite("Raw rows")
 struct RawFormattingTests {
-    static let icmp = Socket(
-        transport: .raw,
-        family: .inet,
-        state: .closed,
-        local: Endpoint(address: .v4(IPv4Address(rawValue: 0)), port: 1),
-        peer: Endpoint(address: .v4(IPv4Address(rawValue: 0)), port: 0),
-        inode: 42
-    )
+    static let icmp = Fixtures.icmpSocket
 
     @Test("the IP protocol is the local port; its row is ss's raw UNCONN 0 0 0.0.0.0:1 0.0.0.0:*")
     func table() {

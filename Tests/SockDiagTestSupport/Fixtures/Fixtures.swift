@@ -33,6 +33,16 @@ package enum Fixtures {
         return sockets
     }
 
+    /// A raw ICMP socket as raw_diag or /proc/net/raw report it: protocol 1 as the local port, unconnected.
+    package static let icmpSocket = Socket(
+        transport: .raw,
+        family: .inet,
+        state: .closed,
+        local: Endpoint(address: .v4(IPv4Address(rawValue: 0)), port: 1),
+        peer: Endpoint(address: .v4(IPv4Address(rawValue: 0)), port: 0),
+        inode: 42
+    )
+
     /// Decodes captured UNIX_DIAG reply bytes the way a live dump is decoded.
     package static func decodeUnix(_ bytes: [UInt8]) throws -> [UnixSocket] {
         var sockets: [UnixSocket] = []

@@ -78,14 +78,7 @@ struct UnixDecodingTests {
 
 @Suite("Raw sockets")
 struct RawSocketTests {
-    static let icmp = Socket(
-        transport: .raw,
-        family: .inet,
-        state: .closed,
-        local: Endpoint(address: .v4(IPv4Address(rawValue: 0)), port: 1),
-        peer: Endpoint(address: .v4(IPv4Address(rawValue: 0)), port: 0),
-        inode: 42
-    )
+    static let icmp = Fixtures.icmpSocket
 
     @Test("the IP protocol is the local port")
     func ipProtocol() {
