@@ -11,13 +11,7 @@ extension Listing {
     /// Lists (or summarizes) the sockets of sockdiag's network namespace, or of `-N`'s, through the backend asked
     /// for; when sock_diag turns out to be missing before anything was written, from /proc instead.
     func listOneNamespace() throws {
-        if let namespace = options.namespace {
-            do {
-                try NetworkNamespace.enter(named: namespace)
-            } catch {
-                throw UsageError(error.message)
-            }
-        }
+        try enterNamespaceIfAsked()
         // The kernel's counters first, so that they do not count sockdiag's own netlink socket (ss reads them
         // without opening one).
         let kernelCounters = options.summary ? KernelSocketStatistics.read() : nil
@@ -38,6 +32,17 @@ extension Listing {
                 StandardError.note("\(error.message); reading /proc/net instead")
                 source = .proc(ProcSocketReader())
             }
+        }
+    }
+
+    /// Enters `-N`'s network namespace, if given.
+    /// - Throws: `UsageError` when there is no such namespace or it cannot be entered.
+    func enterNamespaceIfAsked() throws(UsageError) {
+        guard let namespace = options.namespace else { return }
+        do {
+            try NetworkNamespace.enter(named: namespace)
+        } catch {
+            throw UsageError(error.message)
         }
     }
 

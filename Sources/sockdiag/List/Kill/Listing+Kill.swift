@@ -11,13 +11,7 @@ extension Listing {
     /// - Throws: A `KillFailure` (one line, exit 1) when the kernel refuses for want of CAP_NET_ADMIN or support;
     ///   what the dump throws.
     func killOneNamespace() throws {
-        if let namespace = options.namespace {
-            do {
-                try NetworkNamespace.enter(named: namespace)
-            } catch {
-                throw UsageError(error.message)
-            }
-        }
+        try enterNamespaceIfAsked()
         let inspector = try SocketInspector()
         var rows = try SocketSource.netlink(inspector).rows(of: self)
         let owners = options.processes ? try OwnersStage([rows]) : nil
