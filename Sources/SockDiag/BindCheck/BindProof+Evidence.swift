@@ -70,7 +70,8 @@ extension BindProof {
         if overlapping.isEmpty {
             return BindProof(plain: .bound, reuseAddress: .bound, reusePort: .bound, inferred: Set(BindOption.allCases))
         }
-        var inferred: Set<BindOption> = [.plain, .reusePort]
+        let reusePort = inferReusePort(overlapping, uid: uid)
+        var inferred: Set<BindOption> = reusePort == .untested ? [.plain] : [.plain, .reusePort]
         let reuseAddress: BindOutcome
         if overlapping.contains(where: { $0.state == .listen }) {
             reuseAddress = .addressInUse
@@ -81,7 +82,7 @@ extension BindProof {
         return BindProof(
             plain: .addressInUse,
             reuseAddress: reuseAddress,
-            reusePort: inferReusePort(overlapping, uid: uid),
+            reusePort: reusePort,
             inferred: inferred
         )
     }

@@ -47,9 +47,8 @@ extension BindCheckResult {
     public var inferenceSentence: String? {
         let untested = BindOption.allCases.contains { proof[$0] == .untested }
         guard !proof.inferred.isEmpty || untested else { return nil }
-        return "next to the sockets on the port a successful test bind would change the port's kernel state "
-            + "(bind-bucket fast path) for later binds: those binds were not made; inferred = derived from the "
-            + "sockets shown, untested = they cannot tell"
+        return "next to these sockets a test bind could change the port's kernel state for later binds, so it was "
+            + "not made: inferred = from the sockets shown; untested = they cannot tell"
     }
 
     /// The suggested ports as one line, e.g. `8001, 7999, 40001 (in ip_local_port_range 32768-60999)`; `nil` when
