@@ -44,7 +44,8 @@ extension BindCheckResult {
         case .timeWait, .orphanedFinWait:
             let wait = BindRemedy.waitForTimeWait(milliseconds: cause.expiresInMilliseconds ?? 0)
             if reuseAddressWorks { return [.reuseAddressAgainstTimeWait, wait] }
-            if proof.reuseAddress == .addressInUse && causes.allSatisfy({ $0.kind == .timeWait || $0.kind == .orphanedFinWait }) {
+            let onlyMinisockets = causes.allSatisfy { $0.kind == .timeWait || $0.kind == .orphanedFinWait }
+            if proof.reuseAddress == .addressInUse && onlyMinisockets {
                 return [.reuseAddressDoesNotHelpAgainstTimeWait, wait, .freePort(target.port)]
             }
             return [wait]

@@ -46,7 +46,13 @@ struct BindCheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the result as one JSON object.")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp("When the port is busy, name this many free ports nearby, outside ip_local_port_range first (0: none).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "When the port is busy, name this many free ports nearby, outside ip_local_port_range first (0: none).",
+            valueName: "n"
+        )
+    )
     var suggest = 3
 
     @Option(

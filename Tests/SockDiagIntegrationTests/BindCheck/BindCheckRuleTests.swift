@@ -233,7 +233,8 @@ extension Integration {
             #expect(ports(try BindCheck.check(namespace, ["9050", "--suggest", "0"])).isEmpty)
             #expect(ports(try BindCheck.check(namespace, ["9002"])).isEmpty)  // free: nothing to suggest
             let many = try BindCheck.check(namespace, ["9050", "--suggest", "100"])
-            let flags = (many.object["suggestions"] as? [[String: Any]] ?? []).compactMap { $0["in_ephemeral_range"] as? Bool }
+            let flags = (many.object["suggestions"] as? [[String: Any]] ?? [])
+                .compactMap { $0["in_ephemeral_range"] as? Bool }
             #expect(flags.count == 100 && flags.allSatisfy { !$0 })
             let binary = try #require(Commands.sockdiagBinary)
             let text = try namespace.exec([binary, "bind-check", "9050"]).stdout
