@@ -21,33 +21,44 @@ public struct BindCheckResult: Hashable, Sendable {
     /// `net.ipv4.ip_unprivileged_port_start`.
     public var unprivilegedPortStart: UInt16
 
-    /// Runs the check in the calling thread's network namespace: the test binds, then one dump of every socket on the
-    /// port (both families, every state, bound-inactive included) and one more to tell ephemeral ports (`autobound`).
+    /// `net.ipv4.ip_local_reserved_ports` as the kernel prints it (`8000,9000-9010`), empty when none.
+    public var reservedPorts: String
+    /// Ports near the target that a plain bind takes now, outside `ip_local_port_range` first (see
+    /// ``SocketInspector/checkBind(to:suggesting:)``); empty unless asked for and the port is busy.
+    public var suggestions: [PortSuggestion] = []
+
+    /// Runs the check in the calling thread's network namespace: one dump of every socket on the port (both
+    /// families, every state, bound-inactive included), the test binds that are safe next to them (see
+    /// ``BindProof/deciding(_:onPort:uid:lacksPrivilege:testBind:)``), and one more dump to tell ephemeral ports
+    /// (`autobound`).
     /// - Parameters:
     ///   - target: The address and port.
     ///   - inspector: An inspector of the same network namespace.
     /// - Throws: ``SockDiagError`` from the dumps.
     init(running target: BindTarget, with inspector: SocketInspector) throws {
         self.target = target
-        proof = BindProof.run(target)
         ephemeralPorts = FilterContext.current().ephemeralPorts
-        unprivilegedPortStart =
-            readSmallFile("/proc/sys/net/ipv4/ip_unprivileged_port_start").flatMap {
-                UInt16($0.filter(\.isNumber))
-            } ?? 1024
-        let states: StateSet = target.transport == .tcp ? StateSet.all.union(.boundInactive) : .all
-        let onPort = SocketQuery(protocols: [target.transport], states: states, filter: .port(.local, target.port))
-        var sockets: [Socket] = []
-        try inspector.forEachSocket(matching: onPort) { socket in
-            if Self.overlap(socket, target) != nil { sockets.append(socket) }
+        unprivilegedPortStart = Self.unprivilegedPortStart()
+        reservedPorts = readSmallFile("/proc/sys/net/ipv4/ip_local_reserved_ports").map {
+            $0.filter { !$0.isWhitespace }
+        } ?? ""
+        let onPort = try Self.sockets(onPort: target.port, transport: target.transport, with: inspector)
+        let sockets = onPort.filter { Self.overlap($0, target) != nil }
+        if target.transport == .udp || onPort.isEmpty {
+            proof = BindProof.run(target)
+        } else {
+            let lacksPrivilege = target.port < unprivilegedPortStart && !Self.hasBindServiceCapability()
+            proof = BindProof.deciding(target, onPort: onPort, uid: geteuid(), lacksPrivilege: lacksPrivilege) {
+                $0.map { BindProof.bind(target, option: $0.socketOption) } ?? BindProof.checkAddress(target)
+            }
         }
         var autobound: Set<UInt64> = []
         if target.transport == .tcp && sockets.contains(where: { $0.state != .listen && $0.state != .timeWait }) {
-            var ephemeral = onPort
-            ephemeral.filter = .and(onPort.filter, .autobound)
+            var ephemeral = SocketQuery(protocols: [.tcp], states: .all, filter: .port(.local, target.port))
+            ephemeral.filter = .and(ephemeral.filter, .autobound)
             try inspector.forEachSocket(matching: ephemeral) { autobound.insert($0.cookie) }
         }
-        causes = Self.classify(sockets, target: target, autobound: autobound)
+        causes = Self.classify(sockets, target: target, autobound: autobound, uid: geteuid())
         verdict = Self.verdict(proof)
         caveats = []
         if verdict == .inUse || verdict == .freeWithReuseAddress || verdict == .freeWithReusePort, causes.isEmpty {
@@ -58,13 +69,40 @@ public struct BindCheckResult: Hashable, Sendable {
         }
     }
 
+    /// Every socket of `transport` with local port `port`: both families, every state (bound-inactive for TCP).
+    static func sockets(onPort port: UInt16, transport: TransportProtocol, with inspector: SocketInspector) throws
+        -> [Socket]
+    {
+        let states: StateSet = transport == .tcp ? StateSet.all.union(.boundInactive) : .all
+        let query = SocketQuery(protocols: [transport], states: states, filter: .port(.local, port))
+        var sockets: [Socket] = []
+        try inspector.forEachSocket(matching: query) { sockets.append($0) }
+        return sockets
+    }
+
+    /// `net.ipv4.ip_unprivileged_port_start` of the calling thread's namespace (1024 when unreadable).
+    static func unprivilegedPortStart() -> UInt16 {
+        readSmallFile("/proc/sys/net/ipv4/ip_unprivileged_port_start").flatMap { UInt16($0.filter(\.isNumber)) }
+            ?? 1024
+    }
+
+    /// Whether the calling thread has `CAP_NET_BIND_SERVICE` in its effective set (`CapEff` of
+    /// `/proc/thread-self/status`, bit 10).
+    static func hasBindServiceCapability() -> Bool {
+        guard let status = readSmallFile("/proc/thread-self/status", limit: 8192),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
+            let mask = UInt64(line.dropFirst("CapEff:".count).trimmingPrefix(while: \.isWhitespace), radix: 16)
+        else { return false }
+        return mask & (1 << 10) != 0
+    }
+
     /// The verdict from the three test binds.
     static func verdict(_ proof: BindProof) -> BindVerdict {
         switch proof.plain {
         case .bound: return .free
         case .permissionDenied: return .needsPrivilege
         case .addressNotAvailable: return .addressNotAvailable
-        case .failed: return .error
+        case .failed, .untested: return .error
         case .addressInUse:
             if proof.reuseAddress.succeeded { return .freeWithReuseAddress }
             if proof.reusePort.succeeded { return .freeWithReusePort }
@@ -101,28 +139,32 @@ public struct BindCheckResult: Hashable, Sendable {
         }
     }
 
-    /// Sorts the overlapping sockets into causes.
-    static func classify(_ sockets: [Socket], target: BindTarget, autobound: Set<UInt64>) -> [BindCause] {
+    /// Sorts the overlapping sockets into causes; `uid` is the caller's effective uid.
+    static func classify(_ sockets: [Socket], target: BindTarget, autobound: Set<UInt64>, uid: UInt32)
+        -> [BindCause]
+    {
         var groups: [BindCause.Kind: [Socket]] = [:]
         let listeners = sockets.filter { $0.state == .listen }
-        let ourUID = getuid()
         for socket in sockets {
             let kind: BindCause.Kind
             if target.transport == .udp {
                 kind = .udpSocket
             } else if socket.state == .listen {
                 let sharing = listeners.filter { $0.local == socket.local && $0.family == socket.family }.count > 1
-                if sharing && socket.uid != ourUID {
+                if sharing && socket.uid != uid {
                     kind = .reusePortGroup
                 } else if overlap(socket, target) == true {
-                    kind = .dualStackListener
+                    // Through dual stack: an IPv6 socket that also holds IPv4, or the new IPv6 socket that needs it.
+                    kind = socket.family == .inet6 ? .dualStackListener : .ipv4ListenerAgainstDualStackBind
                 } else {
                     kind = .listener
                 }
             } else if socket.state == .boundInactive {
                 kind = .boundInactive
-            } else if socket.state == .timeWait || socket.timer.kind == .timeWait {
+            } else if socket.state == .timeWait {
                 kind = .timeWait
+            } else if socket.timer.kind == .timeWait {
+                kind = .orphanedFinWait  // a TIME_WAIT minisocket in FIN-WAIT-2: closed here, no FIN from the peer
             } else if autobound.contains(socket.cookie) {
                 kind = .ephemeralPort
             } else {
@@ -140,42 +182,5 @@ public struct BindCheckResult: Hashable, Sendable {
         if reusePort { return proof.reusePort.succeeded }
         if reuseAddress { return proof.reuseAddress.succeeded }
         return proof.plain.succeeded
-    }
-
-    /// What to do about it, cause by cause, then for the verdict: one fact for each thing a person can do.
-    public var remedies: [BindRemedy] {
-        var remedies: [BindRemedy] = []
-        for cause in causes {
-            switch cause.kind {
-            case .listener:
-                remedies.append(.stopListener(holders: cause.sockets))
-            case .dualStackListener:
-                remedies.append(.restrictDualStackListener(holders: cause.sockets))
-            case .reusePortGroup:
-                remedies.append(.joinReusePortGroup(holders: cause.sockets))
-            case .boundInactive:
-                remedies.append(.closeBoundInactive(holders: cause.sockets))
-            case .timeWait:
-                remedies.append(.reuseAddressAgainstTimeWait)
-                remedies.append(.waitForTimeWait(milliseconds: cause.expiresInMilliseconds ?? 0))
-            case .connection:
-                remedies.append(.closeConnections(holders: cause.sockets))
-            case .ephemeralPort:
-                remedies.append(.waitForEphemeralConnections(holders: cause.sockets))
-                if ephemeralPorts.contains(target.port) { remedies.append(.reservePort(target.port)) }
-            case .udpSocket:
-                remedies.append(.shareUDPPort(holders: cause.sockets))
-            }
-        }
-        if verdict == .needsPrivilege {
-            remedies.append(.gainPrivilege(unprivilegedPortStart: unprivilegedPortStart))
-        }
-        if verdict == .addressNotAvailable {
-            remedies.append(.bindLocalAddress)
-        }
-        if target.transport == .tcp && causes.isEmpty == false && verdict == .free {
-            remedies.append(.nothingToDo)
-        }
-        return remedies
     }
 }

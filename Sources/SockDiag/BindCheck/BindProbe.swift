@@ -16,6 +16,9 @@ public enum BindOutcome: Hashable, Sendable, CustomStringConvertible {
     case addressNotAvailable
     /// Another error.
     case failed(Errno)
+    /// Not tried, and the sockets on the port cannot tell: the bind could change the port's kernel state for
+    /// others (see ``BindProof/deciding(_:onPort:uid:lacksPrivilege:testBind:)``).
+    case untested
 
     /// Whether the bind succeeded.
     public var succeeded: Bool { self == .bound }
@@ -28,11 +31,32 @@ public enum BindOutcome: Hashable, Sendable, CustomStringConvertible {
         case .permissionDenied: return "EACCES"
         case .addressNotAvailable: return "EADDRNOTAVAIL"
         case .failed(let errno): return "\(errno)"
+        case .untested: return "untested"
         }
     }
 }
 
-/// The three test binds: plain, with `SO_REUSEADDR`, with `SO_REUSEPORT`.
+/// The three ways to bind: plain, with `SO_REUSEADDR`, with `SO_REUSEPORT`.
+public enum BindOption: String, Hashable, Sendable, CaseIterable {
+    /// Neither option.
+    case plain
+    /// `SO_REUSEADDR` set before `bind()`.
+    case reuseAddress = "reuseaddr"
+    /// `SO_REUSEPORT` set before `bind()`.
+    case reusePort = "reuseport"
+
+    /// The socket option, `nil` for a plain bind.
+    public var socketOption: Int32? {
+        switch self {
+        case .plain: return nil
+        case .reuseAddress: return SO_REUSEADDR
+        case .reusePort: return SO_REUSEPORT
+        }
+    }
+}
+
+/// What the three binds (plain, with `SO_REUSEADDR`, with `SO_REUSEPORT`) do: each one tried with a test socket, or
+/// inferred from the sockets on the port where a test bind could change the port's kernel state (``inferred``).
 public struct BindProof: Hashable, Sendable {
     /// A plain bind.
     public var plain: BindOutcome
@@ -40,16 +64,38 @@ public struct BindProof: Hashable, Sendable {
     public var reuseAddress: BindOutcome
     /// With `SO_REUSEPORT` set first.
     public var reusePort: BindOutcome
+    /// The binds whose outcome comes from the dump (the sockets on the port), not from a test bind.
+    public var inferred: Set<BindOption>
 
     /// Creates a proof.
-    public init(plain: BindOutcome, reuseAddress: BindOutcome, reusePort: BindOutcome) {
+    public init(
+        plain: BindOutcome,
+        reuseAddress: BindOutcome,
+        reusePort: BindOutcome,
+        inferred: Set<BindOption> = []
+    ) {
         self.plain = plain
         self.reuseAddress = reuseAddress
         self.reusePort = reusePort
+        self.inferred = inferred
+    }
+
+    /// The outcome of one way to bind.
+    public subscript(option: BindOption) -> BindOutcome {
+        switch option {
+        case .plain: return plain
+        case .reuseAddress: return reuseAddress
+        case .reusePort: return reusePort
+        }
     }
 
     /// Binds fresh sockets to `target` in the calling thread's network namespace (plainly, with `SO_REUSEADDR`,
-    /// with `SO_REUSEPORT`) and closes each at once: it never listens or connects, and leaves nothing behind.
+    /// with `SO_REUSEPORT`) and closes each at once: it never listens or connects.
+    ///
+    /// Only for a port no socket of the protocol holds (no socket of either family, in any state, on the port): the
+    /// kernel then creates the port's bind bucket for the test socket and destroys it with it. Next to other sockets
+    /// a successful test bind changes the bucket's state; ``deciding(_:onPort:uid:lacksPrivilege:testBind:)`` says
+    /// which binds are made then.
     ///
     /// The corresponding C functions are `socket(2)`, `setsockopt(2)`, `bind(2)` and `close(2)`.
     public static func run(_ target: BindTarget) -> BindProof {
@@ -60,8 +106,25 @@ public struct BindProof: Hashable, Sendable {
         )
     }
 
+    /// Whether the target's address is one of this namespace's: a bind to it with port 0 and
+    /// `IP_BIND_ADDRESS_NO_PORT`, which checks the address and takes no port (no bind bucket is touched).
+    /// - Returns: `.bound` when it is, `.addressNotAvailable` when not, `.failed` on another error.
+    public static func checkAddress(_ target: BindTarget) -> BindOutcome {
+        var portless = target
+        portless.port = 0
+        return bind(portless, option: nil, setFirst: [(Int32(IPPROTO_IP), ipBindAddressNoPort)])
+    }
+
+    /// `IP_BIND_ADDRESS_NO_PORT` (`linux/in.h`; Glibc's headers lack it).
+    private static let ipBindAddressNoPort: Int32 = 24
+
     /// One test bind.
     public static func bind(_ target: BindTarget, option: Int32?) -> BindOutcome {
+        bind(target, option: option, setFirst: [])
+    }
+
+    /// One test bind, with `option` (at `SOL_SOCKET`) and the `setFirst` options set to 1 first.
+    private static func bind(_ target: BindTarget, option: Int32?, setFirst: [(Int32, Int32)]) -> BindOutcome {
         let family = target.family == .inet ? AF_INET : AF_INET6
         let kind = target.transport == .tcp ? SOCK_STREAM.rawValue : SOCK_DGRAM.rawValue
         let type = Int32(kind) | Int32(SOCK_CLOEXEC.rawValue)
@@ -71,9 +134,9 @@ public struct BindProof: Hashable, Sendable {
         case .failure(let error): return .failed(error)
         }
         defer { close(fd) }
-        if let option {
+        for (level, name) in setFirst + (option.map { [(SOL_SOCKET, $0)] } ?? []) {
             var one: Int32 = 1
-            let set = valueOrErrno { setsockopt(fd, SOL_SOCKET, option, &one, socklen_t(MemoryLayout<Int32>.size)) }
+            let set = valueOrErrno { setsockopt(fd, level, name, &one, socklen_t(MemoryLayout<Int32>.size)) }
             if case .failure(let error) = set { return .failed(error) }
         }
         switch valueOrErrno({ bind(fd, to: target) }) {

@@ -5,21 +5,33 @@ public enum BindRemedy: Hashable, Sendable {
     case stopListener(holders: [Socket])
     /// Set `IPV6_V6ONLY` on the IPv6 wildcard listeners that also take the IPv4 port, or bind a specific address.
     case restrictDualStackListener(holders: [Socket])
-    /// Run as the user of the `SO_REUSEPORT` group (`SO_REUSEPORT` joins only groups of the same user), or stop it.
+    /// Another user's listeners (a `SO_REUSEPORT` group, or one listener): only a socket of the same effective uid
+    /// with `SO_REUSEPORT` shares the port, and only if they set it too. Run as that user, or stop them.
     case joinReusePortGroup(holders: [Socket])
+    /// The new socket is dual-stack (a bind to `[::]` without `IPV6_V6ONLY` also needs every IPv4 address) and IPv4
+    /// listeners hold the port: set `IPV6_V6ONLY` on the new socket, or bind a specific address.
+    case restrictNewSocketToIPv6(holders: [Socket])
     /// Stop the owner of the sockets bound without listening or connecting, or make it close them.
     case closeBoundInactive(holders: [Socket])
-    /// Set `SO_REUSEADDR` before `bind()`: safe against TIME_WAIT.
+    /// Set `SO_REUSEADDR` before `bind()`: safe against TIME_WAIT (proven: a bind with it works).
     case reuseAddressAgainstTimeWait
+    /// `SO_REUSEADDR` does not help: the TIME_WAIT (or orphaned FIN-WAIT-2) sockets keep the `SO_REUSEADDR` flag of
+    /// the socket that left them, which did not set it (proven: a bind with it fails).
+    case reuseAddressDoesNotHelpAgainstTimeWait
+    /// Let `sockdiag free PORT` close what holds the port (TIME_WAIT and orphaned sockets with `SOCK_DESTROY`).
+    case freePort(UInt16)
     /// Or wait until the last TIME_WAIT socket expires, in `milliseconds`.
     case waitForTimeWait(milliseconds: UInt32)
-    /// Set `SO_REUSEADDR` before `bind()`, or close the connections that use the port as their local port.
-    case closeConnections(holders: [Socket])
+    /// Close the connections that use the port as their local port, or (when `reuseAddressWorks`, proven by a
+    /// bind) set `SO_REUSEADDR` before `bind()`.
+    case closeConnections(holders: [Socket], reuseAddressWorks: Bool)
     /// Wait for the outgoing connections that got the port as their ephemeral port to close.
     case waitForEphemeralConnections(holders: [Socket])
-    /// Reserve the port (`net.ipv4.ip_local_reserved_ports`) so that it is never handed out as an ephemeral port.
-    case reservePort(UInt16)
-    /// Stop the owner of the UDP sockets, or let both sockets set `SO_REUSEADDR` (or `SO_REUSEPORT`) before `bind()`.
+    /// Reserve the port so that it is never handed out as an ephemeral port: `list` is the new
+    /// `net.ipv4.ip_local_reserved_ports`, the existing list with the port added.
+    case reservePort(UInt16, list: String)
+    /// Stop the owner of the UDP sockets; sharing the port (`SO_REUSEADDR` on both) sends the unicast datagrams to
+    /// the newest socket, and `SO_REUSEPORT` (same user) spreads them over both.
     case shareUDPPort(holders: [Socket])
     /// Ports below `unprivilegedPortStart` need privilege (root or `CAP_NET_BIND_SERVICE`), or a lower
     /// `net.ipv4.ip_unprivileged_port_start`.

@@ -1,16 +1,28 @@
 extension SocketInspector {
-    /// Finds out why `bind()` to `target` fails, or that it works: the test binds (in the calling thread's network
-    /// namespace), then one dump of every socket on the port (both families, every state, bound-inactive included)
-    /// and one more to tell ephemeral ports (`autobound`).
+    /// Finds out why `bind()` to `target` fails, or that it works: one dump of every socket on the port (both
+    /// families, every state, bound-inactive included), the test binds that cannot change the port's kernel state
+    /// (the others inferred from the dump: ``BindProof/inferred``), and one more dump to tell ephemeral ports
+    /// (`autobound`). When the port is busy (a plain bind fails) and `count` is above 0, also the `count` nearest
+    /// free ports (``BindCheckResult/suggestions``): one dump of every socket of the protocol and a test bind each.
     ///
     /// The test binds run where the calling thread is, the dumps where the inspector was opened: call it on a
     /// thread in the inspector's namespace (after ``NetworkNamespace/enter(named:)``, or inside
     /// ``NetworkNamespace/run(_:)``).
-    /// - Parameter target: The address and port.
-    /// - Returns: The proof, the verdict and the causes.
+    /// - Parameters:
+    ///   - target: The address and port.
+    ///   - count: How many other ports to suggest when the port is busy (0: none, no extra dump).
+    /// - Returns: The proof, the verdict, the causes and the suggestions.
     /// - Throws: ``SockDiagError`` from the dumps.
-    public func checkBind(to target: BindTarget) throws -> BindCheckResult {
-        try BindCheckResult(running: target, with: self)
+    public func checkBind(to target: BindTarget, suggesting count: Int = 0) throws -> BindCheckResult {
+        var result = try BindCheckResult(running: target, with: self)
+        let busy = result.verdict != .free && result.verdict != .addressNotAvailable && result.verdict != .error
+        if count > 0 && busy {
+            let lowest = BindCheckResult.hasBindServiceCapability() ? 1 : result.unprivilegedPortStart
+            result.suggestions = try BindCheckResult.suggestions(
+                near: target, count: count, ephemeralPorts: result.ephemeralPorts, lowestPort: lowest, with: self
+            )
+        }
+        return result
     }
 }
 

@@ -12,9 +12,16 @@ extension BindCheckResult {
             return "in use for a plain bind() (EADDRINUSE), free with SO_REUSEADDR\(frees)"
         case .freeWithReusePort:
             return "in use (EADDRINUSE), free only with SO_REUSEPORT (a group of your user holds it)"
-        case .inUse: return "in use: bind() fails with EADDRINUSE, with SO_REUSEADDR and with SO_REUSEPORT too"
+        case .inUse:
+            switch proof.reusePort {
+            case .untested:
+                return "in use: bind() fails with EADDRINUSE, with SO_REUSEADDR too (SO_REUSEPORT untested)"
+            default:
+                return "in use: bind() fails with EADDRINUSE, with SO_REUSEADDR and with SO_REUSEPORT too"
+            }
         case .needsPrivilege:
-            return "needs privilege: port \(target.port) is below \(unprivilegedPortStart) (EACCES), not in use"
+            let use = causes.isEmpty ? "not in use" : "and in use too (causes below)"
+            return "needs privilege: port \(target.port) is below \(unprivilegedPortStart) (EACCES), \(use)"
         case .addressNotAvailable: return "address not available here (EADDRNOTAVAIL)"
         case .error: return "the test bind failed: \(proof.plain)"
         }
@@ -24,6 +31,33 @@ extension BindCheckResult {
     /// - Parameter owner: Describes the owner of a socket inode, e.g. `nginx (pid 1234)`, when known.
     public func remedies(owner: (UInt64) -> String? = { _ in nil }) -> [String] {
         remedies.map { $0.sentence(owner: owner) }
+    }
+
+    /// The proof as one line: each bind's outcome, `(inferred)` after those from the dump, e.g. `bind() EADDRINUSE
+    /// (inferred); with SO_REUSEADDR ok; with SO_REUSEPORT untested`.
+    public var proofSentence: String {
+        func outcome(_ option: BindOption) -> String {
+            "\(proof[option])" + (proof.inferred.contains(option) ? " (inferred)" : "")
+        }
+        return "bind() \(outcome(.plain)); with SO_REUSEADDR \(outcome(.reuseAddress)); with SO_REUSEPORT "
+            + outcome(.reusePort)
+    }
+
+    /// What `(inferred)` and `untested` mean, when the proof has them; `nil` otherwise.
+    public var inferenceSentence: String? {
+        let untested = BindOption.allCases.contains { proof[$0] == .untested }
+        guard !proof.inferred.isEmpty || untested else { return nil }
+        return "next to these sockets a test bind could change the port's kernel state for later binds, so it was "
+            + "not made: inferred = from the sockets shown; untested = they cannot tell"
+    }
+
+    /// The suggested ports as one line, e.g. `8001, 7999, 40001 (in ip_local_port_range 32768-60999)`; `nil` when
+    /// there are none.
+    public var suggestionSentence: String? {
+        guard !suggestions.isEmpty else { return nil }
+        let range = "\(ephemeralPorts.lowerBound)-\(ephemeralPorts.upperBound)"
+        return suggestions.map { "\($0.port)" + ($0.inEphemeralRange ? " (in ip_local_port_range \(range))" : "") }
+            .joined(separator: ", ") + ": a plain bind() works on each now"
     }
 
     /// Where proof and evidence disagree, for a person: `caveats`, one sentence each.
@@ -40,12 +74,19 @@ extension BindCause {
         case .listener: return "a listener on the port (\(count))"
         case .dualStackListener:
             return "a dual-stack listener: the IPv6 wildcard without IPV6_V6ONLY also holds IPv4 (\(count))"
+        case .ipv4ListenerAgainstDualStackBind:
+            return "an IPv4 listener: the new socket, bound to [::] without IPV6_V6ONLY, also needs the IPv4 port "
+                + "(\(count))"
         case .reusePortGroup: return "a SO_REUSEPORT group of another user (\(count) listeners)"
         case .boundInactive: return "bound but not listening: invisible to netstat and ss 6.1 (\(count))"
         case .timeWait:
             let seconds = ((expiresInMilliseconds ?? 0) + 999) / 1000
             return "TIME_WAIT sockets left by connections closed here first (\(count); the last expires in "
                 + "\(seconds) s)"
+        case .orphanedFinWait:
+            let seconds = ((expiresInMilliseconds ?? 0) + 999) / 1000
+            return "orphaned FIN-WAIT-2 sockets: closed here, the peer has not closed yet (\(count); the last expires "
+                + "in \(seconds) s)"
         case .connection: return "connections using the port as their local port (\(count))"
         case .ephemeralPort: return "outgoing connections that got the port as their ephemeral port (\(count))"
         case .udpSocket: return "UDP sockets bound to the port (\(count))"

@@ -16,27 +16,40 @@ extension BindRemedy {
                 + "port: set IPV6_V6ONLY on that socket, or bind a specific address"
         case .joinReusePortGroup(let holders):
             let uids = Set(holders.map(\.uid)).sorted().map(String.init).joined(separator: ", ")
-            return "a SO_REUSEPORT group of uid \(uids) holds the port; SO_REUSEPORT joins only groups of the same "
-                + "user: run as that user, or stop \(owners(holders))"
+            let what = holders.count > 1 ? "a SO_REUSEPORT group of uid \(uids)" : "a listener of uid \(uids)"
+            return "\(what) (\(owners(holders))) holds the port; SO_REUSEPORT joins only groups of the same user "
+                + "(the kernel lets only sockets of one effective uid share a port, each with SO_REUSEPORT): run as "
+                + "uid \(uids) with SO_REUSEPORT (if it set it too), or stop it"
+        case .restrictNewSocketToIPv6(let holders):
+            return "your new socket is dual-stack: a bind to [::] without IPV6_V6ONLY also takes every IPv4 address, "
+                + "and \(owners(holders)) listens on IPv4: set IPV6_V6ONLY on the new socket, or bind a specific "
+                + "address"
         case .closeBoundInactive(let holders):
             return "\(owners(holders)) bound the port without listening or connecting (netstat and ss 6.1 cannot "
                 + "show it): stop it or make it close the socket"
         case .reuseAddressAgainstTimeWait:
             return "set SO_REUSEADDR before bind(): it is safe against TIME_WAIT (it does not help against a live "
                 + "listener)"
+        case .reuseAddressDoesNotHelpAgainstTimeWait:
+            return "SO_REUSEADDR does not help here (a bind with it fails too): the TIME_WAIT sockets keep the flag "
+                + "of the socket that left them, which did not set SO_REUSEADDR"
+        case .freePort(let port):
+            return "or close them now: sockdiag free \(port)"
         case .waitForTimeWait(let milliseconds):
             return "or wait \((UInt64(milliseconds) + 999) / 1000) s: the last TIME_WAIT socket expires by itself"
-        case .closeConnections(let holders):
-            return "connections still use the port as their local port (\(owners(holders))): set SO_REUSEADDR "
-                + "before bind(), or close them"
+        case .closeConnections(let holders, let reuseAddressWorks):
+            let reuse = reuseAddressWorks ? "set SO_REUSEADDR before bind(), or " : ""
+            return "connections still use the port as their local port (\(owners(holders))): \(reuse)close them"
         case .waitForEphemeralConnections(let holders):
             return "outgoing connections of \(owners(holders)) got this port as their ephemeral port: wait for them "
                 + "to close"
-        case .reservePort(let port):
-            return "reserve the port so that it is never handed out again: sysctl -w "
-                + "net.ipv4.ip_local_reserved_ports=\(port) (add it to /etc/sysctl.d to keep it)"
+        case .reservePort(let port, let list):
+            return "reserve port \(port) so that it is never handed out again, keeping the ports already reserved: "
+                + "sysctl -w net.ipv4.ip_local_reserved_ports=\(list) (add it to /etc/sysctl.d to keep it)"
         case .shareUDPPort(let holders):
-            return "stop \(owners(holders)), or let both sockets set SO_REUSEADDR (or SO_REUSEPORT) before bind()"
+            return "stop \(owners(holders)); sharing the port (SO_REUSEADDR on both sockets) makes the new socket "
+                + "take the unicast datagrams sent to it, so the old one gets none (fit for multicast and broadcast), "
+                + "and SO_REUSEPORT (same user) splits them between both"
         case .gainPrivilege(let unprivilegedPortStart):
             return "ports below \(unprivilegedPortStart) need privilege: run as root, grant the program "
                 + "CAP_NET_BIND_SERVICE (setcap cap_net_bind_service+ep PROGRAM), or lower "

@@ -29,8 +29,8 @@ public enum BindReportFormatter {
     ) {
         var text = "bind-check \(result.target)\n"
         text += "verdict:  \(result.verdictSentence)\n"
-        text += "proof:    bind() \(result.proof.plain); with SO_REUSEADDR \(result.proof.reuseAddress); "
-        text += "with SO_REUSEPORT \(result.proof.reusePort) (test sockets closed at once)\n"
+        text += "proof:    \(result.proofSentence) (test sockets closed at once)\n"
+        if let inference = result.inferenceSentence { text += "          \(inference)\n" }
         if result.causes.isEmpty {
             text += "causes:   no socket of this protocol holds the port\n"
         } else {
@@ -51,6 +51,7 @@ public enum BindReportFormatter {
             text += "remedies:\n"
             for remedy in remedies { text += "  - \(remedy)\n" }
         }
+        if let ports = result.suggestionSentence { text += "ports:    \(ports)\n" }
         for note in result.notes { text += "note:     \(note)\n" }
         text += "evidence: \(evidenceCommand)\n"
         bytes.append(contentsOf: text.utf8)
@@ -77,8 +78,10 @@ public enum BindReportFormatter {
     }
 
     /// Appends the JSON form, one object and a newline: `target`, `verdict`, `summary`, `bindable`,
-    /// `bindable_with_reuseaddr`, `bindable_with_reuseport`, `proof`, `causes` (each socket as ``JSONFormatter``
-    /// writes it with its owners, plus `user`), `remedies`, `notes`, `evidence_command`.
+    /// `bindable_with_reuseaddr`, `bindable_with_reuseport`, `proof` (`plain`, `reuseaddr`, `reuseport`, `inferred`:
+    /// the binds derived from the dump, `inference`: what that means or null), `causes` (each socket as
+    /// ``JSONFormatter`` writes it with its owners, plus `user`: null for a socket no file holds, as TIME_WAIT),
+    /// `remedies`, `suggestions` (`port`, `in_ephemeral_range`), `notes`, `evidence_command`.
     /// - Parameters:
     ///   - result: The check.
     ///   - owners: The owners of the causes' sockets by inode (`SocketOwnerScan/owners`), empty when not scanned.
@@ -97,16 +100,23 @@ public enum BindReportFormatter {
         text += "\"bindable_with_reuseaddr\":\(result.proof.reuseAddress.succeeded),"
         text += "\"bindable_with_reuseport\":\(result.proof.reusePort.succeeded),"
         text += "\"proof\":{\"plain\":\"\(result.proof.plain)\",\"reuseaddr\":\"\(result.proof.reuseAddress)\","
-        text += "\"reuseport\":\"\(result.proof.reusePort)\"},\"causes\":["
+        text += "\"reuseport\":\"\(result.proof.reusePort)\",\"inferred\":["
+        text += BindOption.allCases.filter { result.proof.inferred.contains($0) }.map { "\"\($0.rawValue)\"" }
+            .joined(separator: ",")
+        text += "],\"inference\":\(result.inferenceSentence.map(jsonString) ?? "null")},\"causes\":["
         text += result.causes.map { causeObject($0, owners: owners) }.joined(separator: ",")
         let remedies = result.remedies(owner: { ownerDescription($0, owners) })
         text += "],\"remedies\":[" + remedies.map(jsonString).joined(separator: ",") + "],"
+        text += "\"suggestions\":[" + result.suggestions.map {
+            "{\"port\":\($0.port),\"in_ephemeral_range\":\($0.inEphemeralRange)}"
+        }.joined(separator: ",") + "],"
         text += "\"notes\":[" + result.notes.map(jsonString).joined(separator: ",") + "],"
         text += "\"evidence_command\":\(jsonString(evidenceCommand))}\n"
         bytes.append(contentsOf: text.utf8)
     }
 
-    /// One cause as a JSON object: `kind`, `description`, `expires_ms` (TIME_WAIT only), `sockets`.
+    /// One cause as a JSON object: `kind`, `description`, `expires_ms` (TIME_WAIT and orphaned FIN-WAIT-2 only),
+    /// `sockets`.
     static func causeObject(_ cause: BindCause, owners: [UInt64: [SocketOwner]]) -> String {
         var object = "{\"kind\":\"\(cause.kind.rawValue)\",\"description\":\(jsonString(cause.title)),"
         if let expiry = cause.expiresInMilliseconds { object += "\"expires_ms\":\(expiry)," }
@@ -117,7 +127,8 @@ public enum BindReportFormatter {
             formatter.write(socket, owners: owners[socket.inode] ?? [], to: &element)
             var text = String(decoding: element, as: UTF8.self)
             text.removeFirst()  // the formatter's leading newline
-            return text.dropLast() + ",\"user\":\(jsonString(userName(socket.uid)))}"
+            let user = socket.inode == 0 ? "null" : jsonString(userName(socket.uid))
+            return text.dropLast() + ",\"user\":\(user)}"
         }.joined(separator: ",")
         return object + "]}"
     }

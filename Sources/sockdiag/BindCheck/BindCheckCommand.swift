@@ -15,9 +15,11 @@ struct BindCheckCommand: ParsableCommand {
         commandName: "bind-check",
         abstract: "Say whether bind() to ADDRESS:PORT works, why not, and what to do.",
         discussion: """
-            Proof: a fresh socket is bound to the address and port plainly, with SO_REUSEADDR and with SO_REUSEPORT, \
-            and closed at once (never listens, never connects). Evidence: one netlink dump of every socket on the \
-            port (listeners, bound-but-inactive sockets, TIME_WAIT, connections; both families).
+            Evidence: one netlink dump of every socket on the port (listeners, bound-but-inactive sockets, TIME_WAIT, \
+            connections; both families). Proof: a fresh socket is bound to the address and port plainly, with \
+            SO_REUSEADDR and with SO_REUSEPORT, and closed at once (never listens, never connects); next to other \
+            sockets only the binds that cannot change the port's kernel state are made, the others are inferred \
+            from the evidence and marked so. When the port is busy, the nearest free ports (--suggest).
             Exit status: 0 when the bind works as asked (plain, or with --reuseaddr/--reuseport), 1 when it does not, \
             2 on bad input.
 
@@ -45,6 +47,15 @@ struct BindCheckCommand: ParsableCommand {
     var json = false
 
     @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "When the port is busy, name this many free ports nearby, outside ip_local_port_range first (0: none).",
+            valueName: "n"
+        )
+    )
+    var suggest = 3
+
+    @Option(
         name: .customLong("wait-seconds"),
         help: ArgumentHelp("Written --wait [SECONDS]: block until the bind works (polling), at most SECONDS.", valueName: "seconds")
     )
@@ -61,6 +72,9 @@ struct BindCheckCommand: ParsableCommand {
         }
         if reuseaddr && reuseport {
             throw ValidationError("--reuseaddr and --reuseport contradict: a bind asks for one of them")
+        }
+        if !(0...100).contains(suggest) {
+            throw ValidationError("--suggest takes a number from 0 to 100")
         }
         if let waitSeconds, !(waitSeconds > 0) {
             throw ValidationError("--wait takes a number of seconds above 0")
@@ -115,9 +129,12 @@ struct BindCheckCommand: ParsableCommand {
         if let namespace { try NetworkNamespace.enter(named: namespace) }
         let target = try BindTarget(parsing: self.target, transport: udp ? .udp : .tcp)
         let inspector = try SocketInspector()
-        var result = try inspector.checkBind(to: target)
+        var result = try inspector.checkBind(to: target, suggesting: waitSeconds == nil ? suggest : 0)
         if let waitSeconds, !result.bindable(reuseAddress: reuseaddr, reusePort: reuseport) {
             result = try wait(for: target, seconds: waitSeconds, inspector: inspector, initial: result)
+        }
+        if waitSeconds != nil && suggest > 0 && !result.proof.plain.succeeded {
+            result = try inspector.checkBind(to: target, suggesting: suggest)
         }
         // Owners of the sockets named as causes: one scan of /proc for just those inodes.
         let inodes = Set(result.causes.flatMap { $0.sockets.map(\.inode) }.filter { $0 != 0 })
@@ -128,7 +145,9 @@ struct BindCheckCommand: ParsableCommand {
             let errors = scan.report.unreadableErrors.keys.map { "\($0)" }.sorted().joined(separator: ", ")
             let reason = errors.isEmpty ? "" : " (\(errors)\(geteuid() == 0 ? "" : "; run as root"))"
             StandardError.note(
-                "owner information is partial: \(scan.report.processesUnreadable) of \(scan.report.processesScanned) processes could not be read\(reason)"
+                "owner information is partial: \(scan.report.processesUnreadable) of "
+                    + "\(scan.report.processesScanned + scan.report.processesUnreadable) processes could not be "
+                    + "read\(reason)"
             )
         }
         var bytes: [UInt8] = []
@@ -143,22 +162,21 @@ struct BindCheckCommand: ParsableCommand {
         return result.bindable(reuseAddress: reuseaddr, reusePort: reuseport)
     }
 
-    /// Polls until the bind works as asked or `seconds` pass; a countdown on a terminal, silence otherwise.
+    /// Checks again every 200 ms (the same safe check: no test bind that could change the port's kernel state) until
+    /// the bind works as asked or `seconds` pass; a countdown on a terminal, silence otherwise.
     func wait(for target: BindTarget, seconds: Double, inspector: SocketInspector, initial: BindCheckResult) throws
         -> BindCheckResult
     {
-        let option: Int32? = reuseport ? SO_REUSEPORT : reuseaddr ? SO_REUSEADDR : nil
         let deadline = Self.now() + seconds
         let showCountdown = isatty(STDERR_FILENO) == 1
-        let timeWait = SocketQuery(protocols: [.tcp], states: .timeWait, filter: .port(.local, target.port))
+        var result = initial
         var shown = false
         while Self.now() < deadline {
-            if BindProof.bind(target, option: option).succeeded { break }
+            usleep(200_000)
+            result = try inspector.checkBind(to: target)
+            if result.bindable(reuseAddress: reuseaddr, reusePort: reuseport) { break }
             if showCountdown {
-                var expiry: UInt32 = 0
-                if target.transport == .tcp {
-                    try inspector.forEachSocket(matching: timeWait) { expiry = max(expiry, $0.timer.expiresMilliseconds) }
-                }
+                let expiry = result.causes.compactMap(\.expiresInMilliseconds).max() ?? 0
                 let left = Int(deadline - Self.now())
                 let seconds = (UInt64(expiry) + 999) / 1000
                 let line = expiry > 0
@@ -167,10 +185,9 @@ struct BindCheckCommand: ParsableCommand {
                 line.withCString { _ = Glibc.write(STDERR_FILENO, $0, strlen($0)) }
                 shown = true
             }
-            usleep(200_000)
         }
         if shown { "\r\u{1B}[K".withCString { _ = Glibc.write(STDERR_FILENO, $0, strlen($0)) } }
-        return try inspector.checkBind(to: target)
+        return result
     }
 
     static func now() -> Double {

@@ -61,12 +61,12 @@ struct BindCheckRulesTests {
         first.uid = getuid() &+ 1
         let second = first
         let target = BindTarget(transport: .tcp, address: Self.v4Any, port: 8000)
-        #expect(BindCheckResult.classify([first, second], target: target, autobound: []).map(\.kind) == [.reusePortGroup])
-        #expect(BindCheckResult.classify([first], target: target, autobound: []).map(\.kind) == [.listener])
+        #expect(BindCheckResult.classify([first, second], target: target, autobound: [], uid: getuid()).map(\.kind) == [.reusePortGroup])
+        #expect(BindCheckResult.classify([first], target: target, autobound: [], uid: getuid()).map(\.kind) == [.listener])
         var established = Self.socket(Self.v4Loop, state: .established)
         established.cookie = 7
-        #expect(BindCheckResult.classify([established], target: target, autobound: [7]).map(\.kind) == [.ephemeralPort])
-        #expect(BindCheckResult.classify([established], target: target, autobound: []).map(\.kind) == [.connection])
+        #expect(BindCheckResult.classify([established], target: target, autobound: [7], uid: getuid()).map(\.kind) == [.ephemeralPort])
+        #expect(BindCheckResult.classify([established], target: target, autobound: [], uid: getuid()).map(\.kind) == [.connection])
     }
 
     @Test("targets parse as [ADDRESS:]PORT", arguments: [
