@@ -37,7 +37,8 @@ run() {
     # Reports go to $logs/SANITIZER.PID, from the test runner and from every executable the tests start.
     # ASan: detect_leaks=0, because the Swift runtime's metadata caches and the test runner's never-freed globals
     # make LeakSanitizer noisy; the fd and RSS soaks (Scripts/soak) are what show that nothing accumulates.
-    ASAN_OPTIONS="log_path=$logs/address:detect_leaks=0:abort_on_error=0:${ASAN_OPTIONS:-}" \
+    # SOCKDIAG_SANITIZER tells the tests which sanitizer the executables carry (WithoutProc cannot run with one).
+    SOCKDIAG_SANITIZER=$sanitizer ASAN_OPTIONS="log_path=$logs/address:detect_leaks=0:abort_on_error=0:${ASAN_OPTIONS:-}" \
         TSAN_OPTIONS="log_path=$logs/thread:suppressions=$root/Scripts/dev/tsan.supp:${TSAN_OPTIONS:-}" \
         swift test --sanitize="$sanitizer" --scratch-path "$scratch" "$@" 2>&1 |
         tee "$logs/$sanitizer-test.log" | grep -E "error:|✘|Test run with|Executed .* tests" | awk '!seen[$0]++' >&2

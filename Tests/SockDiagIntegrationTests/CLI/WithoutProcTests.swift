@@ -9,7 +9,10 @@ extension Integration {
     /// The command line without /proc: Swift's `CommandLine.arguments` reads /proc/self/cmdline and is empty there,
     /// so both executables take argc and argv from the C runtime. Each run is in a new mount namespace with /proc
     /// unmounted, and a new (empty) network namespace, so that nothing it might serve or list is the runner's.
-    @Suite(.enabled(if: canRunWithoutProc, "needs root and unshare(1)"))
+    @Suite(
+        .enabled(if: canRunWithoutProc, "needs root and unshare(1)"),
+        .disabled(if: sanitized, "a sanitizer's runtime reads /proc/self/maps at startup: it cannot run without /proc")
+    )
     struct WithoutProc {
         /// Runs `binary arguments` where /proc is not mounted.
         static func run(_ binary: String, _ arguments: [String]) throws -> CommandResult {
@@ -80,3 +83,6 @@ extension Integration {
 
 /// Whether a test can unmount /proc in a mount namespace of its own.
 private let canRunWithoutProc = geteuid() == 0 && Commands.find("unshare") != nil
+
+/// Whether the executables under test were built with a sanitizer (Scripts/dev/sanitize.sh says so).
+private let sanitized = getenv("SOCKDIAG_SANITIZER") != nil
