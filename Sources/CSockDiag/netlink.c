@@ -26,6 +26,10 @@ _Static_assert(NLMSG_HDRLEN == 16, "nlmsghdr layout");
 _Static_assert(sizeof(struct unix_diag_req) == 24, "unix_diag_req layout");
 _Static_assert(sizeof(struct unix_diag_msg) == 16, "unix_diag_msg layout");
 _Static_assert(sizeof(struct unix_diag_rqlen) == 8, "unix_diag_rqlen layout");
+// Destroy/DestroyRequest.swift writes SOCK_DESTROY requests itself.
+_Static_assert(SOCK_DESTROY == 21, "SOCK_DESTROY");
+_Static_assert(offsetof(struct inet_diag_req_v2, id) == 8, "inet_diag_req_v2.id offset");
+_Static_assert(sizeof(struct inet_diag_sockid) == 48, "inet_diag_sockid layout");
 
 struct mnl_socket *CSockDiag_open(int rcvbuf) {
     struct mnl_socket *nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
@@ -126,6 +130,10 @@ int CSockDiag_send_unix_dump_request(struct mnl_socket *nl, void *buf, size_t bu
         return -1;
     }
     return 0;
+}
+
+int CSockDiag_send(struct mnl_socket *nl, const void *buf, size_t len) {
+    return mnl_socket_sendto(nl, buf, len) < 0 ? -1 : 0;
 }
 
 int CSockDiag_receive(struct mnl_socket *nl, void *buf, size_t buflen) {

@@ -20,7 +20,8 @@ struct FastArgumentsTests {
         ["-wa"], ["--raw", "-n"], ["-wtua"], ["-xa"], ["--unix", "--json"], ["-xl", "state", "listening"],
         ["-tanp"], ["-p"], ["--processes", "--json"], ["-tlnp", "--port", "8000"], ["-p", "-tan", "--port=8000"],
         ["--all-netns"], ["--all-netns", "-tan", "--json"], ["-tanH", "--all-netns"], ["--all-netns", "-s"],
-        ["--all-netns", "-tanp", "--port", "8000"],
+        ["--all-netns", "-tanp", "--port", "8000"], ["-K", "--state", "time-wait"], ["-tK", "--kill-all"],
+        ["--kill", "--dry-run", "-t", "--port", "8000"], ["-tKp", "-l", "--json"],
     ]
 
     @Test("same invocation as ArgumentParser, with and without the `list` subcommand's name", arguments: commandLines)
@@ -38,7 +39,8 @@ struct FastArgumentsTests {
         ["--tcp", "-t"], ["--", "sport", "=", ":1"], ["--backend", "foo"], ["--backend", "proc", "--backend", "proc"],
         ["--json=1"], ["-"], ["--kernel-filter", "--no-kernel-filter"], ["--port", ""], ["-ii"], ["-o", "--options"],
         ["--info=1"], ["-tanX"], ["-xx"], ["-p", "--processes"], ["--processes=yes"],
-        ["--all-netns", "--all-netns"], ["--all-netns=1"], ["--all-netns", "-N", "x"],
+        ["--all-netns", "--all-netns"], ["--all-netns=1"], ["--all-netns", "-N", "x"], ["-K", "--kill"],
+        ["--dry-run=1"], ["-KK"],
     ])
     func declines(arguments: [String]) {
         #expect(FastArguments.parse(arguments[...]) == nil, "\(arguments)")

@@ -64,6 +64,10 @@ int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen,
 int CSockDiag_send_unix_dump_request(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
                                      uint32_t states, uint32_t show);
 
+/// Sends the `len` bytes at `buf`, one netlink message built by the caller (a SOCK_DESTROY request), to the
+/// kernel. Returns 0, or -1 with errno set.
+int CSockDiag_send(struct mnl_socket *nl, const void *buf, size_t len);
+
 /// Receives one datagram into `buf` (mnl_socket_recvfrom). Returns its length (0 when the kernel sent nothing),
 /// or -1 with errno set: ENOSPC when the datagram did not fit and was truncated (it is consumed), EINTR when a
 /// signal came first (nothing is consumed).

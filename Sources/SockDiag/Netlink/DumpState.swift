@@ -35,10 +35,27 @@ struct DumpState: ~Copyable {
         send: (OpaquePointer?, UnsafeMutableRawBufferPointer, UInt32) -> Int32,
         handler: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
+        if let answer = try exchange(label: "\(label) dump", send: send, handler: handler) {
+            throw SockDiagError.fromErrno(answer, operation: "\(label) dump")
+        }
+    }
+
+    /// Sends one request with `send` and passes every reply payload to `handler` until the kernel ends the exchange
+    /// (`NLMSG_DONE`, or an `NLMSG_ERROR` acknowledgment).
+    ///
+    /// - Returns: The error number the kernel answered with (an `NLMSG_ERROR` with an error, or `NLMSG_DONE`
+    ///   carrying one), which ends the exchange and leaves nothing to read; `nil` when it succeeded.
+    /// - Throws: ``SockDiagError`` when sending or receiving failed or the replies were malformed (the rest is
+    ///   discarded, or the socket marked unusable), or what `handler` throws.
+    mutating func exchange(
+        label: @autoclosure () -> String,
+        send: (OpaquePointer?, UnsafeMutableRawBufferPointer, UInt32) -> Int32,
+        handler: (UnsafeRawBufferPointer) throws -> Void
+    ) throws -> Errno? {
         if unusable {
             throw SockDiagError(
                 code: .socketUnavailable,
-                operation: "dump",
+                operation: label(),
                 message: "an earlier failure left the netlink socket in an unknown state; create a new SocketInspector"
             )
         }
@@ -46,25 +63,26 @@ struct DumpState: ~Copyable {
         let sequence = self.sequence
         let handle = socket.handle
         let buffer = self.buffer
-        _ = try retryingOnInterrupt("send \(label) dump request") {
+        _ = try retryingOnInterrupt("send \(label()) request") {
             send(handle, buffer, sequence)
         }
-        try withBatchRunner(handler: handler) { runner in
+        return try withBatchRunner(handler: handler) { runner in
             while true {
-                let received = try receive(sequence: sequence, operation: "\(label) dump")
+                let received = try receive(sequence: sequence, operation: label())
                 let batch = UnsafeRawBufferPointer(rebasing: buffer[..<received])
                 switch runner.run(batch, sequence: sequence, portID: portID) {
                 case .continues:
                     continue
                 case .done:
-                    return
+                    return nil
                 case .failed(let failure):
                     switch failure.unreadReplies {
-                    case .none: break
+                    case .none:
+                        if case .errno(let answer) = failure { return answer }
                     case .fromThisBatch: drain(sequence: sequence, batchLength: received)
                     case .afterThisBatch: drain(sequence: sequence, batchLength: 0)
                     }
-                    throw failure.error(operation: "\(label) dump")
+                    throw failure.error(operation: label())
                 }
             }
         }

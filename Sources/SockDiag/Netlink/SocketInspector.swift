@@ -97,6 +97,13 @@ public final class SocketInspector: @unchecked Sendable {
         }
     }
 
+    /// Sends one `SOCK_DESTROY` request for `socket` and returns the kernel's answer (`nil`: acknowledged).
+    func destroyRequest(_ socket: Socket) throws -> Errno? {
+        try lock.withLock { _ in
+            try state.destroy(socket)
+        }
+    }
+
     /// Returns every UNIX domain socket that matches `query`.
     ///
     /// Retries the whole dump up to three times when the kernel flags it as interrupted.

@@ -18,6 +18,7 @@ struct ListCommand: ParsableCommand {
               sockdiag --state time-wait --port 8000
               sockdiag -tan
               sockdiag -tl --json
+              sockdiag -K --dry-run --state time-wait --port 8000
             """
     )
 
@@ -73,6 +74,21 @@ struct ListCommand: ParsableCommand {
     )
     var allNamespaces = false
 
+    @Flag(
+        name: [.customShort("K"), .customLong("kill")],
+        help: "Close the selected sockets (SOCK_DESTROY, as ss -K; needs CAP_NET_ADMIN) and list those closed."
+    )
+    var kill = false
+
+    @Flag(name: .customLong("dry-run"), help: "With -K: list what would be closed, and close nothing.")
+    var dryRun = false
+
+    @Flag(
+        name: .customLong("kill-all"),
+        help: "With -K: close even when no state, port, address or filter narrows the selection (every connection)."
+    )
+    var killAll = false
+
     @Flag(name: .customShort("V"), help: "Print the version and exit.")
     var printVersion = false
 
@@ -117,7 +133,10 @@ struct ListCommand: ParsableCommand {
             info: info,
             processes: processes,
             namespace: namespace,
-            allNamespaces: allNamespaces
+            allNamespaces: allNamespaces,
+            kill: kill,
+            dryRun: dryRun,
+            killAll: killAll
         )
     }
 

@@ -22,12 +22,14 @@ struct Listing {
         // namespace (/proc/net/raw).
         var query = try options.selection.query(rawByDefault: !options.allNamespaces)
         try Self.check(options, states: query.states)
+        try KillRules.check(options, query: query)
         query.extensions = options.extensions
         // -v says when the kernel sent a socket twice (the cookies of one dump, kept only then).
         query.detectRepeats = options.verbose
         self.options = options
         self.query = query
-        unixQuery = options.selection.unixQuery(for: query)
+        // -K closes internet sockets only; its default selection leaves out the UNIX sockets.
+        unixQuery = options.kill ? nil : options.selection.unixQuery(for: query)
     }
 
     /// The combinations of options that contradict each other or that the backend cannot serve.
@@ -69,6 +71,8 @@ struct Listing {
     func run() throws {
         if options.printVersion {
             print(sockdiagVersion)
+        } else if options.kill {
+            try killOneNamespace()
         } else if options.allNamespaces {
             try listEveryNamespace()
         } else {

@@ -14,6 +14,7 @@ enum FastArguments {
         case raw, unix
         case processes
         case allNamespaces
+        case kill, dryRun, killAll
 
         init?(short character: Character) {
             switch character {
@@ -36,6 +37,7 @@ enum FastArguments {
             case "w": self = .raw
             case "x": self = .unix
             case "p": self = .processes
+            case "K": self = .kill
             default: return nil
             }
         }
@@ -63,6 +65,9 @@ enum FastArguments {
             case "unix": self = .unix
             case "processes": self = .processes
             case "all-netns": self = .allNamespaces
+            case "kill": self = .kill
+            case "dry-run": self = .dryRun
+            case "kill-all": self = .killAll
             default: return nil
             }
         }
@@ -91,6 +96,9 @@ enum FastArguments {
             case .unix: invocation.selection.unix = true
             case .processes: invocation.processes = true
             case .allNamespaces: invocation.allNamespaces = true
+            case .kill: invocation.kill = true
+            case .dryRun: invocation.dryRun = true
+            case .killAll: invocation.killAll = true
             }
         }
     }

@@ -25,6 +25,12 @@ struct Invocation: Equatable {
     var namespace: String?
     /// `--all-netns`: every network namespace, each dumped from inside it.
     var allNamespaces = false
+    /// `-K`: close the selected sockets (SOCK_DESTROY) and list those closed.
+    var kill = false
+    /// `--dry-run` (with `-K`): list what `-K` would close, and close nothing.
+    var dryRun = false
+    /// `--kill-all` (with `-K`): close even when nothing narrows the selection.
+    var killAll = false
 
     /// The kernel extensions the output needs: none unless -m or -i (every extension costs kernel time).
     var extensions: SocketExtensions {
