@@ -29,18 +29,21 @@ public struct FreeOutcome: Hashable, Sendable {
         }
     }
 
-    /// One socket closed with `SOCK_DESTROY`, or the error that kept it open.
+    /// One socket closed with `SOCK_DESTROY`, or what kept it open.
     public struct Destroyed: Hashable, Sendable {
         /// The socket.
         public var socket: Socket
-        /// `nil` when it was closed (or had gone already), else the error.
-        public var error: Errno?
+        /// The kernel's answer.
+        public var outcome: DestroyOutcome
 
         /// Creates a record.
-        public init(socket: Socket, error: Errno?) {
+        public init(socket: Socket, outcome: DestroyOutcome) {
             self.socket = socket
-            self.error = error
+            self.outcome = outcome
         }
+
+        /// Whether the socket is gone: destroyed, or gone already.
+        public var closed: Bool { outcome == .destroyed || outcome == .alreadyGone }
     }
 
     /// Sockets closed: the planned ones, then those that appeared while waiting (e.g. TIME_WAIT left by the

@@ -27,7 +27,7 @@ struct FreeRun {
 
     /// Destroys, signals, waits, and with `force` kills and waits a little more.
     mutating func execute() throws {
-        destroy(plan.destroy)
+        try destroy(plan.destroy)
         for entry in plan.signal {
             signals.append(.init(process: entry.process, signal: SIGTERM, result: entry.process.send(SIGTERM)))
         }
@@ -50,7 +50,7 @@ struct FreeRun {
         let planned = plannedInodes
         while true {
             let sockets = try inspector.conflictingSockets(plan.target)
-            destroy(sockets.filter { $0.inode == 0 && !tried.contains($0.cookie) })
+            try destroy(sockets.filter { $0.inode == 0 && !tried.contains($0.cookie) })
             if !sockets.contains(where: { planned.contains($0.inode) }) { return true }
             if Self.now() >= deadline { return false }
             usleep(UInt32(max(0.001, options.pollInterval) * 1_000_000))
@@ -58,10 +58,10 @@ struct FreeRun {
     }
 
     /// Closes `sockets` with `SOCK_DESTROY`, each once.
-    private mutating func destroy(_ sockets: [Socket]) {
+    private mutating func destroy(_ sockets: [Socket]) throws(SockDiagError) {
         for socket in sockets where !tried.contains(socket.cookie) {
             tried.insert(socket.cookie)
-            destroyed.append(.init(socket: socket, error: inspector.destroyUnowned(socket)))
+            destroyed.append(.init(socket: socket, outcome: try inspector.destroy(socket)))
         }
     }
 
@@ -70,14 +70,5 @@ struct FreeRun {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-}
-
-extension SocketInspector {
-    /// Closes one socket without a process with `SOCK_DESTROY`: `nil` when closed (or already gone), else the error.
-    /// The only place `free` destroys a socket.
-    func destroyUnowned(_ socket: Socket) -> Errno? {
-        // Until the destroy API of issue 11's `-K` lands: nothing is closed.
-        Errno(rawValue: EOPNOTSUPP)
     }
 }

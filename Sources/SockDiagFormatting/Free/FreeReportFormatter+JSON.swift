@@ -58,8 +58,9 @@ extension FreeReportFormatter {
     static func doneObject(_ outcome: FreeOutcome) -> String {
         var text = "{\"destroyed\":["
         text += outcome.destroyed.map { record in
-            let error = record.error.map { json("\($0)") } ?? "null"
-            return "{\"socket\":\(socketObject(record.socket, owners: [:])),\"error\":\(error)}"
+            var text = "{\"socket\":\(socketObject(record.socket, owners: [:])),\"outcome\":\"\(record.outcome)\""
+            if case .failed(let error) = record.outcome { text += ",\"error\":\(json("\(error)"))" }
+            return text + "}"
         }.joined(separator: ",")
         text += "],\"signals\":["
         text += outcome.signals.map { signal in

@@ -54,10 +54,10 @@ public enum FreeReportFormatter {
         var text = ""
         if !outcome.destroyed.isEmpty || !outcome.signals.isEmpty {
             text += "done:\n"
-            let closed = outcome.destroyed.filter { $0.error == nil }.count
+            let closed = outcome.destroyed.filter(\.closed).count
             if !outcome.destroyed.isEmpty {
                 text += "  closed \(closed) of \(outcome.destroyed.count) socket\(plural(outcome.destroyed.count))"
-                let errors = Set(outcome.destroyed.compactMap(\.error).map { "\($0)" }).sorted()
+                let errors = Set(outcome.destroyed.filter { !$0.closed }.map { "\($0.outcome)" }).sorted()
                 text += errors.isEmpty ? "\n" : " (\(errors.joined(separator: ", ")))\n"
             }
             for signal in outcome.signals {
