@@ -160,6 +160,32 @@ extension Integration {
             #expect(server.pids.allSatisfy(PreforkedServer.isRunning))
         }
 
+        static let script = Commands.find("script")
+
+        @Test(
+            "on a terminal it asks: `n` changes nothing (exit 1), `y` frees the port (exit 0)",
+            .enabled(if: script != nil, "needs script(1) for a pseudo-terminal")
+        )
+        func asks() throws {
+            let binary = try #require(Commands.sockdiagBinary)
+            let namespace = try TestNamespace()
+            defer { namespace.remove() }
+            let server = try PreforkedServer(in: namespace, port: 8000, workers: 1)
+            defer { server.stop() }
+            func answer(_ word: String) throws -> CommandResult {
+                // script(1) runs free on a pseudo-terminal and types what its standard input holds.
+                let command = "\(binary) free -N \(namespace.name) 8000"
+                return try Commands.run("/bin/sh", ["-c", "echo \(word) | \(Self.script!) -qec '\(command)' /dev/null"])
+            }
+            let declined = try answer("n")
+            #expect(declined.status == 1 && declined.stdout.contains("go ahead? [y/N]"), "\(declined)")
+            #expect(declined.stdout.contains("nothing was done") && !declined.stdout.contains("done:"))
+            #expect(server.pids.allSatisfy(PreforkedServer.isRunning))
+            let agreed = try answer("y")
+            #expect(agreed.status == 0 && agreed.stdout.contains("result:   freed"), "\(agreed)")
+            #expect(Self.allGone(server.pids))
+        }
+
         @Test("a port held by sockdiag's own ancestor (this test process): left alone, named, exit 1")
         func ancestor() throws {
             let namespace = try TestNamespace()
