@@ -29,10 +29,12 @@ extension FreeRefusal.Reason {
         case .otherUser(let uid):
             return "it belongs to \(BindReportFormatter.userName(uid)), whom you may not signal"
         case .sharesSocket(let pid):
-            return "pid \(pid), which is left alone, holds the same sockets: signalling this one would not free the port"
+            return "pid \(pid), which is left alone, holds the same sockets: signalling this one would not free "
+                + "the port"
         case .ownerNotFound(let complete):
             return complete
-                ? "no process in /proc holds the socket (another PID namespace, a descriptor in flight, a kernel socket)"
+                ? "no process in /proc holds the socket (another PID namespace, a descriptor in flight, a kernel "
+                    + "socket)"
                 : "its owner is among the processes that could not be read"
         }
     }

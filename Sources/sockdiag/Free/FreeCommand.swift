@@ -32,7 +32,12 @@ struct FreeCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The address and port: PORT, ADDRESS:PORT or [IPV6]:PORT (address 0.0.0.0 by default).", valueName: "address:port"))
+    @Argument(
+        help: ArgumentHelp(
+            "The address and port: PORT, ADDRESS:PORT or [IPV6]:PORT (address 0.0.0.0 by default).",
+            valueName: "address:port"
+        )
+    )
     var target: String
 
     @Flag(name: .long, help: "Free a UDP port (TCP by default).")
@@ -44,7 +49,13 @@ struct FreeCommand: ParsableCommand {
     @Flag(name: [.customShort("y"), .long], help: "Carry out the plan without asking.")
     var yes = false
 
-    @Option(name: .long, help: ArgumentHelp("How long to wait for the signalled processes to let go of the port (default 5).", valueName: "seconds"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "How long to wait for the signalled processes to let go of the port (default 5).",
+            valueName: "seconds"
+        )
+    )
     var timeout: Double = 5
 
     @Flag(name: .long, help: "Send SIGKILL to the signalled processes still running at the timeout.")
@@ -59,7 +70,10 @@ struct FreeCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the plan, what was done and the proof as one JSON object.")
     var json = false
 
-    @Option(name: [.customShort("N"), .customLong("net")], help: ArgumentHelp("Free the port inside the named network namespace (/var/run/netns/NAME).", valueName: "name"))
+    @Option(
+        name: [.customShort("N"), .customLong("net")],
+        help: ArgumentHelp("Free the port inside the named network namespace (/var/run/netns/NAME).", valueName: "name")
+    )
     var namespace: String?
 
     mutating func validate() throws {
@@ -88,7 +102,11 @@ struct FreeCommand: ParsableCommand {
         var moved: [String] = []
         for argument in attached[..<end] {
             let isValue = kept.last == "-N" || kept.last == "--net"
-            if ProcessArguments.isNegativeNumber(argument) && !isValue { moved.append(argument) } else { kept.append(argument) }
+            if ProcessArguments.isNegativeNumber(argument) && !isValue {
+                moved.append(argument)
+            } else {
+                kept.append(argument)
+            }
         }
         guard !moved.isEmpty else { return attached }
         return kept + ["--"] + moved + attached[end...].dropFirst()
@@ -121,7 +139,10 @@ struct FreeCommand: ParsableCommand {
         if dryRun {
             if json {
                 var bytes: [UInt8] = []
-                FreeReportFormatter.writeJSON(plan: plan, outcome: nil, dryRun: true, evidenceCommand: evidence(target), to: &bytes)
+                let command = evidence(target)
+                FreeReportFormatter.writeJSON(
+                    plan: plan, outcome: nil, dryRun: true, evidenceCommand: command, to: &bytes
+                )
                 try write(bytes, to: STDOUT_FILENO)
             } else {
                 try write(planText + Array("dry run: nothing was done\n".utf8), to: STDOUT_FILENO)
@@ -140,7 +161,10 @@ struct FreeCommand: ParsableCommand {
         let outcome = try inspector.free(plan, options: options)
         var bytes: [UInt8] = []
         if json {
-            FreeReportFormatter.writeJSON(plan: plan, outcome: outcome, dryRun: false, evidenceCommand: evidence(target), to: &bytes)
+            let command = evidence(target)
+            FreeReportFormatter.writeJSON(
+                plan: plan, outcome: outcome, dryRun: false, evidenceCommand: command, to: &bytes
+            )
         } else {
             FreeReportFormatter.writeOutcomeText(outcome, evidenceCommand: evidence(target), to: &bytes)
         }

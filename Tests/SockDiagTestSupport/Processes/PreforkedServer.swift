@@ -46,7 +46,8 @@ package final class PreforkedServer: Sendable {
         // `ip netns exec` execs the command without forking: the spawned pid is the master's.
         let master = try BackgroundProcess(
             ip,
-            ["netns", "exec", namespace.name, python, "-c", Self.script, "\(port)", "\(count)", ignoringTerm ? "1" : "0"],
+            ["netns", "exec", namespace.name, python, "-c", Self.script, "\(port)", "\(count)",
+             ignoringTerm ? "1" : "0"],
             label: "prefork-\(port)"
         )
         do {
