@@ -5,7 +5,10 @@
 
 #include "CSockDiagProcess.h"
 
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 // The command line as the C runtime hands it over. Swift's `CommandLine.arguments` reads /proc/self/cmdline on
 // Linux instead, and is empty where /proc is not mounted.
@@ -31,6 +34,14 @@ int CSockDiag_process_argc(void) {
 
 char *const *CSockDiag_process_argv(void) {
     return captured_argv;
+}
+
+int CSockDiag_pidfd_open(int pid) {
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+int CSockDiag_pidfd_send_signal(int pidfd, int signal) {
+    return (int)syscall(SYS_pidfd_send_signal, pidfd, signal, NULL, 0);
 }
 
 #endif /* __linux__ */

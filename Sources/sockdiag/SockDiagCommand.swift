@@ -19,7 +19,7 @@ struct SockDiagCommand: ParsableCommand {
             (see sockdiag list --help, which sockdiag --help shows too).
             """,
         version: sockdiagVersion,
-        subcommands: [ListCommand.self, BindCheckCommand.self, ExporterCommand.self],
+        subcommands: [ListCommand.self, BindCheckCommand.self, FreeCommand.self, ExporterCommand.self],
         defaultSubcommand: ListCommand.self
     )
 
@@ -39,6 +39,8 @@ struct SockDiagCommand: ParsableCommand {
             ExporterDispatch.exec(Array(arguments.dropFirst()))
         case BindCheckCommand.configuration.commandName:
             arguments = [arguments[0]] + BindCheckCommand.normalize(Array(arguments.dropFirst()))
+        case FreeCommand.configuration.commandName:
+            arguments = [arguments[0]] + FreeCommand.normalize(Array(arguments.dropFirst()))
         case "help":
             break
         default:

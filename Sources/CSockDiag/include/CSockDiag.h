@@ -4,7 +4,8 @@
 //
 //   CSockDiagNetlink.h  netlink.c  the NETLINK_SOCK_DIAG socket: requests, receiving, mnl_cb_run, draining
 //   CSockDiagLinux.h    linux.c    libc gap-fillers: setns(2), getdents64(2), the NS_GET_NSTYPE ioctl
-//   CSockDiagProcess.h  process.c  argc and argv as the C runtime hands them over (no /proc needed)
+//   CSockDiagProcess.h  process.c  argc and argv as the C runtime hands them over (no /proc needed);
+//                                 pidfd_open(2), pidfd_send_signal(2)
 #ifndef C_SOCKDIAG_H
 #define C_SOCKDIAG_H
 
