@@ -26,13 +26,15 @@ struct DumpState: ~Copyable {
     }
 
     /// Sends one dump request with `send` (a shim call given the socket, the buffer and the sequence number) and
-    /// passes every reply payload to `handler` until the dump ends.
+    /// passes every reply payload to `handler` until the dump ends; `observe`, when given, gets every datagram once
+    /// its replies went through `handler` (to record them: ``DumpCapture``).
     ///
     /// When the dump fails before its end, the rest of its replies is read and discarded so that the socket can
     /// serve the next request; where that is impossible the socket is marked unusable.
     mutating func runDump(
         label: String,
         send: (OpaquePointer?, UnsafeMutableRawBufferPointer, UInt32) -> Int32,
+        observe: ((UnsafeRawBufferPointer) throws -> Void)? = nil,
         handler: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         if unusable {
@@ -55,8 +57,15 @@ struct DumpState: ~Copyable {
                 let batch = UnsafeRawBufferPointer(rebasing: buffer[..<received])
                 switch runner.run(batch, sequence: sequence, portID: portID) {
                 case .continues:
-                    continue
+                    guard let observe else { continue }
+                    do {
+                        try observe(batch)
+                    } catch {
+                        drain(sequence: sequence, batchLength: 0)
+                        throw error
+                    }
                 case .done:
+                    try observe?(batch)
                     return
                 case .failed(let failure):
                     switch failure.unreadReplies {
