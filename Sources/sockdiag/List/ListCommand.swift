@@ -23,6 +23,8 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var selection: SocketSelection
 
+    @OptionGroup var capture: CaptureOptions
+
     @Flag(
         name: [.customShort("n"), .long],
         help: "Numeric addresses and ports (always the case; accepted for ss habits)."
@@ -117,7 +119,9 @@ struct ListCommand: ParsableCommand {
             info: info,
             processes: processes,
             namespace: namespace,
-            allNamespaces: allNamespaces
+            allNamespaces: allNamespaces,
+            diag: capture.diag,
+            from: capture.from
         )
     }
 

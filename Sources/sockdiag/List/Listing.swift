@@ -22,6 +22,7 @@ struct Listing {
         // namespace (/proc/net/raw).
         var query = try options.selection.query(rawByDefault: !options.allNamespaces)
         try Self.check(options, states: query.states)
+        try Self.checkCapture(options)
         query.extensions = options.extensions
         // -v says when the kernel sent a socket twice (the cookies of one dump, kept only then).
         query.detectRepeats = options.verbose

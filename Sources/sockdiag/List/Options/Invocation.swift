@@ -1,6 +1,12 @@
 import SockDiag
 import SockDiagFormatting
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// One run of `sockdiag list` with its options as plain values, whichever parser produced them.
 struct Invocation: Equatable {
     var selection = Selection()
@@ -25,6 +31,10 @@ struct Invocation: Equatable {
     var namespace: String?
     /// `--all-netns`: every network namespace, each dumped from inside it.
     var allNamespaces = false
+    /// `-D`: the file to record the dump's raw replies to (`-` for standard output).
+    var diag: String?
+    /// `--from`: the capture to list instead of the kernel's tables (`-` for standard input).
+    var from: String?
 
     /// The kernel extensions the output needs: none unless -m or -i (every extension costs kernel time).
     var extensions: SocketExtensions {
