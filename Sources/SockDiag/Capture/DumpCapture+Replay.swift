@@ -30,7 +30,7 @@ extension DumpCapture {
                 report.requests += 1
                 try replay(dump, operation: "replay \(request.label) dump") { payload in
                     report.messages += 1
-                    let socket = try InetDiagParser.parse(
+                    var socket = try InetDiagParser.parse(
                         payload,
                         transport: request.transport,
                         boundInactiveRequested: dump.request.boundInactiveRequested,
@@ -39,12 +39,24 @@ extension DumpCapture {
                     guard request.family == nil || socket.family == request.family, query.matchesState(socket),
                         try plan.placement != .swift || Self.filterMatches(socket, plan)
                     else { return }
+                    Self.dropUnasked(&socket, asked: query.extensions)
                     report.sockets += 1
                     try body(socket)
                 }
             }
         }
         return report
+    }
+
+    /// Removes what the capture's request asked for and `asked` does not (a capture taken with `-m -i` listed
+    /// without them), so that the socket is what a live dump of the query would give.
+    private static func dropUnasked(_ socket: inout Socket, asked: SocketExtensions) {
+        if !asked.isSuperset(of: .memory) && socket.memory != nil { socket.memory = nil }
+        if !asked.isSuperset(of: .tcpInfo) && (socket.tcpInfo != nil || socket.congestion != nil) {
+            socket.tcpInfo = nil
+            socket.congestion = nil
+            socket.congestionControlInfo = nil
+        }
     }
 
     /// Calls `body` for every UNIX socket of the capture that matches `query` (its states and types), in file order.
