@@ -26,7 +26,7 @@ extension DumpCapture {
         if let kind = nonRegularKind(status.st_mode) {
             throw Self.fileError(path, "\(kind), not a regular file (a capture is a file, or - for standard input)")
         }
-        try self.init(bytes: try Self.readAll(descriptor, name: path))
+        self = try Self.named(path, bytes: try Self.readAll(descriptor, name: path))
     }
 
     /// Reads and splits the capture that descriptor `descriptor` (standard input: a file or a pipe) delivers until
@@ -37,7 +37,16 @@ extension DumpCapture {
         if isatty(descriptor) == 1 {
             throw Self.fileError(name, "a terminal; pipe a capture in (sockdiag -D - …) or name its file")
         }
-        try self.init(bytes: try Self.readAll(descriptor, name: name))
+        self = try Self.named(name, bytes: try Self.readAll(descriptor, name: name))
+    }
+
+    /// The capture of `bytes`, its errors naming the file.
+    private static func named(_ name: String, bytes: [UInt8]) throws(SockDiagError) -> DumpCapture {
+        do {
+            return try DumpCapture(bytes: bytes)
+        } catch {
+            throw SockDiagError(code: error.code, errno: error.errno, operation: error.operation, message: "\(name): \(error.message)")
+        }
     }
 
     /// Every byte `descriptor` delivers, up to ``maximumSize``.
