@@ -46,6 +46,7 @@ struct KillRulesTests {
     @Test("--dry-run and --kill-all need -K; -K refuses what it cannot serve", arguments: [
         ["--dry-run", "-t"], ["--kill-all"], ["-K", "--state", "time-wait", "--backend", "proc"],
         ["-K", "--state", "time-wait", "--all-netns"], ["-Ks", "--port", "1"], ["-Kx", "--state", "listening"],
+        ["-K", "--port", "1", "-D", "capture"], ["-K", "--port", "1", "--from", "capture"],
     ])
     func usage(arguments: [String]) throws {
         let error = try #require(try Self.refusal(arguments), "\(arguments) was accepted")

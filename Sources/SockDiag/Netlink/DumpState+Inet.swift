@@ -94,11 +94,13 @@ extension DumpState {
         return report
     }
 
-    /// Sends one inet_diag dump request and passes every reply payload to `handler`.
-    private mutating func dumpOne(
+    /// Sends one inet_diag dump request and passes every reply payload to `handler` (and every datagram to
+    /// `observe`).
+    mutating func dumpOne(
         _ request: DumpPlan.Request,
         extensions: SocketExtensions,
         bytecode: [UInt8],
+        observe: ((UnsafeRawBufferPointer) throws -> Void)? = nil,
         _ handler: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
         do {
@@ -120,6 +122,7 @@ extension DumpState {
                         )
                     }
                 },
+                observe: observe,
                 handler: handler
             )
         } catch let error as SockDiagError where request.transport == .raw && error.code == .moduleNotLoaded {

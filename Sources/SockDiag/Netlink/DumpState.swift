@@ -26,16 +26,18 @@ struct DumpState: ~Copyable {
     }
 
     /// Sends one dump request with `send` (a shim call given the socket, the buffer and the sequence number) and
-    /// passes every reply payload to `handler` until the dump ends.
+    /// passes every reply payload to `handler` until the dump ends; `observe`, when given, gets every datagram once
+    /// its replies went through `handler` (to record them: ``DumpCapture``).
     ///
     /// When the dump fails before its end, the rest of its replies is read and discarded so that the socket can
     /// serve the next request; where that is impossible the socket is marked unusable.
     mutating func runDump(
         label: String,
         send: (OpaquePointer?, UnsafeMutableRawBufferPointer, UInt32) -> Int32,
+        observe: ((UnsafeRawBufferPointer) throws -> Void)? = nil,
         handler: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        if let answer = try exchange(label: "\(label) dump", send: send, handler: handler) {
+        if let answer = try exchange(label: "\(label) dump", send: send, observe: observe, handler: handler) {
             throw SockDiagError.fromErrno(answer, operation: "\(label) dump")
         }
     }
@@ -46,10 +48,11 @@ struct DumpState: ~Copyable {
     /// - Returns: The error number the kernel answered with (an `NLMSG_ERROR` with an error, or `NLMSG_DONE`
     ///   carrying one), which ends the exchange and leaves nothing to read; `nil` when it succeeded.
     /// - Throws: ``SockDiagError`` when sending or receiving failed or the replies were malformed (the rest is
-    ///   discarded, or the socket marked unusable), or what `handler` throws.
+    ///   discarded, or the socket marked unusable), or what `handler` or `observe` throws.
     mutating func exchange(
         label: @autoclosure () -> String,
         send: (OpaquePointer?, UnsafeMutableRawBufferPointer, UInt32) -> Int32,
+        observe: ((UnsafeRawBufferPointer) throws -> Void)? = nil,
         handler: (UnsafeRawBufferPointer) throws -> Void
     ) throws -> Errno? {
         if unusable {
@@ -72,8 +75,15 @@ struct DumpState: ~Copyable {
                 let batch = UnsafeRawBufferPointer(rebasing: buffer[..<received])
                 switch runner.run(batch, sequence: sequence, portID: portID) {
                 case .continues:
-                    continue
+                    guard let observe else { continue }
+                    do {
+                        try observe(batch)
+                    } catch {
+                        drain(sequence: sequence, batchLength: 0)
+                        throw error
+                    }
                 case .done:
+                    try observe?(batch)
                     return nil
                 case .failed(let failure):
                     switch failure.unreadReplies {

@@ -145,6 +145,11 @@ public final class SocketInspector: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` on the dump state, with the lock held.
+    func withState<Result>(_ body: (inout DumpState) throws -> Result) throws -> Result {
+        try lock.withLock { _ in try body(&state) }
+    }
+
     /// How many times ``sockets(matching:)`` tries a dump the kernel flags as interrupted.
     static let interruptedDumpAttempts = 3
 }

@@ -24,6 +24,8 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var selection: SocketSelection
 
+    @OptionGroup var capture: CaptureOptions
+
     @Flag(
         name: [.customShort("n"), .long],
         help: "Numeric addresses and ports (always the case; accepted for ss habits)."
@@ -136,7 +138,9 @@ struct ListCommand: ParsableCommand {
             allNamespaces: allNamespaces,
             kill: kill,
             dryRun: dryRun,
-            killAll: killAll
+            killAll: killAll,
+            diag: capture.diag,
+            from: capture.from
         )
     }
 

@@ -12,6 +12,7 @@ extension Listing {
     /// for; when sock_diag turns out to be missing before anything was written, from /proc instead.
     func listOneNamespace() throws {
         try enterNamespaceIfAsked()
+        if let path = options.diag { return try record(to: path) }
         // The kernel's counters first, so that they do not count sockdiag's own netlink socket (ss reads them
         // without opening one).
         let kernelCounters = options.summary ? KernelSocketStatistics.read() : nil
@@ -48,6 +49,7 @@ extension Listing {
 
     /// The backend asked for; /proc when sock_diag cannot be opened.
     func openSource() throws -> SocketSource {
+        if let path = options.replayPath { return try openCapture(path) }
         if options.backend == .proc { return .proc(ProcSocketReader()) }
         let inspector: SocketInspector
         do {

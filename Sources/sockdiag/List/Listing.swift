@@ -23,6 +23,7 @@ struct Listing {
         var query = try options.selection.query(rawByDefault: !options.allNamespaces)
         try Self.check(options, states: query.states)
         try KillRules.check(options, query: query)
+        try Self.checkCapture(options)
         query.extensions = options.extensions
         // -v says when the kernel sent a socket twice (the cookies of one dump, kept only then).
         query.detectRepeats = options.verbose

@@ -30,6 +30,8 @@ enum KillRules {
         if options.summary { return "-s/--summary: it closes sockets and lists them, it does not count them" }
         if options.selection.unix { return "-x/--unix: the kernel cannot close UNIX sockets (no SOCK_DESTROY)" }
         if options.printVersion { return "-V" }
+        if options.diag != nil { return "-D/--diag: it records a dump and closes nothing" }
+        if options.replayPath != nil { return "a capture (--from, TCPDIAG_FILE): its sockets are not this machine's" }
         return nil
     }
 

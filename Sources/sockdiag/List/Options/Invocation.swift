@@ -1,6 +1,12 @@
 import SockDiag
 import SockDiagFormatting
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// One run of `sockdiag list` with its options as plain values, whichever parser produced them.
 struct Invocation: Equatable {
     var selection = Selection()
@@ -31,6 +37,10 @@ struct Invocation: Equatable {
     var dryRun = false
     /// `--kill-all` (with `-K`): close even when nothing narrows the selection.
     var killAll = false
+    /// `-D`: the file to record the dump's raw replies to (`-` for standard output).
+    var diag: String?
+    /// `--from`: the capture to list instead of the kernel's tables (`-` for standard input).
+    var from: String?
 
     /// The kernel extensions the output needs: none unless -m or -i (every extension costs kernel time).
     var extensions: SocketExtensions {

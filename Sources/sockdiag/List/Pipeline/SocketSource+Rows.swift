@@ -15,6 +15,8 @@ extension SocketSource {
             switch self {
             case .netlink(let inspector):
                 unixReport = try inspector.forEachUnixSocket(matching: unixQuery) { try consumer.take($0) }
+            case .capture(let capture):
+                unixReport = try capture.forEachUnixSocket(matching: unixQuery) { try consumer.take($0) }
             case .proc:
                 // Listed by default only where netlink serves them; asked for with -x, their absence is an error.
                 guard !listing.options.selection.unix else {

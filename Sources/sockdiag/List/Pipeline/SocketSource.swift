@@ -11,6 +11,8 @@ enum Backend: String, ExpressibleByArgument, CaseIterable {
 enum SocketSource {
     case netlink(SocketInspector)
     case proc(ProcSocketReader)
+    /// A recorded dump (`--from`, `TCPDIAG_FILE`), listed as if the kernel answered.
+    case capture(DumpCapture)
 
     /// Streams the sockets matching `query`; returns the dump report for netlink.
     func forEachSocket(matching query: SocketQuery, _ body: (Socket) throws -> Void) throws -> DumpReport? {
@@ -49,6 +51,8 @@ enum SocketSource {
         case .proc(let reader):
             try reader.forEachSocket(matching: query, body)
             return nil
+        case .capture(let capture):
+            return try capture.forEachSocket(matching: query, body)
         }
     }
 
@@ -56,9 +60,9 @@ enum SocketSource {
     func count(matching query: SocketQuery) throws -> SocketCounts {
         switch self {
         case .netlink(let inspector): return try inspector.count(matching: query)
-        case .proc(let reader):
+        case .proc, .capture:
             var counts = SocketCounts()
-            try reader.forEachSocket(matching: query) { counts.add($0.transport, $0.family, $0.state) }
+            _ = try forEachSocket(matching: query) { counts.add($0.transport, $0.family, $0.state) }
             return counts
         }
     }
