@@ -59,7 +59,8 @@ extension DumpCapture {
         }
     }
 
-    /// Calls `body` for every UNIX socket of the capture that matches `query` (its states and types), in file order.
+    /// Calls `body` for every UNIX socket of the capture that matches `query` (its states, types and
+    /// names), in file order.
     /// - Throws: ``SockDiagError``, or what `body` throws.
     /// - Returns: Dumps read, replies and sockets passed on.
     @discardableResult
@@ -68,17 +69,15 @@ extension DumpCapture {
         _ body: (UnixSocket) throws -> Void
     ) throws -> DumpReport {
         var report = DumpReport()
-        let states = StateSet(rawValue: query.kernelStates)
+        var selection = UnixSelection(query)
         for dump in dumps where dump.request.transport == nil {
             report.requests += 1
             try replay(dump, operation: "replay unix dump") { payload in
                 report.messages += 1
-                let socket = try UnixDiagParser.parse(payload)
-                guard states.contains(socket.state), query.matchesType(socket) else { return }
-                report.sockets += 1
-                try body(socket)
+                if try selection.take(UnixDiagParser.parse(payload), body) { report.sockets += 1 }
             }
         }
+        report.sockets += try selection.finish(body)
         return report
     }
 

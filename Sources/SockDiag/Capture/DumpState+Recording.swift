@@ -54,7 +54,7 @@ extension DumpState {
             label: "unix",
             send: { handle, buffer, sequence in
                 CSockDiag_send_unix_dump_request(
-                    handle, buffer.baseAddress, buffer.count, sequence, states, UnixDiagParser.show
+                    handle, buffer.baseAddress, buffer.count, sequence, states, query.show
                 )
             },
             observe: write,

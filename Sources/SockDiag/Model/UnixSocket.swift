@@ -50,6 +50,18 @@ public struct UnixSocket: Hashable, Sendable {
     /// The bound address exactly as the kernel reports it (`UNIX_DIAG_NAME`, without a path's terminating NUL):
     /// empty when unbound; an abstract name starts with a NUL byte.
     public var name: [UInt8]
+    /// The file a path socket is bound to (`UNIX_DIAG_VFS`): `nil` unless asked for
+    /// (``UnixSocketDetails/file``) and the socket is bound to a path.
+    public var file: UnixSocketFile?
+    /// For a listener, the inodes of the connecting sockets whose connections wait in its accept queue
+    /// (`UNIX_DIAG_ICONS`; ss `-e`: `peers:`): `nil` unless asked for (``UnixSocketDetails/file``) and the socket
+    /// listens. Allocates only when connections are waiting.
+    public var pendingPeers: [UInt32]?
+    /// The memory counters (`UNIX_DIAG_MEMINFO`, ss `-m`: `skmem:(…)`): `nil` unless asked for
+    /// (``UnixSocketDetails/memory``).
+    public var memory: SocketMemory.Counters?
+    /// Which directions are shut down (`UNIX_DIAG_SHUTDOWN`, which the kernel always sends); `nil` when it did not.
+    public var shutdown: SocketShutdown?
 
     /// Whether the socket is bound to an abstract name (one that starts with a NUL byte and has no file).
     public var isAbstract: Bool { name.first == 0 }
@@ -69,7 +81,11 @@ public struct UnixSocket: Hashable, Sendable {
         sendQueue: UInt32 = 0,
         inode: UInt32,
         peerInode: UInt32 = 0,
-        name: [UInt8] = []
+        name: [UInt8] = [],
+        file: UnixSocketFile? = nil,
+        pendingPeers: [UInt32]? = nil,
+        memory: SocketMemory.Counters? = nil,
+        shutdown: SocketShutdown? = nil
     ) {
         self.type = type
         self.state = state
@@ -78,5 +94,30 @@ public struct UnixSocket: Hashable, Sendable {
         self.inode = inode
         self.peerInode = peerInode
         self.name = name
+        self.file = file
+        self.pendingPeers = pendingPeers
+        self.memory = memory
+        self.shutdown = shutdown
     }
+}
+
+/// The file system object a UNIX socket is bound to (`struct unix_diag_vfs`): the inode of the socket file and the
+/// device of its file system.
+public struct UnixSocketFile: Hashable, Sendable {
+    /// The inode of the socket file in its file system (not the socket's own inode).
+    public var inode: UInt32
+    /// The file system's device in the kernel's internal encoding (`s_dev`: major in the top 12 bits, minor in the
+    /// low 20), as `unix_diag` sends it.
+    public var device: UInt32
+
+    /// Creates a file description.
+    public init(inode: UInt32, device: UInt32) {
+        self.inode = inode
+        self.device = device
+    }
+
+    /// The device's major number (`MAJOR()` of the kernel's encoding).
+    public var major: UInt32 { device >> 20 }
+    /// The device's minor number (`MINOR()` of the kernel's encoding).
+    public var minor: UInt32 { device & 0xF_FFFF }
 }

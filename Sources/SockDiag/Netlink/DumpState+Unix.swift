@@ -2,10 +2,12 @@ internal import CSockDiag
 
 /// The unix_diag dump.
 extension DumpState {
-    /// Dumps the UNIX sockets in `query`'s states and passes those of its types to `body`.
+    /// Dumps the UNIX sockets in `query`'s states and passes those of its types and names to `body`.
     mutating func dumpUnix(_ query: UnixSocketQuery, _ body: (UnixSocket) throws -> Void) throws -> DumpReport {
         var report = DumpReport()
-        let states = query.kernelStates
+        var selection = UnixSelection(query)
+        let states = selection.kernelStates
+        let show = query.show
         guard states != 0 else { return report }
         report.requests = 1
         try runDump(label: "unix") { handle, buffer, sequence in
@@ -15,15 +17,13 @@ extension DumpState {
                 buffer.count,
                 sequence,
                 states,
-                UnixDiagParser.show
+                show
             )
         } handler: { payload in
             report.messages += 1
-            let socket = try UnixDiagParser.parse(payload)
-            guard query.matchesType(socket) else { return }
-            report.sockets += 1
-            try body(socket)
+            if try selection.take(UnixDiagParser.parse(payload), body) { report.sockets += 1 }
         }
+        report.sockets += try selection.finish(body)
         return report
     }
 }

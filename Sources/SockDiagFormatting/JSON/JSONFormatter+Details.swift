@@ -20,22 +20,25 @@ extension JSONFormatter {
 
     /// `-e`: `shutdown`, `mark`, `cgroup_id`.
     private static func writeExtended(_ socket: Socket, to out: inout ByteWriter) {
-        if let shutdown = socket.shutdown {
-            out.put(
-                shutdown.contains(.receive) ? ",\"shutdown\":{\"receive\":true" : ",\"shutdown\":{\"receive\":false"
-            )
-            out.put(shutdown.contains(.send) ? ",\"send\":true}" : ",\"send\":false}")
-        } else {
-            out.put(",\"shutdown\":null")
-        }
+        writeShutdown(socket.shutdown, to: &out)
         out.put(",\"mark\":")
         if let mark = socket.mark { out.decimal(mark) } else { out.put("null") }
         out.put(",\"cgroup_id\":")
         if let id = socket.cgroupID { out.decimal(id) } else { out.put("null") }
     }
 
+    /// `"shutdown":{"receive":bool,"send":bool}`, or null.
+    static func writeShutdown(_ shutdown: SocketShutdown?, to out: inout ByteWriter) {
+        guard let shutdown else {
+            out.put(",\"shutdown\":null")
+            return
+        }
+        out.put(shutdown.contains(.receive) ? ",\"shutdown\":{\"receive\":true" : ",\"shutdown\":{\"receive\":false")
+        out.put(shutdown.contains(.send) ? ",\"send\":true}" : ",\"send\":false}")
+    }
+
     /// `-m`: `memory` with `skmem` and `meminfo`.
-    private static func write(_ memory: SocketMemory, to out: inout ByteWriter) {
+    static func write(_ memory: SocketMemory, to out: inout ByteWriter) {
         out.put(",\"memory\":{")
         if let counters = memory.counters {
             out.put("\"skmem\":{\"rmem_alloc\":")

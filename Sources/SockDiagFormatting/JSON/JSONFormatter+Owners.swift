@@ -19,6 +19,11 @@ extension JSONFormatter {
             buffer.append(contentsOf: ",\"process\":null}".utf8)
             return
         }
+        Self.appendProcessKey(owners, to: &buffer)
+    }
+
+    /// `,"process":[…]}`: the owners and the object's closing brace.
+    static func appendProcessKey(_ owners: [SocketOwner], to buffer: inout [UInt8]) {
         buffer.append(contentsOf: ",\"process\":[".utf8)
         for (index, owner) in owners.enumerated() {
             buffer.append(contentsOf: index == 0 ? "{\"command\":\"".utf8 : ",{\"command\":\"".utf8)
@@ -34,14 +39,9 @@ extension JSONFormatter {
 }
 
 extension [UInt8] {
-    /// Appends `text` with JSON string escapes (the rare byte that needs one goes through the array version).
+    /// Appends `text` with JSON string escapes (``appendJSONEscaped(_:)``).
     mutating func appendJSONEscaped(_ text: String.UTF8View) {
-        for byte in text {
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                appendJSONEscaped([byte])
-            } else {
-                append(byte)
-            }
-        }
+        var string = String(text)
+        string.withUTF8 { appendJSONEscaped(bytes: $0) }
     }
 }

@@ -107,21 +107,47 @@ public struct JSONFormatter {
 }
 
 extension [UInt8] {
-    /// Appends `text` with JSON string escapes for quotes, backslashes and control bytes.
+    /// Appends `text` with JSON string escapes for quotes, backslashes and control characters (C0, DEL and C1, as
+    /// `\u00XX`, so that JSON read on a terminal is safe too); each byte of a sequence that is not UTF-8 becomes
+    /// `\ufffd`, so the output is valid JSON whatever the kernel or a process named.
     mutating func appendJSONEscaped(_ text: [UInt8]) {
-        for byte in text {
+        appendJSONEscaped(bytes: text)
+    }
+
+    mutating func appendJSONEscaped<Bytes: RandomAccessCollection>(bytes text: Bytes)
+    where Bytes.Element == UInt8, Bytes.Index == Int {
+        var index = text.startIndex
+        while index < text.endIndex {
+            let byte = text[index]
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"):
                 append(UInt8(ascii: "\\"))
                 append(byte)
-            case 0..<0x20:
-                append(contentsOf: "\\u00".utf8)
-                append(byte >> 4 < 10 ? UInt8(ascii: "0") + byte >> 4 : UInt8(ascii: "a") + (byte >> 4) - 10)
-                let low = byte & 0xF
-                append(low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") + low - 10)
-            default:
+            case 0..<0x20, 0x7F:
+                appendUnicodeEscape(byte)
+            case 0x20..<0x7F:
                 append(byte)
+            default:
+                let length = TerminalText.sequenceLength(text, at: index)
+                if length == 0 {
+                    append(contentsOf: "\\ufffd".utf8)
+                } else if byte == 0xC2 && text[index + 1] < 0xA0 {
+                    appendUnicodeEscape(text[index + 1])
+                    index += 1
+                } else {
+                    append(contentsOf: text[index..<(index + length)])
+                    index += length - 1
+                }
             }
+            index += 1
         }
+    }
+
+    /// `\u00XX` for a code point below U+0100.
+    private mutating func appendUnicodeEscape(_ value: UInt8) {
+        append(contentsOf: "\\u00".utf8)
+        append(value >> 4 < 10 ? UInt8(ascii: "0") + value >> 4 : UInt8(ascii: "a") + (value >> 4) - 10)
+        let low = value & 0xF
+        append(low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") + low - 10)
     }
 }

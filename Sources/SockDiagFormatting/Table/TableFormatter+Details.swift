@@ -65,7 +65,7 @@ extension TableFormatter {
         }
     }
 
-    private static func writeMemory(_ memory: SocketMemory, to out: inout ByteWriter) {
+    static func writeMemory(_ memory: SocketMemory, to out: inout ByteWriter) {
         if let counters = memory.counters {
             out.put(" skmem:(r")
             out.decimal(counters.receiveAllocated)

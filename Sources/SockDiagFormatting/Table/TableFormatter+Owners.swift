@@ -18,13 +18,14 @@ extension TableFormatter {
     ///
     /// The column is what `ss -p` prints, `users:(("nginx",pid=1234,fd=6),("nginx",pid=1235,fd=6))`, when
     /// `owners` is not empty. Where ss prints nothing, it says why:
-    /// - `(no process: time-wait)`, `(no process: not accepted yet)` (SYN-RECV) or `(no process: closed)`
-    ///   (FIN-WAIT, CLOSING, LAST-ACK after the process closed it): the socket has no file (inode 0), so no
-    ///   process can hold it;
+    /// - `(no process: time-wait)`, `(no process: not accepted yet)` (SYN-RECV), `(no process: in accept queue)`
+    ///   (ESTAB or CLOSE-WAIT: the kernel completed the connection, the listening process has not accepted it) or
+    ///   `(no process: closed)` (FIN-WAIT, CLOSING, LAST-ACK after the process closed it): the socket has no file
+    ///   (inode 0), so no process can hold it;
     /// - `(no process found)`: the socket has a file but no scanned process holds it (a process that could not be
     ///   read, one in another PID namespace, or a socket held only by the kernel or in flight between processes).
     ///
-    /// Control bytes in a command name are written as `?`.
+    /// Control characters in a command name are written as `?` (``TerminalText``).
     /// - Parameters:
     ///   - socket: The socket.
     ///   - owners: Its owners (`SocketOwnerScan/owners`), empty when none were found.
@@ -49,10 +50,19 @@ extension TableFormatter {
             switch socket.state {
             case .timeWait: buffer.append(contentsOf: "(no process: time-wait)".utf8)
             case .synRecv, .newSynRecv: buffer.append(contentsOf: "(no process: not accepted yet)".utf8)
+            // Only a connection in a listener's accept queue is established (or closing by its peer) without a
+            // file: a process that closes its socket moves it to FIN-WAIT-1 or LAST-ACK.
+            case .established, .closeWait: buffer.append(contentsOf: "(no process: in accept queue)".utf8)
             default: buffer.append(contentsOf: "(no process: closed)".utf8)
             }
             return
         }
+        appendUsers(owners, to: &buffer)
+    }
+
+    /// `users:(("nginx",pid=1234,fd=6),…)`, or `(no process found)` when `owners` is empty; command names made
+    /// safe for a terminal (``TerminalText``).
+    static func appendUsers(_ owners: [SocketOwner], to buffer: inout [UInt8]) {
         guard !owners.isEmpty else {
             buffer.append(contentsOf: "(no process found)".utf8)
             return
@@ -60,9 +70,8 @@ extension TableFormatter {
         buffer.append(contentsOf: "users:(".utf8)
         for (index, owner) in owners.enumerated() {
             buffer.append(contentsOf: index == 0 ? "(\"".utf8 : ",(\"".utf8)
-            for byte in owner.command.utf8 {
-                buffer.append(byte < 0x20 || byte == 0x7F ? UInt8(ascii: "?") : byte)
-            }
+            var command = owner.command
+            command.withUTF8 { buffer.appendSafe($0) }
             buffer.append(contentsOf: "\",pid=".utf8)
             buffer.appendDecimal(UInt32(bitPattern: owner.pid))
             buffer.append(contentsOf: ",fd=".utf8)

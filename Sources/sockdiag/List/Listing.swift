@@ -30,7 +30,10 @@ struct Listing {
         self.options = options
         self.query = query
         // -K closes internet sockets only; its default selection leaves out the UNIX sockets.
-        unixQuery = options.kill ? nil : options.selection.unixQuery(for: query)
+        var unixQuery = options.kill ? nil : try options.selection.unixQuery(for: query)
+        if options.extended { unixQuery?.details.insert(.file) }
+        if options.memory { unixQuery?.details.insert(.memory) }
+        self.unixQuery = unixQuery
     }
 
     /// The combinations of options that contradict each other or that the backend cannot serve.

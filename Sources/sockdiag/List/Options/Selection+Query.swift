@@ -6,17 +6,26 @@ extension Selection {
     /// - Parameter rawByDefault: Whether ss's default listing (``listsEveryKind(_:)``) includes raw sockets; not with
     ///   `--all-netns`, where raw sockets could come only from sockdiag's own namespace (/proc/net/raw).
     func query(rawByDefault: Bool = true) throws(UsageError) -> SocketQuery {
-        let protocols = try self.protocols()
-        let parsed: FilterParser.Result
-        do {
-            parsed = try FilterParser.parse(filter)
-        } catch {
-            throw UsageError(error.description)
+        var protocols = try self.protocols()
+        var positional: StateSet?
+        var parsedExpression = FilterExpression.all
+        var prefix: AddressFamily?
+        if let unixFilter = try unixFilter() {
+            // A UNIX filter selects UNIX sockets only: no internet dump.
+            protocols = []
+            positional = unixFilter.states
+        } else {
+            do {
+                let parsed = try FilterParser.parse(filter)
+                (positional, parsedExpression, prefix) = (parsed.states, parsed.expression, parsed.family)
+            } catch {
+                throw UsageError(error.description)
+            }
         }
-        let families = try self.families(prefix: parsed.family)
-        let states = try selectedStates(positional: parsed.states)
+        let families = try self.families(prefix: prefix)
+        let states = try selectedStates(positional: positional)
         let ports = try portMatches()
-        let expression = try self.expression(parsed.expression)
+        let expression = try self.expression(parsedExpression)
         var query = SocketQuery(
             protocols: protocols,
             families: families,
@@ -31,9 +40,10 @@ extension Selection {
 
     /// The UNIX socket query of `query` (built by ``query(rawByDefault:)``), or `nil` when UNIX sockets are not
     /// listed: they are with `-x`, and in ss's default listing (``listsEveryKind(_:)``).
-    func unixQuery(for query: SocketQuery) -> UnixSocketQuery? {
-        guard unix || listsEveryKind(query) else { return nil }
-        return UnixSocketQuery(states: query.states)
+    /// - Throws: `UsageError` for a bad UNIX filter.
+    func unixQuery(for query: SocketQuery) throws(UsageError) -> UnixSocketQuery? {
+        guard unix || filtersUnixNames || listsEveryKind(query) else { return nil }
+        return UnixSocketQuery(states: query.states, filter: try unixFilter()?.filter ?? .all)
     }
 
     /// ss's default listing: no protocol option (`-t -u -w -x`), and nothing in `query` that only internet sockets
@@ -41,7 +51,7 @@ extension Selection {
     /// is listed, UNIX, raw, UDP and TCP, in that order (ss also lists netlink and packet sockets, which sockdiag
     /// does not read).
     func listsEveryKind(_ query: SocketQuery) -> Bool {
-        !tcp && !udp && !raw && !unix && !boundInactive && query.families.count == 2 && query.ports.isEmpty
+        !tcp && !udp && !raw && !unix && !boundInactive && !filtersUnixNames && query.families.count == 2 && query.ports.isEmpty
             && query.filter == .all
     }
 

@@ -17,11 +17,12 @@ struct OwnersStage {
     /// How long the scan took.
     let nanoseconds: UInt64
 
-    /// Scans /proc for the owners of the internet sockets of `rows`.
+    /// Scans /proc for the owners of the UNIX and internet sockets of `rows`.
     init(_ rows: [Rows]) throws {
-        var inodes = Set<UInt64>(minimumCapacity: rows.reduce(0) { $0 + $1.sockets.count })
+        var inodes = Set<UInt64>(minimumCapacity: rows.reduce(0) { $0 + $1.sockets.count + $1.unix.count })
         for namespace in rows {
             for socket in namespace.sockets where socket.inode != 0 { inodes.insert(socket.inode) }
+            for socket in namespace.unix where socket.inode != 0 { inodes.insert(UInt64(socket.inode)) }
         }
         let started = Self.monotonicNanoseconds()
         scan = try SocketOwnerScanner().owners(of: inodes)
@@ -33,6 +34,12 @@ struct OwnersStage {
     @inline(__always)
     func owners(of socket: Socket) -> [SocketOwner] {
         scan.owners[socket.inode] ?? []
+    }
+
+    /// The owners of a UNIX socket, empty when no scanned process holds it.
+    @inline(__always)
+    func owners(of socket: UnixSocket) -> [SocketOwner] {
+        scan.owners[UInt64(socket.inode)] ?? []
     }
 
     /// Says on stderr when some processes could not be read, or none was found (no /proc).

@@ -68,14 +68,23 @@ struct RowWriter: ~Copyable {
         json?.namespace = namespace
     }
 
-    /// Writes a UNIX socket's row.
+    /// Writes a UNIX socket's row; with the Process column when `owners` is given (empty when no process was
+    /// found).
     @inline(__always)
-    mutating func write(_ socket: UnixSocket) throws(OutputError) {
+    mutating func write(_ socket: UnixSocket, owners: [SocketOwner]? = nil) throws(OutputError) {
         if json != nil {
-            sink.withBytes { json!.write(socket, to: &$0) }
+            if let owners {
+                sink.withBytes { json!.write(socket, owners: owners, to: &$0) }
+            } else {
+                sink.withBytes { json!.write(socket, to: &$0) }
+            }
         } else {
             if labelWidth != nil { sink.withBytes { $0.append(contentsOf: label) } }
-            sink.withBytes { table!.write(socket, to: &$0) }
+            if let owners {
+                sink.withBytes { table!.write(socket, owners: owners, to: &$0) }
+            } else {
+                sink.withBytes { table!.write(socket, to: &$0) }
+            }
         }
         try sink.flushIfNeeded()
     }
@@ -105,7 +114,7 @@ struct RowWriter: ~Copyable {
     /// when `owners` is given.
     mutating func write(_ rows: Rows, owners: OwnersStage?) throws(OutputError) {
         if let namespace = rows.namespace { enter(namespace) }
-        for socket in rows.unix { try write(socket) }
+        for socket in rows.unix { try write(socket, owners: owners?.owners(of: socket)) }
         for socket in rows.sockets { try write(socket, owners: owners?.owners(of: socket)) }
     }
 
