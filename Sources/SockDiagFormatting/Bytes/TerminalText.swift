@@ -69,8 +69,8 @@ extension ByteWriter {
 }
 
 extension [UInt8] {
-    /// Appends `bytes` made safe for a terminal (``TerminalText``).
-    mutating func appendSafe<Bytes: RandomAccessCollection>(_ bytes: Bytes)
+    /// Appends `bytes` made safe for a terminal: control characters and bytes that are not UTF-8 as `?`.
+    package mutating func appendSafe<Bytes: RandomAccessCollection>(_ bytes: Bytes)
     where Bytes.Element == UInt8, Bytes.Index == Int {
         TerminalText.forEachSafeByte(bytes) { append($0) }
     }

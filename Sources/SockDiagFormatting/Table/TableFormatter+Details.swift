@@ -43,7 +43,7 @@ extension TableFormatter {
             }
             if let cgroup {
                 out.put(" cgroup:")
-                out.put(cgroup)
+                out.putSafe(cgroup)
             }
             if socket.family == .inet6, let v6Only = socket.v6Only {
                 out.put(v6Only ? " v6only:1" : " v6only:0")
@@ -120,7 +120,7 @@ extension TableFormatter {
         }
         if let congestion = socket.congestion, congestion.count > 0 {
             out.put(UInt8(ascii: " "))
-            congestion.withBytes { out.put($0.assumingMemoryBound(to: UInt8.self)) }
+            congestion.withBytes { out.putSafe($0.assumingMemoryBound(to: UInt8.self)) }
         }
         if info.options.contains(.windowScale) {
             out.put(" wscale:")

@@ -108,7 +108,7 @@ public struct TableFormatter {
         out.ssAddress(endpoint, v6Only: v6Only)
         if let interface {
             out.put(UInt8(ascii: "%"))
-            out.put(interface)
+            out.putSafe(interface)
         }
         let length = out.count - start
         if length < width {

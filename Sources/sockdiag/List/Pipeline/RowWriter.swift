@@ -126,7 +126,9 @@ struct RowWriter: ~Copyable {
 
     /// The table's leading column, `label` padded to `width`.
     static func labelColumn(_ label: String, width: Int) -> [UInt8] {
-        var column = Array(label.utf8)
+        var column: [UInt8] = []
+        var label = label
+        label.withUTF8 { column.appendSafe($0) }
         column.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(1, width - column.count)))
         return column
     }
