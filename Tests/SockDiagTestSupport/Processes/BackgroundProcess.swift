@@ -19,7 +19,9 @@ package final class BackgroundProcess: @unchecked Sendable {
     private var exitStatus: Int32?
 
     /// Starts `executable` with `arguments`, standard input from /dev/null.
-    package init(_ executable: String, _ arguments: [String], label: String) throws {
+    /// - Parameter descriptors: When not empty, the child gets these descriptors as 3, 4, … and no other (it
+    ///   holds them: an owner for `-p`); otherwise it inherits what the runner has open.
+    package init(_ executable: String, _ arguments: [String], label: String, passing descriptors: [Int32] = []) throws {
         self.label = label
         let stem = FileManager.default.temporaryDirectory
             .appendingPathComponent("sockdiag-integration-\(getpid())-\(label)-\(UUID().uuidString)").path
@@ -32,6 +34,17 @@ package final class BackgroundProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        for (index, descriptor) in descriptors.enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, descriptor, Int32(3 + index))
+        }
+        if !descriptors.isEmpty {
+            // No addclosefrom_np in Swift's Glibc: close what the runner has open now (one opened meanwhile by
+            // another thread may leak into the child).
+            let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+            for fd in open.compactMap({ Int32($0) }) where fd >= 3 + Int32(descriptors.count) {
+                posix_spawn_file_actions_addclose(&actions, fd)
+            }
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
