@@ -1,10 +1,10 @@
 /// What the formatters add to each socket beyond the basic columns, as ss's `-o`, `-e`, `-m`, `-i` and `-n` do.
 public struct OutputDetails: OptionSet, Hashable, Sendable {
     /// The bits.
-    public let rawValue: UInt8
+    public let rawValue: UInt16
 
     /// Creates a set from its bits.
-    public init(rawValue: UInt8) {
+    public init(rawValue: UInt16) {
         self.rawValue = rawValue
     }
 
@@ -22,4 +22,14 @@ public struct OutputDetails: OptionSet, Hashable, Sendable {
     /// `-n`: rates as whole bits per second (`send 68000000000bps`) instead of three digits and a prefix
     /// (`send 68Gbps`).
     public static let numericRates = OutputDetails(rawValue: 1 << 4)
+    /// `-O`: the second line's fields (and `--inet-sockopt`'s) on the row's own line.
+    public static let oneLine = OutputDetails(rawValue: 1 << 5)
+    /// `-Q`: no `Recv-Q` and `Send-Q` columns.
+    public static let noQueues = OutputDetails(rawValue: 1 << 6)
+    /// `--tos`: ` tos:0x10 tclass:0 class_id:0` (what the kernel sent of them).
+    public static let typeOfService = OutputDetails(rawValue: 1 << 7)
+    /// `--cgroup`: ` cgroup:PATH` for every socket that reports a cgroup (also the root's, unlike `-e`).
+    public static let cgroup = OutputDetails(rawValue: 1 << 8)
+    /// `--inet-sockopt`: a line `inet-sockopt: ( is_icsk mc_loop)` with the flags of `INET_DIAG_SOCKOPT`.
+    public static let inetSocketOptions = OutputDetails(rawValue: 1 << 9)
 }

@@ -1,5 +1,9 @@
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @testable import sockdiag
 
 /// The fast command-line path must read every ordinary command line exactly as ArgumentParser does.
@@ -22,6 +26,12 @@ struct FastArgumentsTests {
         ["--all-netns"], ["--all-netns", "-tan", "--json"], ["-tanH", "--all-netns"], ["--all-netns", "-s"],
         ["--all-netns", "-tanp", "--port", "8000"], ["-K", "--state", "time-wait"], ["-tK", "--kill-all"],
         ["--kill", "--dry-run", "-t", "--port", "8000"], ["-tKp", "-l", "--json"],
+        ["-r"], ["-tuar"], ["-tuarn"], ["--resolve"], ["-T"], ["-tanT", "--json"], ["--threads"], ["-O"],
+        ["-tanemiO"], ["--oneline"], ["-Q"], ["-tQp"], ["--no-queues"], ["--tos"], ["-tan", "--tos", "--json"],
+        ["--cgroup"], ["--inet-sockopt"], ["-tan", "--cgroup", "--inet-sockopt", "-O"], ["-Z"], ["-z"],
+        ["--context"], ["--contexts"], ["-Zz"], ["-b"], ["--bpf"], ["-tab"], ["--filter", "rules"],
+        ["--filter=rules"], ["-tan", "--filter", "rules", "sport", "=", ":22"],
+        ["-rTOQbzZ", "--tos", "--cgroup", "--inet-sockopt"],
     ]
 
     @Test("same invocation as ArgumentParser, with and without the `list` subcommand's name", arguments: commandLines)
@@ -40,10 +50,31 @@ struct FastArgumentsTests {
         ["--json=1"], ["-"], ["--kernel-filter", "--no-kernel-filter"], ["--port", ""], ["-ii"], ["-o", "--options"],
         ["--info=1"], ["-tanX"], ["-xx"], ["-p", "--processes"], ["--processes=yes"],
         ["--all-netns", "--all-netns"], ["--all-netns=1"], ["--all-netns", "-N", "x"], ["-K", "--kill"],
-        ["--dry-run=1"], ["-KK"],
+        ["--dry-run=1"], ["-KK"], ["-rr"], ["-r", "--resolve"], ["--tos=1"], ["--tos", "--tos"], ["-TT"],
+        ["--filter", "a", "--filter", "b"], ["--filter", "-"], ["-F", "rules"], ["-F", "-"], ["--cgroup=1"],
     ])
     func declines(arguments: [String]) {
         #expect(FastArguments.parse(arguments[...]) == nil, "\(arguments)")
+    }
+
+    @Test("-F FILE and - (standard input) through ArgumentParser", arguments: [["-F", "rules"], ["-F", "-"], ["-tanF", "x"]])
+    func filterFileShort(arguments: [String]) throws {
+        let parsed = try SockDiagCommand.parseAsRoot(arguments)
+        let command = try #require(parsed as? ListCommand)
+        #expect(command.invocation.display.filterFile == arguments.last)
+    }
+
+    @Test("-T, -b and -F resolve into -p, -o and filter words after the command line's")
+    func displayImplications() throws {
+        let path = "/tmp/sockdiag-cli-filter-\(getpid())"
+        let file = fopen(path, "w")
+        fputs("# comment\nsport = :22\n\n or dport = :80\n", file)
+        fclose(file)
+        defer { unlink(path) }
+        var invocation = try #require(FastArguments.parse(["-tTb", "--filter", path, "state", "established"][...]))
+        invocation = try invocation.resolvingDisplay()
+        #expect(invocation.processes && invocation.options)
+        #expect(invocation.selection.filter == ["state", "established", "sport = :22", " or dport = :80"])
     }
 
     @Test("--version through ArgumentParser is the version line too")

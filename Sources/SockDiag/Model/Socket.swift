@@ -39,6 +39,9 @@ public struct Socket: Hashable, Sendable {
     /// Which directions are shut down (`INET_DIAG_SHUTDOWN`, sent for every full socket); `nil` for minisockets
     /// and from /proc.
     public var shutdown: SocketShutdown?
+    /// The internet socket options (`INET_DIAG_SOCKOPT`, sent for every full socket by Linux 5.10+); `nil` for
+    /// minisockets, older kernels and /proc.
+    public var inetOptions: InetSocketOptions?
     /// The extension attributes, out of line.
     var details: SocketDetails = .none
 
@@ -74,6 +77,13 @@ public struct Socket: Hashable, Sendable {
     public var memory: SocketMemory? {
         get { details.read(\.memory) }
         set { details.modify { $0.memory = newValue } }
+    }
+
+    /// The type of service and priority class, when the query asked for ``SocketExtensions/typeOfService``; never
+    /// for TCP minisockets.
+    public var typeOfService: TypeOfService? {
+        get { details.read(\.typeOfService) }
+        set { details.modify { $0.typeOfService = newValue } }
     }
 
     /// Creates a socket description.

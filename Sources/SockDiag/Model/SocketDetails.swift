@@ -13,6 +13,7 @@ struct SocketDetails: Hashable, Sendable {
         var congestion: CongestionControlName?
         var congestionControlInfo: CongestionControlInfo?
         var memory: SocketMemory?
+        var typeOfService: TypeOfService?
 
         init() {}
 
@@ -22,6 +23,7 @@ struct SocketDetails: Hashable, Sendable {
             congestion = nil
             congestionControlInfo = nil
             memory = nil
+            typeOfService = nil
         }
 
         func copy() -> Storage {
@@ -30,11 +32,13 @@ struct SocketDetails: Hashable, Sendable {
             copy.congestion = congestion
             copy.congestionControlInfo = congestionControlInfo
             copy.memory = memory
+            copy.typeOfService = typeOfService
             return copy
         }
 
         var isEmpty: Bool {
             tcpInfo == nil && congestion == nil && congestionControlInfo == nil && memory == nil
+                && typeOfService == nil
         }
     }
 
@@ -64,7 +68,7 @@ struct SocketDetails: Hashable, Sendable {
         if lhs.storage === rhs.storage { return true }
         return lhs.read(\.tcpInfo) == rhs.read(\.tcpInfo) && lhs.read(\.congestion) == rhs.read(\.congestion)
             && lhs.read(\.congestionControlInfo) == rhs.read(\.congestionControlInfo)
-            && lhs.read(\.memory) == rhs.read(\.memory)
+            && lhs.read(\.memory) == rhs.read(\.memory) && lhs.read(\.typeOfService) == rhs.read(\.typeOfService)
     }
 
     func hash(into hasher: inout Hasher) {
@@ -72,5 +76,6 @@ struct SocketDetails: Hashable, Sendable {
         hasher.combine(read(\.congestion))
         hasher.combine(read(\.congestionControlInfo))
         hasher.combine(read(\.memory))
+        hasher.combine(read(\.typeOfService))
     }
 }

@@ -22,4 +22,8 @@ public struct SocketExtensions: OptionSet, Hashable, Sendable {
     /// algorithm), decoded into ``Socket/tcpInfo``, ``Socket/congestionControlInfo`` and ``Socket/congestion``.
     /// The kernel sends nothing for UDP sockets and TCP minisockets (TIME_WAIT, SYN-RECV).
     public static let tcpInfo = SocketExtensions(rawValue: 1 << 1 | 1 << 2 | 1 << 3)
+
+    /// The type of service, as `ss --tos` asks: `INET_DIAG_TOS` and `INET_DIAG_TCLASS` (with which the kernel also
+    /// sends `INET_DIAG_CLASS_ID`), decoded into ``Socket/typeOfService``.
+    public static let typeOfService = SocketExtensions(rawValue: 1 << 4 | 1 << 5)
 }

@@ -23,6 +23,14 @@ enum InetDiagParser {
     static let attributeV6Only: UInt16 = 11
     /// `INET_DIAG_MARK` (u32, CAP_NET_ADMIN only).
     static let attributeMark: UInt16 = 15
+    /// `INET_DIAG_TOS` (u8).
+    static let attributeTOS: UInt16 = 5
+    /// `INET_DIAG_TCLASS` (u8).
+    static let attributeTrafficClass: UInt16 = 6
+    /// `INET_DIAG_CLASS_ID` (u32).
+    static let attributeClassID: UInt16 = 17
+    /// `INET_DIAG_SOCKOPT` (`struct inet_diag_sockopt`, 2 bytes).
+    static let attributeSocketOptions: UInt16 = 22
     /// `INET_DIAG_CGROUP_ID` (u64).
     static let attributeCgroupID: UInt16 = 21
 
@@ -91,6 +99,17 @@ enum InetDiagParser {
                 let queues = try attribute.decode(SocketMemory.Queues.init(meminfo:))
                 let storage = storage(&details, reusing: &reuse)
                 storage.memory = SocketMemory(counters: storage.memory?.counters, queues: queues)
+            case attributeSocketOptions:
+                socket.inetOptions = InetSocketOptions(sockopt: attribute.payload)
+            case attributeTOS, attributeTrafficClass, attributeClassID:
+                let storage = storage(&details, reusing: &reuse)
+                var service = storage.typeOfService ?? TypeOfService()
+                switch attribute.type {
+                case attributeTOS: service.tos = attribute.value(UInt8.self)
+                case attributeTrafficClass: service.trafficClass = attribute.value(UInt8.self)
+                default: service.classID = attribute.value(UInt32.self)
+                }
+                storage.typeOfService = service
             case attributeVegasInfo:
                 let info = try attribute.decode(CongestionControlInfo.init(vegasInfo:))
                 storage(&details, reusing: &reuse).congestionControlInfo = info

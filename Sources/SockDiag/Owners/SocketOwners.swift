@@ -17,12 +17,16 @@ public struct SocketOwner: Hashable, Sendable {
     public var pid: Int32
     /// The file descriptor that refers to the socket.
     public var fd: Int32
+    /// The thread whose descriptor table was read (`ss -T`: the process's own id for its main thread); `nil` when
+    /// the scan read processes only.
+    public var tid: Int32?
 
     /// Creates an owner.
-    public init(command: String, pid: Int32, fd: Int32) {
+    public init(command: String, pid: Int32, fd: Int32, tid: Int32? = nil) {
         self.command = command
         self.pid = pid
         self.fd = fd
+        self.tid = tid
     }
 }
 
@@ -114,8 +118,14 @@ public struct SocketOwnerScanner: Sendable {
     /// - Returns: The owners of each inode that has one, and what the scan did.
     /// - Throws: ``SockDiagError`` only when `procRoot` itself cannot be opened or listed (`procUnavailable`,
     ///   `permissionDenied`, `ioFailed`); a process that cannot be read is counted in the report instead.
-    public func owners(of inodes: Set<UInt64>, stopWhenAllFound: Bool = false) throws(SockDiagError) -> SocketOwnerScan
-    {
+    /// - Parameter threads: Read each thread's table too (`/proc/PID/task/TID/fd`, as `ss -T`): every owner then
+    ///   carries its ``SocketOwner/tid`` and command name (the thread's), and threads sharing one table list the
+    ///   same descriptor once each.
+    public func owners(
+        of inodes: Set<UInt64>,
+        stopWhenAllFound: Bool = false,
+        threads: Bool = false
+    ) throws(SockDiagError) -> SocketOwnerScan {
         var wanted = inodes
         wanted.remove(0)
         guard !wanted.isEmpty else { return SocketOwnerScan() }
@@ -125,6 +135,7 @@ public struct SocketOwnerScanner: Sendable {
         }
         defer { close(directory) }
         var walk = OwnerWalk(proc: directory, wanted: wanted, stopWhenAllFound: stopWhenAllFound)
+        walk.threads = threads
         defer { walk.deallocate() }
         try walk.run(root: root)
         return walk.result()
@@ -168,13 +179,13 @@ public struct SocketOwnerScanner: Sendable {
 }
 
 /// One scan in progress: the buffers, the wanted inodes and what was found.
-private struct OwnerWalk {
+struct OwnerWalk {
     /// `getdents64(2)` buffer size for `/proc` and for one process's descriptor directory.
     static let directoryBufferSize = 32 * 1024
     /// Longer than any `socket:[INODE]` link; longer links are truncated, which only other kinds of files have.
     static let linkBufferSize = 64
-    /// `PID/comm` and `PID/fd` with a NUL: 10 digits + 6 bytes.
-    static let pathBufferSize = 32
+    /// `PID/task/TID/comm` with a NUL: 2 × 10 digits + 12 bytes, rounded up.
+    static let pathBufferSize = 48
 
     let proc: Int32
     let wanted: Set<UInt64>
@@ -188,6 +199,8 @@ private struct OwnerWalk {
     /// Wanted inodes that have no owner yet.
     var remaining: Int
     var done = false
+    /// Whether each thread's descriptor table is read too (`ss -T`).
+    var threads = false
 
     init(proc: Int32, wanted: Set<UInt64>, stopWhenAllFound: Bool) {
         self.proc = proc
@@ -216,7 +229,7 @@ private struct OwnerWalk {
         var owners = self.owners
         // Directory order is pid and descriptor order on /proc, but not on every file system: sort what needs it.
         for (inode, list) in owners where list.count > 1 {
-            owners[inode] = list.sorted { ($0.pid, $0.fd) < ($1.pid, $1.fd) }
+            owners[inode] = list.sorted { ($0.pid, $0.tid ?? 0, $0.fd) < ($1.pid, $1.tid ?? 0, $1.fd) }
         }
         return SocketOwnerScan(owners: owners, report: report)
     }
@@ -234,7 +247,8 @@ private struct OwnerWalk {
                 let (name, next) = try DirectoryRecords.entry(in: buffer, at: offset, filled: filled, path: root)
                 offset = next
                 guard let pid = SocketOwnerScanner.entryNumber(name) else { continue }
-                scanProcess(pid: pid, name: name)
+                scanProcess(pid: pid, tid: threads ? pid : nil, name: name)
+                if threads && !done { scanThreads(of: pid) }
             }
         }
         report.stoppedEarly = done
@@ -269,7 +283,8 @@ private struct OwnerWalk {
         }
     }
 
-    mutating func scanProcess(pid: Int32, name: UnsafePointer<UInt8>) {
+    /// Scans one descriptor table: `name` (`PID`, or `PID/task/TID` with `tid`) relative to /proc.
+    mutating func scanProcess(pid: Int32, tid: Int32?, name: UnsafePointer<UInt8>) {
         let proc = self.proc
         let fdPath = setPath(name, "fd")
         let directory: Int32
@@ -323,7 +338,7 @@ private struct OwnerWalk {
                         return
                     }
                 }
-                let owner = SocketOwner(command: command!, pid: pid, fd: fd)
+                let owner = SocketOwner(command: command!, pid: pid, fd: fd, tid: tid)
                 // One lookup: append, and learn whether the list was empty.
                 if Self.append(owner, to: &owners[inode, default: []]) == 1 {
                     remaining -= 1

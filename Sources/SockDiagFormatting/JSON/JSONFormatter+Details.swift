@@ -3,7 +3,7 @@ import SockDiag
 /// The JSON keys the `-e`, `-m` and `-i` details add to each socket object (only the parts the socket has).
 extension JSONFormatter {
     /// The longest detail text.
-    static let maximumDetails = 256 + 512 + TCPInfo.maximumJSON
+    static let maximumDetails = 256 + 512 + 256 + TCPInfo.maximumJSON
 
     /// Writes `,"key":…` pairs for the details of `socket`:
     /// - ``OutputDetails/extended``: `shutdown` (`{"receive":bool,"send":bool}` or null), `mark` and `cgroup_id`
@@ -11,9 +11,12 @@ extension JSONFormatter {
     /// - ``OutputDetails/memory``: `memory`, with `skmem` (the `SK_MEMINFO_*` counters by their kernel names) and
     ///   `meminfo` (`inet_diag_meminfo`), each when sent;
     /// - ``OutputDetails/tcpInfo``: `congestion` (the algorithm's name), `tcp_info` (the fields the kernel's
-    ///   layout has, by their kernel names) and `bbr_info`, `dctcp_info` or `vegas_info`.
+    ///   layout has, by their kernel names) and `bbr_info`, `dctcp_info` or `vegas_info`;
+    /// - ``OutputDetails/typeOfService``, ``OutputDetails/cgroup``, ``OutputDetails/inetSocketOptions``: the keys
+    ///   `writeOptionDetails` documents.
     static func writeDetails(_ socket: Socket, details: OutputDetails, to out: inout ByteWriter) {
         if details.contains(.extended) { writeExtended(socket, to: &out) }
+        writeOptionDetails(socket, details: details, to: &out)
         if details.contains(.memory), let memory = socket.memory { write(memory, to: &out) }
         if details.contains(.tcpInfo) { writeTCPInfo(socket, to: &out) }
     }

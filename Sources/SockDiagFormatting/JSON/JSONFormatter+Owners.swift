@@ -3,7 +3,7 @@ import SockDiag
 extension JSONFormatter {
     /// Appends one object for `socket` with a `process` key after the others (for `ss -p`'s information).
     ///
-    /// `"process":[{"command":"nginx","pid":1234,"fd":6},…]` lists the owners, `[]` when the socket has a file but
+    /// `"process":[{"command":"nginx","pid":1234,"fd":6},…]` (with `"tid"` under `-T`) lists the owners, `[]` when the socket has a file but
     /// no scanned process holds it, and `null` when the socket has no file (inode 0: TIME_WAIT and request
     /// sockets, and sockets their process has closed), so that no process can hold it.
     /// - Parameters:
@@ -30,6 +30,10 @@ extension JSONFormatter {
             buffer.appendJSONEscaped(owner.command.utf8)
             buffer.append(contentsOf: "\",\"pid\":".utf8)
             buffer.appendDecimal(UInt32(bitPattern: owner.pid))
+            if let tid = owner.tid {
+                buffer.append(contentsOf: ",\"tid\":".utf8)
+                buffer.appendDecimal(UInt32(bitPattern: tid))
+            }
             buffer.append(contentsOf: ",\"fd\":".utf8)
             buffer.appendDecimal(UInt32(bitPattern: owner.fd))
             buffer.append(UInt8(ascii: "}"))

@@ -3,8 +3,9 @@ import SockDiag
 /// The `-o`, `-e`, `-m` and `-i` parts of a table row, exactly as ss 6.1 prints them (`tcp_timer_print`,
 /// `sock_details_print`, `print_skmeminfo`, `tcp_show_info` and `tcp_stats_print` in misc/ss.c).
 extension TableFormatter {
-    /// The longest detail text: the `-o -e` columns (with a cgroup path of up to 256 bytes) and the `-m -i` line.
-    static let maximumDetails = 160 + 256 + 1400
+    /// The longest detail text: the `-o -e` columns, `--tos`, `--inet-sockopt` and the `-m -i` line (cgroup
+    /// paths are counted by the caller).
+    static let maximumDetails = 160 + 64 + 160 + 1600
 
     /// Whether `socket` gets a second line (ss: `-m`, or `-i` for anything but UDP).
     static func hasSecondLine(_ socket: Socket, details: OutputDetails) -> Bool {
@@ -41,7 +42,7 @@ extension TableFormatter {
                 out.put(" fwmark:0x")
                 out.hex(UInt64(mark))
             }
-            if let cgroup {
+            if let cgroup, socket.cgroupID != 0 {
                 out.put(" cgroup:")
                 out.putSafe(cgroup)
             }
@@ -55,8 +56,9 @@ extension TableFormatter {
                 out.put(shutdown.contains(.send) ? UInt8(ascii: "-") : UInt8(ascii: ">"))
             }
         }
+        writeOptionDetails(socket, details: details, cgroup: cgroup, to: &out)
         guard hasSecondLine(socket, details: details) else { return }
-        out.put("\n\t")
+        if !details.contains(.oneLine) { out.put("\n\t") }
         if let memory = socket.memory {
             writeMemory(memory, to: &out)
         }
@@ -272,6 +274,25 @@ extension TableFormatter {
         }
         field(" rcv_ooopack:", info.receiveOutOfOrderPackets, to: &out)
         field(" snd_wnd:", info.sendWindow, to: &out)
+        writeNewerTCPInfo(info, to: &out)
+    }
+
+    /// The `tcp_info` fields ss 6.1 does not know, after its own, each only when non-zero: `rcv_wnd` and `rehash`
+    /// as later ss prints them, then the RTO totals (Linux 6.7+) and the Accurate ECN counters (6.18+) under
+    /// their kernel names, as in the JSON.
+    private static func writeNewerTCPInfo(_ info: TCPInfo, to out: inout ByteWriter) {
+        field(" rcv_wnd:", info.receiveWindow, to: &out)
+        field(" rehash:", info.rehash, to: &out)
+        field(" total_rto:", info.totalRTO.map(UInt32.init), to: &out)
+        field(" total_rto_recoveries:", info.totalRTORecoveries.map(UInt32.init), to: &out)
+        field(" total_rto_time:", info.totalRTOTime, to: &out)
+        field(" received_ce:", info.receivedCE, to: &out)
+        field(" delivered_e1_bytes:", info.deliveredE1Bytes, to: &out)
+        field(" delivered_e0_bytes:", info.deliveredE0Bytes, to: &out)
+        field(" delivered_ce_bytes:", info.deliveredCEBytes, to: &out)
+        field(" received_e1_bytes:", info.receivedE1Bytes, to: &out)
+        field(" received_e0_bytes:", info.receivedE0Bytes, to: &out)
+        field(" received_ce_bytes:", info.receivedCEBytes, to: &out)
     }
 
     @inline(__always)

@@ -33,19 +33,22 @@ extension TableFormatter {
     public mutating func write(_ socket: Socket, owners: [SocketOwner], to buffer: inout [UInt8]) {
         // As ss: the Process column right after the peer, then the details (-o, -e, -m, -i).
         writeColumns(socket, to: &buffer)
-        Self.appendProcessColumn(socket, owners: owners, to: &buffer)
+        Self.appendProcessColumn(socket, peerPortLength: peerPortLength, owners: owners, to: &buffer)
         writeDetailsAndNewline(socket, to: &buffer)
     }
 
     /// Where the Process column starts in a row whose addresses fit their columns: the fixed columns, two
     /// endpoints of `addressWidth` with a colon and a port padded to 6.
-    var processColumnOffset: Int { 6 + 11 + 7 + 7 + 2 * (addressWidth + 1 + 6) }
+    var processColumnOffset: Int { 6 + 11 + (details.contains(.noQueues) ? 0 : 14) + 2 * (addressWidth + 1 + 6) }
 
     /// Pads the peer port as the local port is padded, then writes the Process column.
-    static func appendProcessColumn(_ socket: Socket, owners: [SocketOwner], to buffer: inout [UInt8]) {
-        let port = socket.peer.port
-        let portWidth = port == 0 ? 1 : port < 10 ? 1 : port < 100 ? 2 : port < 1000 ? 3 : port < 10000 ? 4 : 5
-        buffer.appendSpaces(6 - portWidth)
+    static func appendProcessColumn(
+        _ socket: Socket,
+        peerPortLength: Int,
+        owners: [SocketOwner],
+        to buffer: inout [UInt8]
+    ) {
+        buffer.appendSpaces(max(1, 6 - peerPortLength))
         guard socket.inode != 0 else {
             switch socket.state {
             case .timeWait: buffer.append(contentsOf: "(no process: time-wait)".utf8)
@@ -74,6 +77,10 @@ extension TableFormatter {
             command.withUTF8 { buffer.appendSafe($0) }
             buffer.append(contentsOf: "\",pid=".utf8)
             buffer.appendDecimal(UInt32(bitPattern: owner.pid))
+            if let tid = owner.tid {
+                buffer.append(contentsOf: ",tid=".utf8)
+                buffer.appendDecimal(UInt32(bitPattern: tid))
+            }
             buffer.append(contentsOf: ",fd=".utf8)
             buffer.appendDecimal(UInt32(bitPattern: owner.fd))
             buffer.append(UInt8(ascii: ")"))

@@ -12,6 +12,10 @@ public struct TableFormatter {
     /// The cgroup path to print for a cgroup id under ``OutputDetails/extended`` (ss: `cg_id_to_path`); `nil`
     /// prints no cgroup.
     public var cgroupPath: (@Sendable (UInt64) -> [UInt8])?
+    /// `-r`: host and service names for the endpoints; `nil` writes them numerically.
+    public var names: EndpointNames?
+    /// The length of the last row's peer port text (the Process column pads after it).
+    var peerPortLength = 1
     private var interfaces = InterfaceNames()
 
     /// Creates a formatter sized for `families`.
@@ -24,8 +28,10 @@ public struct TableFormatter {
     public func writeHeader(to buffer: inout [UInt8]) {
         buffer.appendPadded("Netid", width: 6)
         buffer.appendPadded("State", width: 11)
-        buffer.appendPadded("Recv-Q", width: 7)
-        buffer.appendPadded("Send-Q", width: 7)
+        if !details.contains(.noQueues) {
+            buffer.appendPadded("Recv-Q", width: 7)
+            buffer.appendPadded("Send-Q", width: 7)
+        }
         buffer.appendSpaces(addressWidth - 13)
         buffer.appendPadded("Local Address:Port", width: 19)
         buffer.appendSpaces(addressWidth - 11)
@@ -52,26 +58,38 @@ public struct TableFormatter {
         let local = socket.local
         let peer = socket.peer
         let v6Only = socket.v6Only ?? false
-        buffer.appendWriting(maximum: Self.maximumRow + 2 * width) { out in
+        let queues = !details.contains(.noQueues)
+        let localHost = names?.hostText(local, v6Only: v6Only)
+        let peerHost = names?.hostText(peer, v6Only: v6Only)
+        let localPort = names?.portText(local.port, transport: transport)
+        let peerPort = names?.portText(peer.port, transport: transport)
+        let named = (localHost?.count ?? 0) + (peerHost?.count ?? 0) + (localPort?.count ?? 0) + (peerPort?.count ?? 0)
+        var peerPortLength = 0
+        buffer.appendWriting(maximum: Self.maximumRow + 2 * width + named) { out in
             let start = out.count
             out.put(transport.word)
             out.spaces(6 - (out.count - start))
             let stateStart = out.count
             out.put(state.columnWord)
             out.spaces(11 - (out.count - stateStart))
-            let receiveStart = out.count
-            out.decimal(receiveQueue)
-            out.spaces(7 - (out.count - receiveStart))
-            let sendStart = out.count
-            out.decimal(sendQueue)
-            out.spaces(7 - (out.count - sendStart))
-            Self.writeEndpoint(local, v6Only: v6Only, interface: interface, width: width, to: &out)
+            if queues {
+                let receiveStart = out.count
+                out.decimal(receiveQueue)
+                out.spaces(7 - (out.count - receiveStart))
+                let sendStart = out.count
+                out.decimal(sendQueue)
+                out.spaces(7 - (out.count - sendStart))
+            }
+            Self.writeEndpoint(local, v6Only: v6Only, name: localHost, interface: interface, width: width, to: &out)
             let portStart = out.count
-            Self.writePort(local.port, to: &out)
+            Self.writePort(local.port, name: localPort, to: &out)
             out.spaces(6 - (out.count - portStart))
-            Self.writeEndpoint(peer, v6Only: v6Only, interface: nil, width: width, to: &out)
-            Self.writePort(peer.port, to: &out)
+            Self.writeEndpoint(peer, v6Only: v6Only, name: peerHost, interface: nil, width: width, to: &out)
+            let peerStart = out.count
+            Self.writePort(peer.port, name: peerPort, to: &out)
+            peerPortLength = out.count - peerStart
         }
+        self.peerPortLength = peerPortLength
     }
 
     /// Appends the detail columns asked for (`-o`, `-e`, `-m`, `-i`) and the newline.
@@ -80,11 +98,13 @@ public struct TableFormatter {
             buffer.append(UInt8(ascii: "\n"))
         } else {
             var cgroup: [UInt8]?
-            if details.contains(.extended), let id = socket.cgroupID, id != 0, let cgroupPath {
+            if let id = socket.cgroupID, let cgroupPath,
+                (details.contains(.extended) && id != 0) || details.contains(.cgroup)
+            {
                 cgroup = cgroupPath(id)
             }
             let details = self.details
-            buffer.appendWriting(maximum: Self.maximumDetails + (cgroup?.count ?? 0)) { out in
+            buffer.appendWriting(maximum: Self.maximumDetails + 2 * (cgroup?.count ?? 0)) { out in
                 Self.writeDetails(socket, details: details, cgroup: cgroup, to: &out)
                 out.put(UInt8(ascii: "\n"))
             }
@@ -99,13 +119,14 @@ public struct TableFormatter {
     private static func writeEndpoint(
         _ endpoint: Endpoint,
         v6Only: Bool,
+        name: [UInt8]?,
         interface: [UInt8]?,
         width: Int,
         to out: inout ByteWriter
     ) {
         // Write the address first, then move it right by the padding it needs.
         let start = out.count
-        out.ssAddress(endpoint, v6Only: v6Only)
+        if let name { out.put(name) } else { out.ssAddress(endpoint, v6Only: v6Only) }
         if let interface {
             out.put(UInt8(ascii: "%"))
             out.putSafe(interface)
@@ -121,7 +142,7 @@ public struct TableFormatter {
     }
 
     @inline(__always)
-    private static func writePort(_ port: UInt16, to out: inout ByteWriter) {
-        if port == 0 { out.put(UInt8(ascii: "*")) } else { out.decimal(UInt32(port)) }
+    private static func writePort(_ port: UInt16, name: [UInt8]?, to out: inout ByteWriter) {
+        if let name { out.put(name) } else if port == 0 { out.put(UInt8(ascii: "*")) } else { out.decimal(UInt32(port)) }
     }
 }

@@ -9,7 +9,7 @@ struct ListCommand: ParsableCommand {
         discussion: """
             Without -t/-u both TCP and UDP are shown; without -4/-6 both families. Without -a, -l or --state, \
             what ss shows by default: every state but LISTEN, TIME-WAIT, SYN-RECV and UNCONN/CLOSE.
-            Addresses and ports are always numeric. `sockdiag list` is what sockdiag does without a subcommand.
+            Addresses and ports are numeric unless -r. `sockdiag list` is what sockdiag does without a subcommand.
 
             Why does bind() fail? sockdiag bind-check [ADDRESS:]PORT (see sockdiag bind-check --help).
             Prometheus metrics: sockdiag exporter [--listen ADDRESS:PORT] (see sockdiag exporter --help).
@@ -25,6 +25,8 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var selection: SocketSelection
 
     @OptionGroup var capture: CaptureOptions
+
+    @OptionGroup var display: DisplayOptions
 
     @Flag(
         name: [.customShort("n"), .long],
@@ -140,7 +142,8 @@ struct ListCommand: ParsableCommand {
             dryRun: dryRun,
             killAll: killAll,
             diag: capture.diag,
-            from: capture.from
+            from: capture.from,
+            display: display.plain
         )
     }
 

@@ -53,7 +53,7 @@ extension Listing {
         }
         outcome.record(sweep)
         if options.processes {
-            let owners = try OwnersStage(kept)
+            let owners = try OwnersStage(kept, threads: options.display.threads)
             for rows in kept { try writer.write(rows, owners: owners) }
             owners.notePartial()
         }

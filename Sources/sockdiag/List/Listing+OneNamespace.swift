@@ -78,7 +78,7 @@ extension Listing {
         var owners: OwnersStage?
         if options.processes {
             let rows = try source.rows(of: self)
-            owners = try OwnersStage([rows])
+            owners = try OwnersStage([rows], threads: options.display.threads)
             try writer.write(rows, owners: owners)
             report = rows.report
         } else {

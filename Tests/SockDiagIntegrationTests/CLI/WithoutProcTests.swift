@@ -33,7 +33,7 @@ extension Integration {
 
         /// Exact lines: the options are read, so they are refused as they would be with /proc.
         static let refused: [(sockdiag: Bool, arguments: [String], line: String)] = [
-            (true, ["--bogus"], "sockdiag: Unknown option '--bogus'"),
+            (true, ["--no-such-option"], "sockdiag: Unknown option '--no-such-option'"),
             (true, ["--port", "-1"], "sockdiag: invalid port '-1' for --port: expected a number from 0 to 65535"),
             (
                 false, ["--listen", "bogus"],

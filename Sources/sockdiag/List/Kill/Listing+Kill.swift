@@ -14,7 +14,7 @@ extension Listing {
         try enterNamespaceIfAsked()
         let inspector = try SocketInspector()
         var rows = try SocketSource.netlink(inspector).rows(of: self)
-        let owners = options.processes ? try OwnersStage([rows]) : nil
+        let owners = options.processes ? try OwnersStage([rows], threads: options.display.threads) : nil
         var tally = KillTally()
         if !options.dryRun {
             rows.sockets = try rows.sockets.filter { socket in

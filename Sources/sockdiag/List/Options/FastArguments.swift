@@ -15,6 +15,8 @@ enum FastArguments {
         case processes
         case allNamespaces
         case kill, dryRun, killAll
+        case resolve, threads, oneLine, noQueues, typeOfService, cgroup, inetSocketOptions
+        case processContext, socketContext, bpf
 
         init?(short character: Character) {
             switch character {
@@ -38,6 +40,13 @@ enum FastArguments {
             case "x": self = .unix
             case "p": self = .processes
             case "K": self = .kill
+            case "r": self = .resolve
+            case "T": self = .threads
+            case "O": self = .oneLine
+            case "Q": self = .noQueues
+            case "Z": self = .processContext
+            case "z": self = .socketContext
+            case "b": self = .bpf
             default: return nil
             }
         }
@@ -68,6 +77,16 @@ enum FastArguments {
             case "kill": self = .kill
             case "dry-run": self = .dryRun
             case "kill-all": self = .killAll
+            case "resolve": self = .resolve
+            case "threads": self = .threads
+            case "oneline": self = .oneLine
+            case "no-queues": self = .noQueues
+            case "tos": self = .typeOfService
+            case "cgroup": self = .cgroup
+            case "inet-sockopt": self = .inetSocketOptions
+            case "context": self = .processContext
+            case "contexts": self = .socketContext
+            case "bpf": self = .bpf
             default: return nil
             }
         }
@@ -99,11 +118,21 @@ enum FastArguments {
             case .kill: invocation.kill = true
             case .dryRun: invocation.dryRun = true
             case .killAll: invocation.killAll = true
+            case .resolve: invocation.display.resolve = true
+            case .threads: invocation.display.threads = true
+            case .oneLine: invocation.display.oneLine = true
+            case .noQueues: invocation.display.noQueues = true
+            case .typeOfService: invocation.display.typeOfService = true
+            case .cgroup: invocation.display.cgroup = true
+            case .inetSocketOptions: invocation.display.inetSocketOptions = true
+            case .processContext: invocation.display.processContext = true
+            case .socketContext: invocation.display.socketContext = true
+            case .bpf: invocation.display.bpf = true
             }
         }
     }
 
-    /// Appends `value` to the option `name`; false for an unknown option or a second `--backend`.
+    /// Appends `value` to the option `name`; false for an unknown option or a second `--filter`.
     static func append(_ value: String, to name: Substring, in invocation: inout Invocation) -> Bool {
         switch name {
         case "state": invocation.selection.states.append(value)
@@ -112,6 +141,9 @@ enum FastArguments {
         case "dport": invocation.selection.destinationPorts.append(value)
         case "src": invocation.selection.sources.append(value)
         case "dst": invocation.selection.destinations.append(value)
+        case "filter":
+            guard invocation.display.filterFile == nil else { return false }
+            invocation.display.filterFile = value
         default: return false
         }
         return true
@@ -120,10 +152,10 @@ enum FastArguments {
     /// The invocation for `arguments` (without the program name), or `nil` to let ArgumentParser decide.
     static func parse(_ arguments: ArraySlice<String>) -> Invocation? {
         var invocation = Invocation()
-        var seen: UInt32 = 0
+        var seen: UInt64 = 0
         var backendGiven = false
         func mark(_ flag: Flag) -> Bool {
-            let bit: UInt32 = 1 << UInt32(flag.rawValue)
+            let bit: UInt64 = 1 << UInt64(flag.rawValue)
             guard seen & bit == 0 else { return false }
             seen |= bit
             return true

@@ -41,12 +41,15 @@ struct Invocation: Equatable {
     var diag: String?
     /// `--from`: the capture to list instead of the kernel's tables (`-` for standard input).
     var from: String?
+    /// `-r -T -O -Q --tos --cgroup --inet-sockopt -Z -z -b -F`.
+    var display = Display()
 
     /// The kernel extensions the output needs: none unless -m or -i (every extension costs kernel time).
     var extensions: SocketExtensions {
         var extensions: SocketExtensions = []
         if memory { extensions.formUnion(.memory) }
         if info { extensions.formUnion(.tcpInfo) }
+        if display.typeOfService { extensions.formUnion(.typeOfService) }
         return extensions
     }
 
@@ -58,12 +61,13 @@ struct Invocation: Equatable {
         if memory { details.insert(.memory) }
         if info { details.insert(.tcpInfo) }
         if numeric && !details.isEmpty { details.insert(.numericRates) }
+        details.formUnion(displayDetails)
         return details
     }
 
     /// Checks the options, builds the queries once and lists.
     /// - Throws: `UsageError` for options that do not go together, and what the listing throws.
     func run() throws {
-        try Listing(checking: self).run()
+        try Listing(checking: resolvingDisplay()).run()
     }
 }

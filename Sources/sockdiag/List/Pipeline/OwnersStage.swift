@@ -18,14 +18,15 @@ struct OwnersStage {
     let nanoseconds: UInt64
 
     /// Scans /proc for the owners of the UNIX and internet sockets of `rows`.
-    init(_ rows: [Rows]) throws {
+    /// - Parameter threads: `-T`: each thread's descriptor table too.
+    init(_ rows: [Rows], threads: Bool = false) throws {
         var inodes = Set<UInt64>(minimumCapacity: rows.reduce(0) { $0 + $1.sockets.count + $1.unix.count })
         for namespace in rows {
             for socket in namespace.sockets where socket.inode != 0 { inodes.insert(socket.inode) }
             for socket in namespace.unix where socket.inode != 0 { inodes.insert(UInt64(socket.inode)) }
         }
         let started = Self.monotonicNanoseconds()
-        scan = try SocketOwnerScanner().owners(of: inodes)
+        scan = try SocketOwnerScanner().owners(of: inodes, threads: threads)
         nanoseconds = Self.monotonicNanoseconds() - started
         self.inodes = inodes.count
     }

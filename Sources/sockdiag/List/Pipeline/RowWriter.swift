@@ -39,7 +39,8 @@ struct RowWriter: ~Copyable {
         } else {
             table = TableFormatter(families: listing.query.families)
             table!.details = options.details
-            if options.extended {
+            table!.names = options.display.resolve ? NameResolver.names(services: !options.numeric) : nil
+            if options.extended || options.display.cgroup {
                 let cgroups = CgroupPaths()
                 table!.cgroupPath = { cgroups.path(of: $0) }
             }
