@@ -2,8 +2,8 @@
 # Builds the libFuzzer executables of FuzzTesting/ (with ASan) into .build-fuzz/ and runs them.
 #
 #   Scripts/fuzz.sh                      every target briefly, the exporter's too (FUZZ_SECONDS each, default 10)
-#   Scripts/fuzz.sh TARGET [SECONDS]     one target (FuzzInetDiag, FuzzUnixDiag, FuzzProcNet, FuzzFilter; or inet,
-#                                        unix, proc, filter) for SECONDS (default 60)
+#   Scripts/fuzz.sh TARGET [SECONDS]     one target (FuzzInetDiag, FuzzUnixDiag, FuzzProcNet, FuzzFilter, FuzzCapture;
+#                                        or inet, unix, proc, filter, capture) for SECONDS (default 60)
 #   Scripts/fuzz.sh TARGET -runs=N       … for N executions; any further arguments go to libFuzzer
 #   Scripts/fuzz.sh exporter [SECONDS]   sockdiag-exporter's request handling, black-box, in a private namespace
 #                                        (FuzzTesting/exporter_requests.py; root; default 60 s)
@@ -19,7 +19,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/.build-fuzz"
 fuzz="$root/FuzzTesting"
-targets=(FuzzInetDiag FuzzUnixDiag FuzzProcNet FuzzFilter)
+targets=(FuzzInetDiag FuzzUnixDiag FuzzProcNet FuzzFilter FuzzCapture)
 # A Swift trap must reach libFuzzer's handler: the runtime's backtracer would read memory ASan reports instead.
 export SWIFT_BACKTRACE=enable=no
 # A hang is a failure too; a parser that needs more than 10 s or 4 GiB for one input is one.
@@ -36,6 +36,7 @@ target_name() {
     FuzzUnixDiag | unix | unix-diag) echo FuzzUnixDiag ;;
     FuzzProcNet | proc | proc-net) echo FuzzProcNet ;;
     FuzzFilter | filter) echo FuzzFilter ;;
+    FuzzCapture | capture) echo FuzzCapture ;;
     *) die "unknown target '$1' (${targets[*]})" ;;
     esac
 }
@@ -103,7 +104,7 @@ build() {
 seeds() {
     local dir="$out/seeds"
     rm -rf "$dir"
-    mkdir -p "$dir"/{FuzzInetDiag,FuzzUnixDiag,FuzzProcNet,FuzzFilter}
+    mkdir -p "$dir"/{FuzzInetDiag,FuzzUnixDiag,FuzzProcNet,FuzzFilter,FuzzCapture}
     seed() { # OPTION-BYTE FIXTURE TARGET
         { printf "\\x$1"; cat "$root/Tests/Fixtures/$2"; } >"$dir/$3/$(echo "$2" | tr / -)"
     }
@@ -119,6 +120,11 @@ seeds() {
     seed 01 proc/udp FuzzProcNet
     seed 05 proc/udp6 FuzzProcNet
     cp "$fuzz"/Seeds/FuzzFilter/* "$dir/FuzzFilter/"
+    # capture: ss's capture (-D), raw dumps (read as ss's), and sockdiag's own -D captures (FuzzTesting/Seeds).
+    cp "$fuzz"/Seeds/FuzzCapture/* "$dir/FuzzCapture/"
+    for f in ss-D-tcp.bin tcp4-all.bin unix-all.bin; do
+        [ ! -e "$root/Tests/Fixtures/$f" ] || seed 0f "$f" FuzzCapture
+    done
 }
 
 fuzz_options() { # TARGET: the libFuzzer options of a fuzzing run (a replay reads each input whole)
