@@ -31,8 +31,10 @@ extension BindProof {
     ///   when no socket overlaps, or when the overlapping ones are listeners of the caller's uid sharing their
     ///   address (only `SO_REUSEPORT` lets listeners share one); otherwise ``BindOutcome/untested``: the dump does
     ///   not show `SO_REUSEPORT`.
-    /// - Plain is never bound. Inferred exactly: a socket with neither option conflicts with every overlapping socket,
-    ///   whatever its options or device, and no fast path applies to it: `EADDRINUSE` when a socket overlaps, else ok.
+    /// - Plain is never bound. Inferred exactly: a socket with neither option and no device conflicts with every
+    ///   overlapping socket, whatever its options or device, and no fast path applies to it: `EADDRINUSE` when a
+    ///   socket overlaps, else ok. (One exception the dump cannot tell: a socket bound to a VRF device, while
+    ///   `net.ipv4.tcp_l3mdev_accept` is 0, sits in a bind bucket of its own and conflicts with nothing here.)
     /// - `SO_REUSEADDR`: `EADDRINUSE` when an overlapping socket listens (a listener conflicts with it, and a bucket
     ///   with a listener has `fastreuse = 0`), ok when no socket overlaps; otherwise (bound sockets, connections,
     ///   TIME_WAIT: whether they have `SO_REUSEADDR`, which TIME_WAIT keeps from its socket, is not in the dump) the

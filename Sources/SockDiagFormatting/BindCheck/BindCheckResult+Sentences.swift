@@ -102,8 +102,9 @@ extension BindCaveat {
             return "bind() fails with EADDRINUSE, but the dump shows no socket of this protocol on the port: the "
                 + "holder is not visible through sock_diag here"
         case .holdersDoNotConflict:
-            return "sockets hold this port, yet a plain bind succeeded: they do not conflict (bound to a device, or a "
-                + "SO_REUSEPORT group of your user)"
+            return "sockets hold this port, yet a plain bind succeeded: they closed after the dump, or they are bound "
+                + "to a VRF device (with net.ipv4.tcp_l3mdev_accept=0 its sockets have a bind table of their own); a "
+                + "bind without a device conflicts with any other socket on the address, bound to a device or not"
         }
     }
 }

@@ -1,5 +1,11 @@
 import SockDiag
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 extension BindRemedy {
     /// The remedy as one sentence for a person, naming the sockets' owners.
     /// - Parameter owner: Describes the owner of a socket inode, e.g. `nginx (pid 1234)`, when known.
@@ -65,7 +71,8 @@ extension BindRemedy {
     private static func owners(of sockets: [Socket], owner: (UInt64) -> String?) -> String {
         let names = Set(sockets.compactMap { $0.inode == 0 ? nil : owner($0.inode) }).sorted()
         if !names.isEmpty { return names.joined(separator: ", ") }
-        let uids = Set(sockets.map(\.uid)).sorted().map { "uid \($0)" }
-        return "the owner (" + uids.joined(separator: ", ") + "; run with -p as root to see the process)"
+        let users = Set(sockets.map(\.uid)).sorted().map(BindReportFormatter.userName).joined(separator: ", ")
+        let hint = geteuid() == 0 ? "no process in /proc holds it" : "run as root to see the process"
+        return "the owner (\(users); \(hint))"
     }
 }
