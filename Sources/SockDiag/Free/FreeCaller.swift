@@ -70,6 +70,12 @@ public struct FreeCaller: Hashable, Sendable {
             || [realUID, effectiveUID].contains { $0 == process.realUID || $0 == process.savedUID }
     }
 
+    /// Whether the caller may signal a process whose real and saved uid are `uid` (the owner of a socket whose process
+    /// it cannot read): root, `CAP_KILL`, or its own uid.
+    public func maySignal(uid: UInt32) -> Bool {
+        canSignalAnyProcess || realUID == uid || effectiveUID == uid
+    }
+
     /// The `PPid:` of `/proc/PID/status`.
     static func parentPID(of pid: Int32, procRoot: String) -> Int32? {
         guard let status = readSmallFile("\(procRoot)/\(pid)/status"),

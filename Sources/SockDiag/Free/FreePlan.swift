@@ -86,10 +86,30 @@ public struct FreePlan: Hashable, Sendable {
                 signal.append(Signal(process: process, sockets: sockets))
             }
         }
-        if !unowned.isEmpty {
-            let reason = FreeRefusal.Reason.ownerNotFound(scanComplete: evidence.ownerScanComplete)
-            refusals.append(FreeRefusal(process: nil, reason: reason, sockets: unowned))
+        refusals += Self.unownedRefusals(unowned, evidence: evidence)
+    }
+
+    /// The refusals for sockets with an inode whose holder was not found: when the scan could not read every process
+    /// and the caller may not signal the socket's user, the user is named (``FreeRefusal/Reason/otherUser(uid:)``,
+    /// one refusal per uid); the rest, ``FreeRefusal/Reason/ownerNotFound(scanComplete:)``.
+    static func unownedRefusals(_ unowned: [Socket], evidence: FreeEvidence) -> [FreeRefusal] {
+        var notFound: [Socket] = []
+        var byUser: [UInt32: [Socket]] = [:]
+        for socket in unowned {
+            if !evidence.ownerScanComplete && !evidence.caller.maySignal(uid: socket.uid) {
+                byUser[socket.uid, default: []].append(socket)
+            } else {
+                notFound.append(socket)
+            }
         }
+        var refusals = byUser.keys.sorted().map { uid in
+            FreeRefusal(process: nil, reason: .otherUser(uid: uid), sockets: byUser[uid]!)
+        }
+        if !notFound.isEmpty {
+            let reason = FreeRefusal.Reason.ownerNotFound(scanComplete: evidence.ownerScanComplete)
+            refusals.append(FreeRefusal(process: nil, reason: reason, sockets: notFound))
+        }
+        return refusals
     }
 
     /// Why `process` must not be signalled, or `nil` when it may be.

@@ -14,7 +14,8 @@ public struct FreeRefusal: Hashable, Sendable {
         case dockerProxy(container: String?)
         /// A process of a container other than the caller's (its cgroup names the container).
         case container(ContainerReference)
-        /// Another user's process, which the caller may not signal (not root, no `CAP_KILL`).
+        /// Another user's process, which the caller may not signal (not root, no `CAP_KILL`); also a socket of that
+        /// user whose process the caller could not read (``FreeRefusal/process`` `nil`).
         case otherUser(uid: UInt32)
         /// Every socket the process holds on the port is also held by a refused process (`pid`): signalling this
         /// one would not free the port.
@@ -24,7 +25,8 @@ public struct FreeRefusal: Hashable, Sendable {
         case ownerNotFound(scanComplete: Bool)
     }
 
-    /// The process, or `nil` for ``Reason/ownerNotFound(scanComplete:)``.
+    /// The process, or `nil` when none was found (``Reason/ownerNotFound(scanComplete:)``, or
+    /// ``Reason/otherUser(uid:)`` for a socket of another user whose process could not be read).
     public var process: ProcessFacts?
     /// Why.
     public var reason: Reason

@@ -220,3 +220,19 @@ struct FreePlanTests {
         #expect(!FreeCaller.hasKillCapability(status: "CapEff:\t0000000000000000\n"))
     }
 }
+
+extension FreePlanTests {
+    @Test("a socket whose process could not be read: another user's is refused naming the user, not 'not found'")
+    func unreadableOwner() {
+        var evidence = Self.evidence(
+            [Self.socket(5, uid: 0), Self.socket(6, uid: 1000), Self.socket(7, uid: 33)], holders: [:], processes: []
+        )
+        evidence.ownerScanComplete = false
+        #expect(
+            FreePlan(deciding: evidence).refusals.map(\.reason)
+                == [.otherUser(uid: 0), .otherUser(uid: 33), .ownerNotFound(scanComplete: false)]
+        )
+        evidence.caller = Self.root
+        #expect(FreePlan(deciding: evidence).refusals.map(\.reason) == [.ownerNotFound(scanComplete: false)])
+    }
+}
