@@ -13,12 +13,11 @@ extension BindCheckResult {
         case .freeWithReusePort:
             return "in use (EADDRINUSE), free only with SO_REUSEPORT (a group of your user holds it)"
         case .inUse:
-            switch proof.reusePort {
-            case .untested:
-                return "in use: bind() fails with EADDRINUSE, with SO_REUSEADDR too (SO_REUSEPORT untested)"
-            default:
-                return "in use: bind() fails with EADDRINUSE, with SO_REUSEADDR and with SO_REUSEPORT too"
-            }
+            let failing = [BindOption.reuseAddress, .reusePort].filter { proof[$0] != .untested }.map(\.optionName)
+            let untested = [BindOption.reuseAddress, .reusePort].filter { proof[$0] == .untested }.map(\.optionName)
+            let also = failing.isEmpty ? "" : ", with " + failing.joined(separator: " and with ") + " too"
+            let open = untested.isEmpty ? "" : " (" + untested.joined(separator: " and ") + " untested)"
+            return "in use: bind() fails with EADDRINUSE\(also)\(open)"
         case .needsPrivilege:
             let use = causes.isEmpty ? "not in use" : "and in use too (causes below)"
             return "needs privilege: port \(target.port) is below \(unprivilegedPortStart) (EACCES), \(use)"
@@ -47,8 +46,10 @@ extension BindCheckResult {
     public var inferenceSentence: String? {
         let untested = BindOption.allCases.contains { proof[$0] == .untested }
         guard !proof.inferred.isEmpty || untested else { return nil }
-        return "next to these sockets a test bind could change the port's kernel state for later binds, so it was "
-            + "not made: inferred = from the sockets shown; untested = they cannot tell"
+        let why = target.transport == .udp
+            ? "a test bind next to these sockets could take their datagrams while it lived"
+            : "next to these sockets a test bind could change the port's kernel state for later binds"
+        return why + ", so it was not made: inferred = from the sockets shown; untested = they cannot tell"
     }
 
     /// The suggested ports as one line, e.g. `8001, 7999, 40001 (in ip_local_port_range 32768-60999)`; `nil` when
@@ -63,6 +64,17 @@ extension BindCheckResult {
     /// Where proof and evidence disagree, for a person: `caveats`, one sentence each.
     public var notes: [String] {
         caveats.map(\.sentence)
+    }
+}
+
+extension BindOption {
+    /// `SO_REUSEADDR`, `SO_REUSEPORT`, `a plain bind()`.
+    var optionName: String {
+        switch self {
+        case .plain: return "a plain bind()"
+        case .reuseAddress: return "SO_REUSEADDR"
+        case .reusePort: return "SO_REUSEPORT"
+        }
     }
 }
 

@@ -214,6 +214,38 @@ extension Integration {
             #expect(report.remedies.contains { $0.contains("new socket take the unicast datagrams") })
         }
 
+        @Test("UDP: no test bind next to live sockets (it would take their datagrams): plain and other uid inferred")
+        func udpNoTestBind() throws {
+            let namespace = try TestNamespace()
+            defer { namespace.remove() }
+            // Root's socket with both options: a root test bind with either would succeed and share the port.
+            let holder = try Self.holder(namespace, """
+                u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                u.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                u.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1); u.bind(("0.0.0.0", 7601))
+                """)
+            defer { holder.stop() }
+            let report = try BindCheck.check(namespace, ["7601", "--udp"])
+            let proof = try #require(report.object["proof"] as? [String: Any])
+            #expect(proof["plain"] as? String == "EADDRINUSE")
+            #expect(proof["reuseaddr"] as? String == "untested" && proof["reuseport"] as? String == "untested")
+            #expect(proof["inferred"] as? [String] == ["plain"])
+            #expect(report.verdict == "in-use" && report.status == 1)
+            #expect(report.object["summary"] as? String
+                == "in use: bind() fails with EADDRINUSE (SO_REUSEADDR and SO_REUSEPORT untested)")
+            #expect((proof["inference"] as? String)?.contains("take their datagrams") == true)
+            // Another user's socket: SO_REUSEPORT cannot share with it, inferred.
+            let theirs = try Self.holder(namespace, """
+                u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                u.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1); u.bind(("127.0.0.1", 7602))
+                """, asNobody: true)
+            defer { theirs.stop() }
+            let other = try BindCheck.check(namespace, ["7602", "--udp"])
+            let otherProof = try #require(other.object["proof"] as? [String: Any])
+            #expect(otherProof["reuseport"] as? String == "EADDRINUSE")
+            #expect(Set(otherProof["inferred"] as? [String] ?? []) == ["plain", "reuseport"])
+        }
+
         @Test("--suggest: the nearest free ports, outside ip_local_port_range first, in text and JSON")
         func suggest() throws {
             let namespace = try TestNamespace()
