@@ -46,6 +46,21 @@ public struct FreePlan: Hashable, Sendable {
     /// Whether the plan does nothing (no socket to close, no process to signal).
     public var isEmpty: Bool { destroy.isEmpty && signal.isEmpty }
 
+    /// The refusals that concern any of `sockets` (by cookie): empty when the plan closes each of them or signals
+    /// every process holding it.
+    public func refusals(concerning sockets: [Socket]) -> [FreeRefusal] {
+        let cookies = Set(sockets.map(\.cookie))
+        return refusals.filter { $0.sockets.contains { cookies.contains($0.cookie) } }
+    }
+
+    /// Whether carrying out the plan closes or signals the holders of every one of `sockets` (by cookie), with no
+    /// refusal among them.
+    public func handles(_ sockets: [Socket]) -> Bool {
+        let planned = Set(destroy.map(\.cookie) + signal.flatMap { $0.sockets.map(\.cookie) })
+        return !sockets.isEmpty && sockets.allSatisfy { planned.contains($0.cookie) }
+            && refusals(concerning: sockets).isEmpty
+    }
+
     /// Decides: sockets without an inode are destroyed; every process holding a socket is signalled unless a rule
     /// forbids it (PID 1, the caller and its ancestors, `docker-proxy`, a process of another container, another
     /// user's process the caller may not signal), and a process all of whose sockets a refused process also holds

@@ -28,8 +28,10 @@ extension BindCheckResult {
 
     /// What to do about it, cause by cause, for a person: `remedies`, one sentence each.
     /// - Parameter owner: Describes the owner of a socket inode, e.g. `nginx (pid 1234)`, when known.
-    public func remedies(owner: (UInt64) -> String? = { _ in nil }) -> [String] {
-        remedies.map { $0.sentence(owner: owner) }
+    /// - Parameter free: What `sockdiag free` would do (its plan for this check): each remedy that stops the holders
+    ///   says whether `free` does it or, where its plan leaves them alone, why and what to do instead.
+    public func remedies(owner: (UInt64) -> String? = { _ in nil }, free: FreeAdvice? = nil) -> [String] {
+        remedies.map { $0.sentence(owner: owner, free: free) }
     }
 
     /// The proof as one line: each bind's outcome, `(inferred)` after those from the dump, e.g. `bind() EADDRINUSE

@@ -9,7 +9,28 @@ import Musl
 extension BindRemedy {
     /// The remedy as one sentence for a person, naming the sockets' owners.
     /// - Parameter owner: Describes the owner of a socket inode, e.g. `nginx (pid 1234)`, when known.
-    public func sentence(owner: (UInt64) -> String?) -> String {
+    /// - Parameter free: What `sockdiag free` would do, to name it where it carries the remedy out.
+    public func sentence(owner: (UInt64) -> String?, free: FreeAdvice? = nil) -> String {
+        let base = baseSentence(owner: owner, freeCommand: free?.command)
+        guard let free, let holders = stoppedHolders else { return base }
+        return base + free.clause(for: holders)
+    }
+
+    /// The holders the remedy stops (its owners are to be terminated), `nil` for a remedy that changes options,
+    /// configuration or nothing.
+    var stoppedHolders: [Socket]? {
+        switch self {
+        case .stopListener(let holders), .closeBoundInactive(let holders), .shareUDPPort(let holders):
+            return holders
+        case .closeConnections(let holders, _):
+            return holders
+        default:
+            return nil
+        }
+    }
+
+    /// The sentence without `free`'s clause; `freeCommand` replaces `sockdiag free PORT` where given.
+    private func baseSentence(owner: (UInt64) -> String?, freeCommand: String?) -> String {
         func owners(_ sockets: [Socket]) -> String {
             Self.owners(of: sockets, owner: owner)
         }
@@ -40,7 +61,7 @@ extension BindRemedy {
             return "SO_REUSEADDR does not help here (a bind with it fails too): the TIME_WAIT sockets keep the flag "
                 + "of the socket that left them, which did not set SO_REUSEADDR"
         case .freePort(let port):
-            return "or close them now: sockdiag free \(port)"
+            return "or close them now: \(freeCommand ?? "sockdiag free \(port)")"
         case .waitForTimeWait(let milliseconds):
             return "or wait \((UInt64(milliseconds) + 999) / 1000) s: the last TIME_WAIT socket expires by itself"
         case .closeConnections(let holders, let reuseAddressWorks):

@@ -132,12 +132,18 @@ struct BindCheckCommand: ParsableCommand {
                     + "read\(reason)"
             )
         }
+        // What free would do with the same evidence: the remedies that stop holders name it, or why it would not.
+        let options = FreeOptions(reuseAddress: bind.reuseaddr, reusePort: bind.reuseport)
+        let free = FreeAdvice(
+            plan: FreePlan(deciding: FreeEvidence(check: result, scan: scan, options: options)),
+            command: bind.freeCommand(target)
+        )
         var bytes: [UInt8] = []
         let command = bind.evidenceCommand(port: target.port)
         if json {
-            BindReportFormatter.writeJSON(result, owners: scan.owners, evidenceCommand: command, to: &bytes)
+            BindReportFormatter.writeJSON(result, owners: scan.owners, evidenceCommand: command, free: free, to: &bytes)
         } else {
-            BindReportFormatter.writeText(result, owners: scan.owners, evidenceCommand: command, to: &bytes)
+            BindReportFormatter.writeText(result, owners: scan.owners, evidenceCommand: command, free: free, to: &bytes)
         }
         var sink = OutputSink(fileDescriptor: STDOUT_FILENO)
         sink.withBytes { $0.append(contentsOf: bytes) }

@@ -55,6 +55,24 @@ struct BindTargetOptions: ParsableArguments {
         return words.joined(separator: " ")
     }
 
+    /// The `sockdiag free` command for `target` with the same protocol, bind and namespace (the address only when it
+    /// is not the IPv4 wildcard).
+    func freeCommand(_ target: BindTarget) -> String {
+        var words = ["sockdiag", "free"]
+        if let namespace { words += ["-N", namespace] }
+        if udp { words.append("--udp") }
+        if reuseaddr { words.append("--reuseaddr") }
+        if reuseport { words.append("--reuseport") }
+        let endpoint = "\(Endpoint(address: target.address, port: target.port))"
+        // IPv6 in quotes: the shell would take the brackets for a pattern.
+        if target.address == .v4(.any) {
+            words.append("\(target.port)")
+        } else {
+            words.append(target.family == .inet6 ? "'\(endpoint)'" : endpoint)
+        }
+        return words.joined(separator: " ")
+    }
+
     /// Whether a bind as asked (plain, `--reuseaddr`, `--reuseport`) works by `result`'s proof.
     func bindable(_ result: BindCheckResult) -> Bool {
         result.bindable(reuseAddress: reuseaddr, reusePort: reuseport)

@@ -246,6 +246,25 @@ extension Integration {
             #expect(Set(otherProof["inferred"] as? [String] ?? []) == ["plain", "reuseport"])
         }
 
+        @Test("the remedy names sockdiag free where free would signal every holder, and why not where it refuses")
+        func remedyNamesFree() throws {
+            let namespace = try TestNamespace()
+            defer { namespace.remove() }
+            let server = try PreforkedServer(in: namespace, port: 7700, workers: 2)
+            defer { server.stop() }
+            let report = try BindCheck.check(namespace, ["7700"])
+            let stop = try #require(report.remedies.first { $0.hasPrefix("stop or restart") }, "\(report.remedies)")
+            #expect(stop.contains("; sockdiag free 7700 does it: SIGTERM to the 3 processes that hold them"), "\(stop)")
+            #expect(server.pids.allSatisfy(PreforkedServer.isRunning))
+            // A listener of this test process, an ancestor of bind-check: free would refuse, and the remedy says so.
+            let fd = try namespace.onThread { try LoopbackSockets.tcpListener(SocketAddress("0.0.0.0", 7701)) }
+            defer { close(fd) }
+            let mine = try BindCheck.check(namespace, ["7701"])
+            let refused = try #require(mine.remedies.first { $0.hasPrefix("stop or restart") }, "\(mine.remedies)")
+            #expect(!refused.contains("sockdiag free 7701"), "\(refused)")
+            #expect(refused.contains("sockdiag free leaves it alone: it runs this sockdiag"), "\(refused)")
+        }
+
         @Test("--suggest: the nearest free ports, outside ip_local_port_range first, in text and JSON")
         func suggest() throws {
             let namespace = try TestNamespace()
