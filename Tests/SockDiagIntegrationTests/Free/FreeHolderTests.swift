@@ -8,30 +8,13 @@ import Glibc
 #endif
 
 extension Integration.Free {
-    /// A Python process in `namespace` that binds `port` (UDP or a TCP listener) and prints `ready`; stop it in a
-    /// `defer`.
+    /// A Python process in `namespace` (bind-check's holder) that binds `port`: UDP, or a TCP listener.
     static func holder(_ namespace: TestNamespace, port: UInt16, udp: Bool) throws -> BackgroundProcess {
-        let python = try #require(PreforkedServer.python)
-        let ip = try #require(Commands.ip)
-        let script = """
-            import signal, socket, sys
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if sys.argv[2] == "udp" else socket.SOCK_STREAM)
-            s.bind(("0.0.0.0", int(sys.argv[1])))
-            if sys.argv[2] != "udp": s.listen()
-            print("ready", flush=True)
-            while True: signal.pause()
-            """
-        let process = try BackgroundProcess(
-            ip, ["netns", "exec", namespace.name, python, "-c", script, "\(port)", udp ? "udp" : "tcp"],
-            label: "holder-\(port)"
-        )
-        do {
-            _ = try process.wait("ready", seconds: 10) { process.stdout.contains("ready") ? true : nil }
-        } catch {
-            process.stop()
-            throw error
-        }
-        return process
+        let kind = udp ? "socket.SOCK_DGRAM" : "socket.SOCK_STREAM"
+        let listen = udp ? "" : "; s.listen()"
+        return try Integration.BindCheckRules.holder(namespace, """
+            s = socket.socket(socket.AF_INET, \(kind)); s.bind(("0.0.0.0", \(port)))\(listen)
+            """)
     }
 
     @Test("--udp: a UDP socket held by a process: SIGTERM frees it, proven by a fresh bind, exit 0")
