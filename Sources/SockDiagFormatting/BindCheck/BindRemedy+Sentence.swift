@@ -62,6 +62,11 @@ extension BindRemedy {
                 + "of the socket that left them, which did not set SO_REUSEADDR"
         case .freePort(let port):
             return "or close them now: \(freeCommand ?? "sockdiag free \(port)")"
+        case .timeWaitBehindLiveSockets(let milliseconds, let port):
+            let free = freeCommand ?? "sockdiag free \(port)"
+            return "the TIME_WAIT sockets hold the port too, the last for \((UInt64(milliseconds) + 999) / 1000) s "
+                + "more: waiting alone does not free it; once the live sockets are gone, wait for them, or let "
+                + "\(free) close them too"
         case .waitForTimeWait(let milliseconds):
             return "or wait \((UInt64(milliseconds) + 999) / 1000) s: the last TIME_WAIT socket expires by itself"
         case .closeConnections(let holders, let reuseAddressWorks):

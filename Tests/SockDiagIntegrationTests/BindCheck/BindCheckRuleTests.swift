@@ -265,6 +265,24 @@ extension Integration {
             #expect(refused.contains("sockdiag free leaves it alone: it runs this sockdiag"), "\(refused)")
         }
 
+        @Test("TIME_WAIT next to a live listener: no 'or wait N s' as if waiting freed the port")
+        func timeWaitBehindListener() throws {
+            let namespace = try TestNamespace()
+            defer { namespace.remove() }
+            let server = try PreforkedServer(in: namespace, port: 7702, workers: 1)
+            defer { server.stop() }
+            try namespace.onThread {
+                // The worker accepts and closes first: the TIME_WAIT is the server's, on port 7702.
+                let client = try LoopbackSockets.connected(to: SocketAddress("127.0.0.1", 7702))
+                try LoopbackSockets.waitForState(client, LoopbackSockets.tcpCloseWait)
+                close(client)
+            }
+            let report = try BindCheck.check(namespace, ["7702"])
+            #expect(report.causeKinds == ["listener", "time-wait"], "\(report.object)")
+            #expect(!report.remedies.contains { $0.hasPrefix("or wait") }, "\(report.remedies)")
+            #expect(report.remedies.contains { $0.contains("waiting alone does not free it") }, "\(report.remedies)")
+        }
+
         @Test("--suggest: the nearest free ports, outside ip_local_port_range first, in text and JSON")
         func suggest() throws {
             let namespace = try TestNamespace()
