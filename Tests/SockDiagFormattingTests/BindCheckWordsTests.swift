@@ -66,3 +66,16 @@ extension BindCheckWordsTests {
         #expect(!other.contains("sockdiag free"))
     }
 }
+
+extension BindCheckWordsTests {
+    @Test("without CAP_NET_ADMIN the TIME_WAIT remedy gives root's command, not one that would fail")
+    func timeWaitNeedsRoot() {
+        let target = BindTarget(transport: .tcp, address: .v4(.any), port: 8000)
+        let plan = FreePlan(target: target, refusals: [FreeRefusal(process: nil, reason: .needsNetAdmin, sockets: [])])
+        let advice = FreeAdvice(plan: plan, command: "sockdiag free 8000")
+        let sentence = BindRemedy.freePort(8000).sentence(owner: { _ in nil }, free: advice)
+        #expect(sentence == "or, as root, close them now (SOCK_DESTROY needs CAP_NET_ADMIN): sudo sockdiag free 8000")
+        #expect(FreeRefusal.Reason.needsNetAdmin.name == "needs-net-admin")
+        #expect(FreeRefusal.Reason.needsNetAdmin.instead(for: target).contains("sudo sockdiag free"))
+    }
+}

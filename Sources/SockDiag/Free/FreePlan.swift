@@ -61,7 +61,7 @@ public struct FreePlan: Hashable, Sendable {
             && refusals(concerning: sockets).isEmpty
     }
 
-    /// Decides: sockets without an inode are destroyed; every process holding a socket is signalled unless a rule
+    /// Decides: sockets without an inode are destroyed (refused without `CAP_NET_ADMIN`); every process holding a socket is signalled unless a rule
     /// forbids it (PID 1, the caller and its ancestors, `docker-proxy`, a process of another container, another
     /// user's process the caller may not signal), and a process all of whose sockets a refused process also holds
     /// is left alone too (signalling it would not free the port). Nothing is planned when the bind already works.
@@ -71,9 +71,10 @@ public struct FreePlan: Hashable, Sendable {
         guard !evidence.alreadyBindable else { return }
         var socketsByPID: [Int32: [Socket]] = [:]
         var unowned: [Socket] = []
+        var undestroyable: [Socket] = []
         for socket in evidence.sockets {
             if socket.inode == 0 {
-                destroy.append(socket)
+                if evidence.caller.canDestroySockets { destroy.append(socket) } else { undestroyable.append(socket) }
                 continue
             }
             let pids = evidence.holders(of: socket).filter { evidence.processes[$0] != nil }
@@ -102,6 +103,9 @@ public struct FreePlan: Hashable, Sendable {
             }
         }
         refusals += Self.unownedRefusals(unowned, evidence: evidence)
+        if !undestroyable.isEmpty {
+            refusals.append(FreeRefusal(process: nil, reason: .needsNetAdmin, sockets: undestroyable))
+        }
     }
 
     /// The refusals for sockets with an inode whose holder was not found: when the scan could not read every process

@@ -20,6 +20,9 @@ public struct FreeRefusal: Hashable, Sendable {
         /// Every socket the process holds on the port is also held by a refused process (`pid`): signalling this
         /// one would not free the port.
         case sharesSocket(with: Int32)
+        /// Sockets no process holds (TIME_WAIT, orphaned FIN-WAIT): closing them with `SOCK_DESTROY` needs
+        /// `CAP_NET_ADMIN`, which the caller lacks.
+        case needsNetAdmin
         /// The socket has an inode, so something holds it, but no process in `/proc` does: another PID namespace,
         /// a descriptor in flight, a kernel socket; or (`scanComplete` false) a process that could not be read.
         case ownerNotFound(scanComplete: Bool)

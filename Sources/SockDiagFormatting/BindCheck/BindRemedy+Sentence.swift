@@ -11,7 +11,12 @@ extension BindRemedy {
     /// - Parameter owner: Describes the owner of a socket inode, e.g. `nginx (pid 1234)`, when known.
     /// - Parameter free: What `sockdiag free` would do, to name it where it carries the remedy out.
     public func sentence(owner: (UInt64) -> String?, free: FreeAdvice? = nil) -> String {
-        let base = baseSentence(owner: owner, freeCommand: free?.command)
+        // Without CAP_NET_ADMIN free cannot close sockets no process holds: the command is root's.
+        let needsRoot = free?.plan.refusals.contains { $0.reason == .needsNetAdmin } == true
+        if case .freePort = self, needsRoot, let free {
+            return "or, as root, close them now (SOCK_DESTROY needs CAP_NET_ADMIN): sudo \(free.command)"
+        }
+        let base = baseSentence(owner: owner, freeCommand: free.map { (needsRoot ? "sudo " : "") + $0.command })
         guard let free, let holders = stoppedHolders else { return base }
         return base + free.clause(for: holders)
     }

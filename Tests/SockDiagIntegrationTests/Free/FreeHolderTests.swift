@@ -62,3 +62,28 @@ extension Integration.Free {
         #expect(PreforkedServer.isRunning(holder.pid))
     }
 }
+
+extension Integration.Free {
+    @Test(
+        "run as nobody against TIME_WAIT: refused up front (SOCK_DESTROY needs CAP_NET_ADMIN), nothing tried, exit 1",
+        .enabled(if: UnprivilegedSockdiag.canRun, "needs root, setpriv and the user nobody")
+    )
+    func timeWaitWithoutNetAdmin() throws {
+        let namespace = try TestNamespace()
+        defer { namespace.remove() }
+        try Self.leaveTimeWait(namespace, port: 8000)
+        let before = try Self.cookies(namespace, port: 8000)
+        let nobody = try UnprivilegedSockdiag()
+        defer { nobody.remove() }
+        let result = try namespace.exec(nobody.command(["free", "8000", "--yes", "--json"]))
+        #expect(result.status == 1, "\(result)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result)"
+        )
+        let report = Report(result: result, object: object)
+        #expect(report.destroyed.isEmpty, "\(result)")
+        #expect(report.refusals.map { $0["reason"] as? String } == ["needs-net-admin"], "\(result)")
+        #expect(try Self.cookies(namespace, port: 8000) == before)
+        #expect(report.summary?.hasPrefix("not freed") == true, "\(result)")
+    }
+}
