@@ -61,8 +61,8 @@ public struct FreePlan: Hashable, Sendable {
             && refusals(concerning: sockets).isEmpty
     }
 
-    /// Decides: sockets without an inode are destroyed (refused without `CAP_NET_ADMIN`); every process holding a socket is signalled unless a rule
-    /// forbids it (PID 1, the caller and its ancestors, `docker-proxy`, a process of another container, another
+    /// Decides: sockets without an inode are destroyed (refused without `CAP_NET_ADMIN`); every process holding a
+    /// socket is signalled unless a rule forbids it (PID 1, the caller and its ancestors, `docker-proxy`, a process of another container, another
     /// user's process the caller may not signal), and a process all of whose sockets a refused process also holds
     /// is left alone too (signalling it would not free the port). Nothing is planned when the bind already works.
     /// - Parameter evidence: The sockets, their owners and the caller.
