@@ -45,6 +45,10 @@ extension BindCheckResult {
             let wait = BindRemedy.waitForTimeWait(milliseconds: cause.expiresInMilliseconds ?? 0)
             if reuseAddressWorks { return [.reuseAddressAgainstTimeWait, wait] }
             let onlyMinisockets = causes.allSatisfy { $0.kind == .timeWait || $0.kind == .orphanedFinWait }
+            if !onlyMinisockets {
+                // Waiting alone does not free a port that live sockets hold too: the minisockets come after them.
+                return [.timeWaitBehindLiveSockets(milliseconds: cause.expiresInMilliseconds ?? 0, port: target.port)]
+            }
             if proof.reuseAddress == .addressInUse && onlyMinisockets {
                 return [.reuseAddressDoesNotHelpAgainstTimeWait, wait, .freePort(target.port)]
             }

@@ -44,7 +44,7 @@ public struct BindCheckResult: Hashable, Sendable {
         } ?? ""
         let onPort = try Self.sockets(onPort: target.port, transport: target.transport, with: inspector)
         let sockets = onPort.filter { Self.overlap($0, target) != nil }
-        if target.transport == .udp || onPort.isEmpty {
+        if onPort.isEmpty {
             proof = BindProof.run(target)
         } else {
             let lacksPrivilege = target.port < unprivilegedPortStart && !Self.hasBindServiceCapability()

@@ -93,9 +93,9 @@ public struct BindProof: Hashable, Sendable {
     /// with `SO_REUSEPORT`) and closes each at once: it never listens or connects.
     ///
     /// Only for a port no socket of the protocol holds (no socket of either family, in any state, on the port): the
-    /// kernel then creates the port's bind bucket for the test socket and destroys it with it. Next to other sockets
-    /// a successful test bind changes the bucket's state; ``deciding(_:onPort:uid:lacksPrivilege:testBind:)`` says
-    /// which binds are made then.
+    /// kernel then creates the port's bind bucket for the test socket and destroys it with it, and no datagram is
+    /// meant for it. Next to other sockets a successful TCP test bind changes the bucket's state and a UDP one takes
+    /// datagrams; ``deciding(_:onPort:uid:lacksPrivilege:testBind:)`` says which binds are made then.
     ///
     /// The corresponding C functions are `socket(2)`, `setsockopt(2)`, `bind(2)` and `close(2)`.
     public static func run(_ target: BindTarget) -> BindProof {

@@ -1,5 +1,5 @@
 extension BindProof {
-    /// The proof for a TCP port that sockets already hold: which test binds are made, and what the others are
+    /// The proof for a TCP or UDP port that sockets already hold: which test binds are made, and what the others are
     /// inferred to do from `onPort` (every TCP socket on the port, both families, every state).
     ///
     /// Why not simply bind (Linux 6.x, `net/ipv4/inet_connection_sock.c`): every TCP socket with a local port sits in
@@ -31,8 +31,10 @@ extension BindProof {
     ///   when no socket overlaps, or when the overlapping ones are listeners of the caller's uid sharing their
     ///   address (only `SO_REUSEPORT` lets listeners share one); otherwise ``BindOutcome/untested``: the dump does
     ///   not show `SO_REUSEPORT`.
-    /// - Plain is never bound. Inferred exactly: a socket with neither option conflicts with every overlapping socket,
-    ///   whatever its options or device, and no fast path applies to it: `EADDRINUSE` when a socket overlaps, else ok.
+    /// - Plain is never bound. Inferred exactly: a socket with neither option and no device conflicts with every
+    ///   overlapping socket, whatever its options or device, and no fast path applies to it: `EADDRINUSE` when a
+    ///   socket overlaps, else ok. (One exception the dump cannot tell: a socket bound to a VRF device, while
+    ///   `net.ipv4.tcp_l3mdev_accept` is 0, sits in a bind bucket of its own and conflicts with nothing here.)
     /// - `SO_REUSEADDR`: `EADDRINUSE` when an overlapping socket listens (a listener conflicts with it, and a bucket
     ///   with a listener has `fastreuse = 0`), ok when no socket overlaps; otherwise (bound sockets, connections,
     ///   TIME_WAIT: whether they have `SO_REUSEADDR`, which TIME_WAIT keeps from its socket, is not in the dump) the
@@ -44,9 +46,18 @@ extension BindProof {
     ///
     /// Inference follows the kernel's full conflict check; a fast-path state that others' binds left can let a
     /// real bind succeed where it says `EADDRINUSE`.
+    ///
+    /// UDP has no bind buckets, but a test bind that succeeds next to live sockets puts a socket on their address
+    /// and port for as long as it lives: with `SO_REUSEADDR` on both the newest socket gets the unicast datagrams,
+    /// with `SO_REUSEPORT` it joins the group (`udp_reuseport_add_sock`) and takes its share, and whatever it takes
+    /// is lost when it closes (and `--wait` would repeat that every 200 ms). So next to UDP sockets no bind is made:
+    /// `udp_lib_lport_inuse` is the same full check (a socket with neither option and no device conflicts with
+    /// every overlapping socket; `SO_REUSEPORT` shares only with a socket of the same uid that set it): plain and
+    /// `SO_REUSEPORT` are inferred as above, and `SO_REUSEADDR` (shared only when every overlapping socket set it,
+    /// which the dump does not show) is ``BindOutcome/untested``.
     /// - Parameters:
-    ///   - target: A TCP address and port.
-    ///   - onPort: Every TCP socket on the port (not empty: for an empty bucket use ``run(_:)``).
+    ///   - target: A TCP or UDP address and port.
+    ///   - onPort: Every socket of the protocol on the port (not empty: for an empty port use ``run(_:)``).
     ///   - uid: The effective uid the caller's sockets get.
     ///   - lacksPrivilege: The port needs `CAP_NET_BIND_SERVICE` and the caller lacks it.
     ///   - testBind: Makes one test bind with a socket option (`SO_REUSEADDR`), or checks the address (`nil`).
@@ -73,7 +84,9 @@ extension BindProof {
         let reusePort = inferReusePort(overlapping, uid: uid)
         var inferred: Set<BindOption> = reusePort == .untested ? [.plain] : [.plain, .reusePort]
         let reuseAddress: BindOutcome
-        if overlapping.contains(where: { $0.state == .listen }) {
+        if target.transport == .udp {
+            reuseAddress = .untested  // a test socket that shares the port would take the holders' datagrams
+        } else if overlapping.contains(where: { $0.state == .listen }) {
             reuseAddress = .addressInUse
             inferred.insert(.reuseAddress)
         } else {

@@ -22,6 +22,10 @@ public enum BindRemedy: Hashable, Sendable {
     case freePort(UInt16)
     /// Or wait until the last TIME_WAIT socket expires, in `milliseconds`.
     case waitForTimeWait(milliseconds: UInt32)
+    /// TIME_WAIT (or orphaned FIN-WAIT-2) sockets hold the port besides live sockets, the last for `milliseconds`:
+    /// once the live ones are gone, wait for them or let `sockdiag free PORT` close them (waiting alone does not free
+    /// the port).
+    case timeWaitBehindLiveSockets(milliseconds: UInt32, port: UInt16)
     /// Close the connections that use the port as their local port, or (when `reuseAddressWorks`, proven by a
     /// bind) set `SO_REUSEADDR` before `bind()`.
     case closeConnections(holders: [Socket], reuseAddressWorks: Bool)

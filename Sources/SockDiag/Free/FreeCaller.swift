@@ -16,6 +16,8 @@ public struct FreeCaller: Hashable, Sendable {
     public var effectiveUID: UInt32
     /// Whether the caller may signal any process: root, or `CAP_KILL` in its effective set.
     public var canSignalAnyProcess: Bool
+    /// Whether the caller may close sockets with `SOCK_DESTROY`: `CAP_NET_ADMIN` in its effective set.
+    public var canDestroySockets: Bool
     /// The caller's own cgroups (as ``ProcessFacts/cgroups``): a process in the caller's own container is not
     /// "in a container" for the caller.
     public var cgroups: [String]
@@ -27,6 +29,7 @@ public struct FreeCaller: Hashable, Sendable {
         realUID: UInt32 = 0,
         effectiveUID: UInt32? = nil,
         canSignalAnyProcess: Bool? = nil,
+        canDestroySockets: Bool? = nil,
         cgroups: [String] = []
     ) {
         self.pid = pid
@@ -34,11 +37,12 @@ public struct FreeCaller: Hashable, Sendable {
         self.realUID = realUID
         self.effectiveUID = effectiveUID ?? realUID
         self.canSignalAnyProcess = canSignalAnyProcess ?? (effectiveUID ?? realUID == 0)
+        self.canDestroySockets = canDestroySockets ?? (effectiveUID ?? realUID == 0)
         self.cgroups = cgroups
     }
 
     /// The calling process: its pid, its ancestors (walking `PPid:` from `/proc/self/status` up to PID 1), its user
-    /// ids, `CAP_KILL` (`CapEff:`) and its cgroups.
+    /// ids, `CAP_KILL` and `CAP_NET_ADMIN` (`CapEff:`) and its cgroups.
     ///
     /// The corresponding C functions are `getpid(2)`, `getuid(2)`, `geteuid(2)` and reads of `/proc/PID/status`.
     /// - Parameter procRoot: The `/proc` of the caller's PID namespace.
@@ -59,6 +63,7 @@ public struct FreeCaller: Hashable, Sendable {
             realUID: getuid(),
             effectiveUID: geteuid(),
             canSignalAnyProcess: geteuid() == 0 || hasKillCapability(status: status),
+            canDestroySockets: hasCapability(12, status: status),
             cgroups: cgroups
         )
     }
@@ -68,6 +73,12 @@ public struct FreeCaller: Hashable, Sendable {
     public func maySignal(_ process: ProcessFacts) -> Bool {
         canSignalAnyProcess
             || [realUID, effectiveUID].contains { $0 == process.realUID || $0 == process.savedUID }
+    }
+
+    /// Whether the caller may signal a process whose real and saved uid are `uid` (the owner of a socket whose process
+    /// it cannot read): root, `CAP_KILL`, or its own uid.
+    public func maySignal(uid: UInt32) -> Bool {
+        canSignalAnyProcess || realUID == uid || effectiveUID == uid
     }
 
     /// The `PPid:` of `/proc/PID/status`.
@@ -80,10 +91,15 @@ public struct FreeCaller: Hashable, Sendable {
 
     /// Whether `CapEff:` in a `/proc/PID/status` holds `CAP_KILL` (bit 5).
     static func hasKillCapability(status: String) -> Bool {
+        hasCapability(5, status: status)
+    }
+
+    /// Whether `CapEff:` in a `/proc/PID/status` holds capability `bit` (`CAP_NET_ADMIN` is 12).
+    static func hasCapability(_ bit: Int, status: String) -> Bool {
         guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("CapEff:") }),
             let mask = UInt64(line.dropFirst(7).trimmingSpaces, radix: 16)
         else { return false }
-        return mask & (1 << 5) != 0
+        return mask & (1 << UInt64(bit)) != 0
     }
 }
 

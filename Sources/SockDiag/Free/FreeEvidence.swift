@@ -35,6 +35,29 @@ public struct FreeEvidence: Hashable, Sendable {
         self.alreadyBindable = alreadyBindable
     }
 
+    /// The evidence of a bind check already made (``SocketInspector/checkBind(to:suggesting:)``) and one scan for
+    /// the owners of its causes' sockets: each owner's facts and the caller's are read from `/proc` now. What
+    /// `bind-check` hands to ``FreePlan/init(deciding:)`` to say which of its remedies `sockdiag free` carries out.
+    /// - Parameters:
+    ///   - check: The check.
+    ///   - scan: The owners of the sockets in `check`'s causes.
+    ///   - options: The bind that must work, and `/proc`.
+    public init(check: BindCheckResult, scan: SocketOwnerScan, options: FreeOptions = FreeOptions()) {
+        var processes: [Int32: ProcessFacts] = [:]
+        for owner in scan.owners.values.joined() where processes[owner.pid] == nil {
+            processes[owner.pid] = ProcessFacts.read(pid: owner.pid, procRoot: options.procRoot)
+        }
+        self.init(
+            target: check.target,
+            sockets: check.causes.flatMap(\.sockets),
+            owners: scan.owners,
+            processes: processes,
+            ownerScanComplete: scan.report.isComplete,
+            caller: FreeCaller.current(procRoot: options.procRoot),
+            alreadyBindable: check.bindable(reuseAddress: options.reuseAddress, reusePort: options.reusePort)
+        )
+    }
+
     /// The distinct pids holding `socket`, in pid order.
     func holders(of socket: Socket) -> [Int32] {
         guard socket.inode != 0, let list = owners[socket.inode] else { return [] }

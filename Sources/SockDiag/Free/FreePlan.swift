@@ -46,8 +46,23 @@ public struct FreePlan: Hashable, Sendable {
     /// Whether the plan does nothing (no socket to close, no process to signal).
     public var isEmpty: Bool { destroy.isEmpty && signal.isEmpty }
 
-    /// Decides: sockets without an inode are destroyed; every process holding a socket is signalled unless a rule
-    /// forbids it (PID 1, the caller and its ancestors, `docker-proxy`, a process of another container, another
+    /// The refusals that concern any of `sockets` (by cookie): empty when the plan closes each of them or signals
+    /// every process holding it.
+    public func refusals(concerning sockets: [Socket]) -> [FreeRefusal] {
+        let cookies = Set(sockets.map(\.cookie))
+        return refusals.filter { $0.sockets.contains { cookies.contains($0.cookie) } }
+    }
+
+    /// Whether carrying out the plan closes or signals the holders of every one of `sockets` (by cookie), with no
+    /// refusal among them.
+    public func handles(_ sockets: [Socket]) -> Bool {
+        let planned = Set(destroy.map(\.cookie) + signal.flatMap { $0.sockets.map(\.cookie) })
+        return !sockets.isEmpty && sockets.allSatisfy { planned.contains($0.cookie) }
+            && refusals(concerning: sockets).isEmpty
+    }
+
+    /// Decides: sockets without an inode are destroyed (refused without `CAP_NET_ADMIN`); every process holding a
+    /// socket is signalled unless a rule forbids it (PID 1, the caller and its ancestors, `docker-proxy`, a process of another container, another
     /// user's process the caller may not signal), and a process all of whose sockets a refused process also holds
     /// is left alone too (signalling it would not free the port). Nothing is planned when the bind already works.
     /// - Parameter evidence: The sockets, their owners and the caller.
@@ -56,9 +71,10 @@ public struct FreePlan: Hashable, Sendable {
         guard !evidence.alreadyBindable else { return }
         var socketsByPID: [Int32: [Socket]] = [:]
         var unowned: [Socket] = []
+        var undestroyable: [Socket] = []
         for socket in evidence.sockets {
             if socket.inode == 0 {
-                destroy.append(socket)
+                if evidence.caller.canDestroySockets { destroy.append(socket) } else { undestroyable.append(socket) }
                 continue
             }
             let pids = evidence.holders(of: socket).filter { evidence.processes[$0] != nil }
@@ -86,10 +102,33 @@ public struct FreePlan: Hashable, Sendable {
                 signal.append(Signal(process: process, sockets: sockets))
             }
         }
-        if !unowned.isEmpty {
-            let reason = FreeRefusal.Reason.ownerNotFound(scanComplete: evidence.ownerScanComplete)
-            refusals.append(FreeRefusal(process: nil, reason: reason, sockets: unowned))
+        refusals += Self.unownedRefusals(unowned, evidence: evidence)
+        if !undestroyable.isEmpty {
+            refusals.append(FreeRefusal(process: nil, reason: .needsNetAdmin, sockets: undestroyable))
         }
+    }
+
+    /// The refusals for sockets with an inode whose holder was not found: when the scan could not read every process
+    /// and the caller may not signal the socket's user, the user is named (``FreeRefusal/Reason/otherUser(uid:)``,
+    /// one refusal per uid); the rest, ``FreeRefusal/Reason/ownerNotFound(scanComplete:)``.
+    static func unownedRefusals(_ unowned: [Socket], evidence: FreeEvidence) -> [FreeRefusal] {
+        var notFound: [Socket] = []
+        var byUser: [UInt32: [Socket]] = [:]
+        for socket in unowned {
+            if !evidence.ownerScanComplete && !evidence.caller.maySignal(uid: socket.uid) {
+                byUser[socket.uid, default: []].append(socket)
+            } else {
+                notFound.append(socket)
+            }
+        }
+        var refusals = byUser.keys.sorted().map { uid in
+            FreeRefusal(process: nil, reason: .otherUser(uid: uid), sockets: byUser[uid]!)
+        }
+        if !notFound.isEmpty {
+            let reason = FreeRefusal.Reason.ownerNotFound(scanComplete: evidence.ownerScanComplete)
+            refusals.append(FreeRefusal(process: nil, reason: reason, sockets: notFound))
+        }
+        return refusals
     }
 
     /// Why `process` must not be signalled, or `nil` when it may be.

@@ -16,10 +16,17 @@ struct FreeRun {
     /// Sockets already tried, by cookie: each is destroyed at most once.
     private var tried: Set<UInt64> = []
 
+    /// Whether sockets that appear while waiting may be closed: not when the plan refused to close any for want of
+    /// `CAP_NET_ADMIN`.
+    private let destroysNewSockets: Bool
+
     init(inspector: SocketInspector, plan: FreePlan, options: FreeOptions) {
         self.inspector = inspector
         self.plan = plan
         self.options = options
+        destroysNewSockets = !plan.refusals.contains { $0.reason == .needsNetAdmin }
+        // What the plan leaves alone is never closed, not even when it shows up again while waiting.
+        tried = Set(plan.refusals.flatMap { $0.sockets.map(\.cookie) })
     }
 
     /// The inodes of the planned processes' sockets on the port.
@@ -50,7 +57,7 @@ struct FreeRun {
         let planned = plannedInodes
         while true {
             let sockets = try inspector.conflictingSockets(plan.target)
-            try destroy(sockets.filter { $0.inode == 0 && !tried.contains($0.cookie) })
+            if destroysNewSockets { try destroy(sockets.filter { $0.inode == 0 && !tried.contains($0.cookie) }) }
             if !sockets.contains(where: { planned.contains($0.inode) }) { return true }
             if Self.now() >= deadline { return false }
             usleep(UInt32(max(0.001, options.pollInterval) * 1_000_000))

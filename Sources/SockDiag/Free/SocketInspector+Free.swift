@@ -16,19 +16,7 @@ extension SocketInspector {
     /// - Throws: ``SockDiagError`` from the dumps or when `/proc` cannot be read.
     public func freeEvidence(for target: BindTarget, options: FreeOptions = FreeOptions()) throws -> FreeEvidence {
         let (check, scan) = try proveBind(target, procRoot: options.procRoot)
-        var processes: [Int32: ProcessFacts] = [:]
-        for owner in scan.owners.values.joined() where processes[owner.pid] == nil {
-            processes[owner.pid] = ProcessFacts.read(pid: owner.pid, procRoot: options.procRoot)
-        }
-        return FreeEvidence(
-            target: target,
-            sockets: check.causes.flatMap(\.sockets),
-            owners: scan.owners,
-            processes: processes,
-            ownerScanComplete: scan.report.isComplete,
-            caller: FreeCaller.current(procRoot: options.procRoot),
-            alreadyBindable: check.bindable(reuseAddress: options.reuseAddress, reusePort: options.reusePort)
-        )
+        return FreeEvidence(check: check, scan: scan, options: options)
     }
 
     /// Carries out `plan`: closes its sockets with `SOCK_DESTROY`, sends SIGTERM to each of its processes (if its

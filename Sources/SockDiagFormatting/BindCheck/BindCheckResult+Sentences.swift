@@ -13,12 +13,11 @@ extension BindCheckResult {
         case .freeWithReusePort:
             return "in use (EADDRINUSE), free only with SO_REUSEPORT (a group of your user holds it)"
         case .inUse:
-            switch proof.reusePort {
-            case .untested:
-                return "in use: bind() fails with EADDRINUSE, with SO_REUSEADDR too (SO_REUSEPORT untested)"
-            default:
-                return "in use: bind() fails with EADDRINUSE, with SO_REUSEADDR and with SO_REUSEPORT too"
-            }
+            let failing = [BindOption.reuseAddress, .reusePort].filter { proof[$0] != .untested }.map(\.optionName)
+            let untested = [BindOption.reuseAddress, .reusePort].filter { proof[$0] == .untested }.map(\.optionName)
+            let also = failing.isEmpty ? "" : ", with " + failing.joined(separator: " and with ") + " too"
+            let open = untested.isEmpty ? "" : " (" + untested.joined(separator: " and ") + " untested)"
+            return "in use: bind() fails with EADDRINUSE\(also)\(open)"
         case .needsPrivilege:
             let use = causes.isEmpty ? "not in use" : "and in use too (causes below)"
             return "needs privilege: port \(target.port) is below \(unprivilegedPortStart) (EACCES), \(use)"
@@ -29,8 +28,10 @@ extension BindCheckResult {
 
     /// What to do about it, cause by cause, for a person: `remedies`, one sentence each.
     /// - Parameter owner: Describes the owner of a socket inode, e.g. `nginx (pid 1234)`, when known.
-    public func remedies(owner: (UInt64) -> String? = { _ in nil }) -> [String] {
-        remedies.map { $0.sentence(owner: owner) }
+    /// - Parameter free: What `sockdiag free` would do (its plan for this check): each remedy that stops the holders
+    ///   says whether `free` does it or, where its plan leaves them alone, why and what to do instead.
+    public func remedies(owner: (UInt64) -> String? = { _ in nil }, free: FreeAdvice? = nil) -> [String] {
+        remedies.map { $0.sentence(owner: owner, free: free) }
     }
 
     /// The proof as one line: each bind's outcome, `(inferred)` after those from the dump, e.g. `bind() EADDRINUSE
@@ -47,8 +48,10 @@ extension BindCheckResult {
     public var inferenceSentence: String? {
         let untested = BindOption.allCases.contains { proof[$0] == .untested }
         guard !proof.inferred.isEmpty || untested else { return nil }
-        return "next to these sockets a test bind could change the port's kernel state for later binds, so it was "
-            + "not made: inferred = from the sockets shown; untested = they cannot tell"
+        let why = target.transport == .udp
+            ? "a test bind next to these sockets could take their datagrams while it lived"
+            : "next to these sockets a test bind could change the port's kernel state for later binds"
+        return why + ", so it was not made: inferred = from the sockets shown; untested = they cannot tell"
     }
 
     /// The suggested ports as one line, e.g. `8001, 7999, 40001 (in ip_local_port_range 32768-60999)`; `nil` when
@@ -63,6 +66,17 @@ extension BindCheckResult {
     /// Where proof and evidence disagree, for a person: `caveats`, one sentence each.
     public var notes: [String] {
         caveats.map(\.sentence)
+    }
+}
+
+extension BindOption {
+    /// `SO_REUSEADDR`, `SO_REUSEPORT`, `a plain bind()`.
+    var optionName: String {
+        switch self {
+        case .plain: return "a plain bind()"
+        case .reuseAddress: return "SO_REUSEADDR"
+        case .reusePort: return "SO_REUSEPORT"
+        }
     }
 }
 
@@ -102,8 +116,9 @@ extension BindCaveat {
             return "bind() fails with EADDRINUSE, but the dump shows no socket of this protocol on the port: the "
                 + "holder is not visible through sock_diag here"
         case .holdersDoNotConflict:
-            return "sockets hold this port, yet a plain bind succeeded: they do not conflict (bound to a device, or a "
-                + "SO_REUSEPORT group of your user)"
+            return "sockets hold this port, yet a plain bind succeeded: they closed after the dump, or they are bound "
+                + "to a VRF device (with net.ipv4.tcp_l3mdev_accept=0 its sockets have a bind table of their own); a "
+                + "bind without a device conflicts with any other socket on the address, bound to a device or not"
         }
     }
 }

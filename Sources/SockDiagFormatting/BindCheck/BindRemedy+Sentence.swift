@@ -1,9 +1,41 @@
 import SockDiag
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 extension BindRemedy {
     /// The remedy as one sentence for a person, naming the sockets' owners.
     /// - Parameter owner: Describes the owner of a socket inode, e.g. `nginx (pid 1234)`, when known.
-    public func sentence(owner: (UInt64) -> String?) -> String {
+    /// - Parameter free: What `sockdiag free` would do, to name it where it carries the remedy out.
+    public func sentence(owner: (UInt64) -> String?, free: FreeAdvice? = nil) -> String {
+        // Without CAP_NET_ADMIN free cannot close sockets no process holds: the command is root's.
+        let needsRoot = free?.plan.refusals.contains { $0.reason == .needsNetAdmin } == true
+        if case .freePort = self, needsRoot, let free {
+            return "or, as root, close them now (SOCK_DESTROY needs CAP_NET_ADMIN): sudo \(free.command)"
+        }
+        let base = baseSentence(owner: owner, freeCommand: free.map { (needsRoot ? "sudo " : "") + $0.command })
+        guard let free, let holders = stoppedHolders else { return base }
+        return base + free.clause(for: holders)
+    }
+
+    /// The holders the remedy stops (its owners are to be terminated), `nil` for a remedy that changes options,
+    /// configuration or nothing.
+    var stoppedHolders: [Socket]? {
+        switch self {
+        case .stopListener(let holders), .closeBoundInactive(let holders), .shareUDPPort(let holders):
+            return holders
+        case .closeConnections(let holders, _):
+            return holders
+        default:
+            return nil
+        }
+    }
+
+    /// The sentence without `free`'s clause; `freeCommand` replaces `sockdiag free PORT` where given.
+    private func baseSentence(owner: (UInt64) -> String?, freeCommand: String?) -> String {
         func owners(_ sockets: [Socket]) -> String {
             Self.owners(of: sockets, owner: owner)
         }
@@ -34,7 +66,12 @@ extension BindRemedy {
             return "SO_REUSEADDR does not help here (a bind with it fails too): the TIME_WAIT sockets keep the flag "
                 + "of the socket that left them, which did not set SO_REUSEADDR"
         case .freePort(let port):
-            return "or close them now: sockdiag free \(port)"
+            return "or close them now: \(freeCommand ?? "sockdiag free \(port)")"
+        case .timeWaitBehindLiveSockets(let milliseconds, let port):
+            let free = freeCommand ?? "sockdiag free \(port)"
+            return "the TIME_WAIT sockets hold the port too, the last for \((UInt64(milliseconds) + 999) / 1000) s "
+                + "more: waiting alone does not free it; once the live sockets are gone, wait for them, or let "
+                + "\(free) close them too"
         case .waitForTimeWait(let milliseconds):
             return "or wait \((UInt64(milliseconds) + 999) / 1000) s: the last TIME_WAIT socket expires by itself"
         case .closeConnections(let holders, let reuseAddressWorks):
@@ -65,7 +102,8 @@ extension BindRemedy {
     private static func owners(of sockets: [Socket], owner: (UInt64) -> String?) -> String {
         let names = Set(sockets.compactMap { $0.inode == 0 ? nil : owner($0.inode) }).sorted()
         if !names.isEmpty { return names.joined(separator: ", ") }
-        let uids = Set(sockets.map(\.uid)).sorted().map { "uid \($0)" }
-        return "the owner (" + uids.joined(separator: ", ") + "; run with -p as root to see the process)"
+        let users = Set(sockets.map(\.uid)).sorted().map(BindReportFormatter.userName).joined(separator: ", ")
+        let hint = geteuid() == 0 ? "no process in /proc holds it" : "run as root to see the process"
+        return "the owner (\(users); \(hint))"
     }
 }

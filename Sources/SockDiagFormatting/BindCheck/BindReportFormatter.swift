@@ -20,11 +20,13 @@ public enum BindReportFormatter {
     ///   - result: The check.
     ///   - owners: The owners of the causes' sockets by inode (`SocketOwnerScan/owners`), empty when not scanned.
     ///   - evidenceCommand: The command to print as the evidence.
+    ///   - free: What `sockdiag free` would do about the causes, to name it in the remedies; `nil` for none.
     ///   - bytes: Where to append.
     public static func writeText(
         _ result: BindCheckResult,
         owners: [UInt64: [SocketOwner]],
         evidenceCommand: String,
+        free: FreeAdvice? = nil,
         to bytes: inout [UInt8]
     ) {
         var text = "bind-check \(result.target)\n"
@@ -46,7 +48,7 @@ public enum BindReportFormatter {
                 }
             }
         }
-        let remedies = result.remedies(owner: { ownerDescription($0, owners) })
+        let remedies = result.remedies(owner: { ownerDescription($0, owners) }, free: free)
         if !remedies.isEmpty {
             text += "remedies:\n"
             for remedy in remedies { text += "  - \(remedy)\n" }
@@ -86,11 +88,13 @@ public enum BindReportFormatter {
     ///   - result: The check.
     ///   - owners: The owners of the causes' sockets by inode (`SocketOwnerScan/owners`), empty when not scanned.
     ///   - evidenceCommand: The command to print as the evidence.
+    ///   - free: What `sockdiag free` would do about the causes, to name it in the remedies; `nil` for none.
     ///   - bytes: Where to append.
     public static func writeJSON(
         _ result: BindCheckResult,
         owners: [UInt64: [SocketOwner]],
         evidenceCommand: String,
+        free: FreeAdvice? = nil,
         to bytes: inout [UInt8]
     ) {
         var text = "{\"target\":{\"protocol\":\"\(result.target.transport)\",\"address\":\"\(result.target.address)\","
@@ -105,7 +109,7 @@ public enum BindReportFormatter {
             .joined(separator: ",")
         text += "],\"inference\":\(result.inferenceSentence.map(jsonString) ?? "null")},\"causes\":["
         text += result.causes.map { causeObject($0, owners: owners) }.joined(separator: ",")
-        let remedies = result.remedies(owner: { ownerDescription($0, owners) })
+        let remedies = result.remedies(owner: { ownerDescription($0, owners) }, free: free)
         text += "],\"remedies\":[" + remedies.map(jsonString).joined(separator: ",") + "],"
         text += "\"suggestions\":[" + result.suggestions.map {
             "{\"port\":\($0.port),\"in_ephemeral_range\":\($0.inEphemeralRange)}"

@@ -12,6 +12,7 @@ extension FreeRefusal.Reason {
         case .otherUser: return "other-user"
         case .sharesSocket: return "shares-socket"
         case .ownerNotFound: return "owner-not-found"
+        case .needsNetAdmin: return "needs-net-admin"
         }
     }
 
@@ -31,6 +32,8 @@ extension FreeRefusal.Reason {
         case .sharesSocket(let pid):
             return "pid \(pid), which is left alone, holds the same sockets: signalling this one would not free "
                 + "the port"
+        case .needsNetAdmin:
+            return "no process holds it, and closing it (SOCK_DESTROY) needs CAP_NET_ADMIN, which you lack"
         case .ownerNotFound(let complete):
             return complete
                 ? "no process in /proc holds the socket (another PID namespace, a descriptor in flight, a kernel "
@@ -59,6 +62,8 @@ extension FreeRefusal.Reason {
             return "run as root (sudo sockdiag free …), or as that user"
         case .sharesSocket(let pid):
             return "deal with pid \(pid) first"
+        case .needsNetAdmin:
+            return "run as root (sudo sockdiag free …), or wait until it expires by itself"
         case .ownerNotFound(let complete):
             return complete
                 ? "look for it with sockdiag -tanep 'sport = :\(target.port)' and lsof -i :\(target.port)"

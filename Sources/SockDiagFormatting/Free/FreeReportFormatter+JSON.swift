@@ -3,8 +3,8 @@ import SockDiag
 extension FreeReportFormatter {
     /// Appends one JSON object and a newline: `target`, `dry_run`, `plan` (`already_bindable`, `destroy`,
     /// `signal`, `leave_alone`), `done` (`destroyed`, `signals`, `waited_ms`, `timed_out`), `proof` (bind-check's
-    /// object), `freed`, `still_held_by`. On a dry run `done` and `proof` are `null` and `freed` says whether the bind
-    /// already works.
+    /// object), `freed`, `still_held_by`, `summary` (the text's `result:` line). On a dry run `done`, `proof` and
+    /// `summary` are `null` and `freed` says whether the bind already works.
     /// - Parameters:
     ///   - plan: The plan.
     ///   - outcome: What was done and the proof, or `nil` (a dry run).
@@ -35,7 +35,8 @@ extension FreeReportFormatter {
         }.joined(separator: ",")
         text += "]},\"done\":"
         guard let outcome else {
-            text += "null,\"proof\":null,\"freed\":\(plan.alreadyBindable),\"still_held_by\":[]}\n"
+            text += "null,\"proof\":null,\"freed\":\(plan.alreadyBindable),\"still_held_by\":[],"
+            text += "\"summary\":null}\n"
             bytes.append(contentsOf: text.utf8)
             return
         }
@@ -50,7 +51,8 @@ extension FreeReportFormatter {
         )
         bytes.append(contentsOf: proof.dropLast())  // its newline
         text = ",\"freed\":\(outcome.freed),\"still_held_by\":["
-        text += (outcome.freed ? [] : stillHeldBy(outcome)).map(json).joined(separator: ",") + "]}\n"
+        text += (outcome.freed ? [] : stillHeldBy(outcome)).map(json).joined(separator: ",") + "],"
+        text += "\"summary\":\(json(resultSentence(outcome)))}\n"
         bytes.append(contentsOf: text.utf8)
     }
 

@@ -89,12 +89,20 @@ public enum FreeReportFormatter {
         return text
     }
 
-    /// `freed: …` or `not freed: … still held by …`.
+    /// `freed: …` or `not freed: … still held by …`, and when processes outlived SIGTERM and no SIGKILL was sent,
+    /// what to do next (`--force`).
     public static func resultSentence(_ outcome: FreeOutcome) -> String {
         if outcome.freed { return "freed: the bind works as asked" }
         let holders = stillHeldBy(outcome)
-        return "not freed: the bind still fails"
+        var sentence = "not freed: the bind still fails"
             + (holders.isEmpty ? "" : "; still held by \(holders.joined(separator: ", "))")
+        let terminated = outcome.signals.contains { $0.signal == SIGTERM && $0.result == .sent }
+        if outcome.timedOut && terminated && !outcome.signals.contains(where: { $0.signal == SIGKILL }) {
+            let seconds = (outcome.waitedMilliseconds + 500) / 1000
+            sentence += "; SIGTERM did not end them within \(seconds) s: run free again with --force (SIGKILL at "
+                + "the timeout) or a longer --timeout"
+        }
+        return sentence
     }
 
     /// The owners of the sockets that still hold the port, else their states.
@@ -103,7 +111,10 @@ public enum FreeReportFormatter {
         for socket in outcome.proof.causes.flatMap(\.sockets) {
             let name =
                 BindReportFormatter.ownerDescription(socket.inode, outcome.remainingOwners)
-                ?? "a \(socket.state.columnName) socket without a process"
+                ?? (socket.inode == 0
+                    ? "a \(socket.state.columnName) socket without a process"
+                    : "a \(socket.state.columnName) socket of \(BindReportFormatter.userName(socket.uid)) whose "
+                        + "process was not found")
             if !names.contains(name) { names.append(name) }
         }
         return names

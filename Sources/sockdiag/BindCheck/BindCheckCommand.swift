@@ -31,17 +31,7 @@ struct BindCheckCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The address and port: PORT, ADDRESS:PORT or [IPV6]:PORT (address 0.0.0.0 by default).", valueName: "address:port"))
-    var target: String
-
-    @Flag(name: .long, help: "Check a UDP bind (TCP by default).")
-    var udp = false
-
-    @Flag(name: .long, help: "Ask whether a bind with SO_REUSEADDR works (for the exit status and --wait).")
-    var reuseaddr = false
-
-    @Flag(name: .long, help: "Ask whether a bind with SO_REUSEPORT works (for the exit status and --wait).")
-    var reuseport = false
+    @OptionGroup var bind: BindTargetOptions
 
     @Flag(name: .long, help: "Print the result as one JSON object.")
     var json = false
@@ -57,22 +47,14 @@ struct BindCheckCommand: ParsableCommand {
 
     @Option(
         name: .customLong("wait-seconds"),
-        help: ArgumentHelp("Written --wait [SECONDS]: block until the bind works (polling), at most SECONDS.", valueName: "seconds")
+        help: ArgumentHelp(
+            "Written --wait [SECONDS]: block until the bind works (polling), at most SECONDS.",
+            valueName: "seconds"
+        )
     )
     var waitSeconds: Double?
 
-    @Option(name: [.customShort("N"), .customLong("net")], help: ArgumentHelp("Check inside the named network namespace (/var/run/netns/NAME).", valueName: "name"))
-    var namespace: String?
-
     mutating func validate() throws {
-        do {
-            _ = try BindTarget(parsing: target, transport: udp ? .udp : .tcp)
-        } catch {
-            throw ValidationError(error.message)
-        }
-        if reuseaddr && reuseport {
-            throw ValidationError("--reuseaddr and --reuseport contradict: a bind asks for one of them")
-        }
         if !(0...100).contains(suggest) {
             throw ValidationError("--suggest takes a number from 0 to 100")
         }
@@ -126,11 +108,11 @@ struct BindCheckCommand: ParsableCommand {
 
     /// Runs the check (and the wait); returns whether the bind works as asked.
     func check() throws -> Bool {
-        if let namespace { try NetworkNamespace.enter(named: namespace) }
-        let target = try BindTarget(parsing: self.target, transport: udp ? .udp : .tcp)
+        if let namespace = bind.namespace { try NetworkNamespace.enter(named: namespace) }
+        let target = try bind.bindTarget()
         let inspector = try SocketInspector()
         var result = try inspector.checkBind(to: target, suggesting: waitSeconds == nil ? suggest : 0)
-        if let waitSeconds, !result.bindable(reuseAddress: reuseaddr, reusePort: reuseport) {
+        if let waitSeconds, !bind.bindable(result) {
             result = try wait(for: target, seconds: waitSeconds, inspector: inspector, initial: result)
         }
         if waitSeconds != nil && suggest > 0 && !result.proof.plain.succeeded {
@@ -150,16 +132,23 @@ struct BindCheckCommand: ParsableCommand {
                     + "read\(reason)"
             )
         }
+        // What free would do with the same evidence: the remedies that stop holders name it, or why it would not.
+        let options = FreeOptions(reuseAddress: bind.reuseaddr, reusePort: bind.reuseport)
+        let free = FreeAdvice(
+            plan: FreePlan(deciding: FreeEvidence(check: result, scan: scan, options: options)),
+            command: bind.freeCommand(target)
+        )
         var bytes: [UInt8] = []
+        let command = bind.evidenceCommand(port: target.port)
         if json {
-            BindReportFormatter.writeJSON(result, owners: scan.owners, evidenceCommand: evidenceCommand(target), to: &bytes)
+            BindReportFormatter.writeJSON(result, owners: scan.owners, evidenceCommand: command, free: free, to: &bytes)
         } else {
-            BindReportFormatter.writeText(result, owners: scan.owners, evidenceCommand: evidenceCommand(target), to: &bytes)
+            BindReportFormatter.writeText(result, owners: scan.owners, evidenceCommand: command, free: free, to: &bytes)
         }
         var sink = OutputSink(fileDescriptor: STDOUT_FILENO)
         sink.withBytes { $0.append(contentsOf: bytes) }
         try sink.flush()
-        return result.bindable(reuseAddress: reuseaddr, reusePort: reuseport)
+        return bind.bindable(result)
     }
 
     /// Checks again every 200 ms (the same safe check: no test bind that could change the port's kernel state) until
@@ -174,7 +163,7 @@ struct BindCheckCommand: ParsableCommand {
         while Self.now() < deadline {
             usleep(200_000)
             result = try inspector.checkBind(to: target)
-            if result.bindable(reuseAddress: reuseaddr, reusePort: reuseport) { break }
+            if bind.bindable(result) { break }
             if showCountdown {
                 let expiry = result.causes.compactMap(\.expiresInMilliseconds).max() ?? 0
                 let left = Int(deadline - Self.now())
@@ -194,13 +183,5 @@ struct BindCheckCommand: ParsableCommand {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-
-    /// The sockdiag command that lists the evidence.
-    func evidenceCommand(_ target: BindTarget) -> String {
-        var words = ["sockdiag", udp ? "-uanp" : "-tanBp"]
-        if let namespace { words += ["-N", namespace] }
-        words.append("'sport = :\(target.port)'")
-        return words.joined(separator: " ")
     }
 }

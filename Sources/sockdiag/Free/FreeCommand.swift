@@ -32,16 +32,7 @@ struct FreeCommand: ParsableCommand {
             """
     )
 
-    @Argument(
-        help: ArgumentHelp(
-            "The address and port: PORT, ADDRESS:PORT or [IPV6]:PORT (address 0.0.0.0 by default).",
-            valueName: "address:port"
-        )
-    )
-    var target: String
-
-    @Flag(name: .long, help: "Free a UDP port (TCP by default).")
-    var udp = false
+    @OptionGroup var bind: BindTargetOptions
 
     @Flag(name: .long, help: "Show the plan and change nothing.")
     var dryRun = false
@@ -61,30 +52,10 @@ struct FreeCommand: ParsableCommand {
     @Flag(name: .long, help: "Send SIGKILL to the signalled processes still running at the timeout.")
     var force = false
 
-    @Flag(name: .long, help: "Done when a bind with SO_REUSEADDR works.")
-    var reuseaddr = false
-
-    @Flag(name: .long, help: "Done when a bind with SO_REUSEPORT works.")
-    var reuseport = false
-
     @Flag(name: .long, help: "Print the plan, what was done and the proof as one JSON object.")
     var json = false
 
-    @Option(
-        name: [.customShort("N"), .customLong("net")],
-        help: ArgumentHelp("Free the port inside the named network namespace (/var/run/netns/NAME).", valueName: "name")
-    )
-    var namespace: String?
-
     mutating func validate() throws {
-        do {
-            _ = try BindTarget(parsing: target, transport: udp ? .udp : .tcp)
-        } catch {
-            throw ValidationError(error.message)
-        }
-        if reuseaddr && reuseport {
-            throw ValidationError("--reuseaddr and --reuseport contradict: a bind asks for one of them")
-        }
         guard timeout > 0, timeout <= 3600 else {
             throw ValidationError("--timeout takes a number of seconds above 0, at most 3600")
         }
@@ -120,7 +91,7 @@ struct FreeCommand: ParsableCommand {
         }
         let freed: Bool
         do {
-            if let namespace { try NetworkNamespace.enter(named: namespace) }
+            if let namespace = bind.namespace { try NetworkNamespace.enter(named: namespace) }
             freed = try free()
         } catch let error as SockDiagError where error.code == .namespaceNotFound {
             throw UsageError(error.message)
@@ -130,8 +101,10 @@ struct FreeCommand: ParsableCommand {
 
     /// Gathers the evidence, decides, shows, asks, carries out and proves; returns whether the bind works.
     func free() throws -> Bool {
-        let target = try BindTarget(parsing: self.target, transport: udp ? .udp : .tcp)
-        let options = FreeOptions(reuseAddress: reuseaddr, reusePort: reuseport, timeout: timeout, force: force)
+        let target = try bind.bindTarget()
+        let options = FreeOptions(
+            reuseAddress: bind.reuseaddr, reusePort: bind.reuseport, timeout: timeout, force: force
+        )
         let inspector = try SocketInspector()
         let plan = FreePlan(deciding: try inspector.freeEvidence(for: target, options: options))
         var planText: [UInt8] = []
@@ -139,7 +112,7 @@ struct FreeCommand: ParsableCommand {
         if dryRun {
             if json {
                 var bytes: [UInt8] = []
-                let command = evidence(target)
+                let command = bind.evidenceCommand(port: target.port)
                 FreeReportFormatter.writeJSON(
                     plan: plan, outcome: nil, dryRun: true, evidenceCommand: command, to: &bytes
                 )
@@ -161,12 +134,13 @@ struct FreeCommand: ParsableCommand {
         let outcome = try inspector.free(plan, options: options)
         var bytes: [UInt8] = []
         if json {
-            let command = evidence(target)
+            let command = bind.evidenceCommand(port: target.port)
             FreeReportFormatter.writeJSON(
                 plan: plan, outcome: outcome, dryRun: false, evidenceCommand: command, to: &bytes
             )
         } else {
-            FreeReportFormatter.writeOutcomeText(outcome, evidenceCommand: evidence(target), to: &bytes)
+            let command = bind.evidenceCommand(port: target.port)
+            FreeReportFormatter.writeOutcomeText(outcome, evidenceCommand: command, to: &bytes)
         }
         try write(bytes, to: STDOUT_FILENO)
         return outcome.freed
@@ -183,13 +157,5 @@ struct FreeCommand: ParsableCommand {
         var sink = OutputSink(fileDescriptor: descriptor)
         sink.withBytes { $0.append(contentsOf: bytes) }
         try sink.flush()
-    }
-
-    /// The sockdiag command that lists the sockets on the port.
-    func evidence(_ target: BindTarget) -> String {
-        var words = ["sockdiag", udp ? "-uanp" : "-tanBp"]
-        if let namespace { words += ["-N", namespace] }
-        words.append("'sport = :\(target.port)'")
-        return words.joined(separator: " ")
     }
 }

@@ -214,6 +214,75 @@ extension Integration {
             #expect(report.remedies.contains { $0.contains("new socket take the unicast datagrams") })
         }
 
+        @Test("UDP: no test bind next to live sockets (it would take their datagrams): plain and other uid inferred")
+        func udpNoTestBind() throws {
+            let namespace = try TestNamespace()
+            defer { namespace.remove() }
+            // Root's socket with both options: a root test bind with either would succeed and share the port.
+            let holder = try Self.holder(namespace, """
+                u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                u.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                u.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1); u.bind(("0.0.0.0", 7601))
+                """)
+            defer { holder.stop() }
+            let report = try BindCheck.check(namespace, ["7601", "--udp"])
+            let proof = try #require(report.object["proof"] as? [String: Any])
+            #expect(proof["plain"] as? String == "EADDRINUSE")
+            #expect(proof["reuseaddr"] as? String == "untested" && proof["reuseport"] as? String == "untested")
+            #expect(proof["inferred"] as? [String] == ["plain"])
+            #expect(report.verdict == "in-use" && report.status == 1)
+            #expect(report.object["summary"] as? String
+                == "in use: bind() fails with EADDRINUSE (SO_REUSEADDR and SO_REUSEPORT untested)")
+            #expect((proof["inference"] as? String)?.contains("take their datagrams") == true)
+            // Another user's socket: SO_REUSEPORT cannot share with it, inferred.
+            let theirs = try Self.holder(namespace, """
+                u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                u.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1); u.bind(("127.0.0.1", 7602))
+                """, asNobody: true)
+            defer { theirs.stop() }
+            let other = try BindCheck.check(namespace, ["7602", "--udp"])
+            let otherProof = try #require(other.object["proof"] as? [String: Any])
+            #expect(otherProof["reuseport"] as? String == "EADDRINUSE")
+            #expect(Set(otherProof["inferred"] as? [String] ?? []) == ["plain", "reuseport"])
+        }
+
+        @Test("the remedy names sockdiag free where free would signal every holder, and why not where it refuses")
+        func remedyNamesFree() throws {
+            let namespace = try TestNamespace()
+            defer { namespace.remove() }
+            let server = try PreforkedServer(in: namespace, port: 7700, workers: 2)
+            defer { server.stop() }
+            let report = try BindCheck.check(namespace, ["7700"])
+            let stop = try #require(report.remedies.first { $0.hasPrefix("stop or restart") }, "\(report.remedies)")
+            #expect(stop.contains("; sockdiag free 7700 does it: SIGTERM to the 3 processes that hold them"), "\(stop)")
+            #expect(server.pids.allSatisfy(PreforkedServer.isRunning))
+            // A listener of this test process, an ancestor of bind-check: free would refuse, and the remedy says so.
+            let fd = try namespace.onThread { try LoopbackSockets.tcpListener(SocketAddress("0.0.0.0", 7701)) }
+            defer { close(fd) }
+            let mine = try BindCheck.check(namespace, ["7701"])
+            let refused = try #require(mine.remedies.first { $0.hasPrefix("stop or restart") }, "\(mine.remedies)")
+            #expect(!refused.contains("sockdiag free 7701"), "\(refused)")
+            #expect(refused.contains("sockdiag free leaves it alone: it runs this sockdiag"), "\(refused)")
+        }
+
+        @Test("TIME_WAIT next to a live listener: no 'or wait N s' as if waiting freed the port")
+        func timeWaitBehindListener() throws {
+            let namespace = try TestNamespace()
+            defer { namespace.remove() }
+            let server = try PreforkedServer(in: namespace, port: 7702, workers: 1)
+            defer { server.stop() }
+            try namespace.onThread {
+                // The worker accepts and closes first: the TIME_WAIT is the server's, on port 7702.
+                let client = try LoopbackSockets.connected(to: SocketAddress("127.0.0.1", 7702))
+                try LoopbackSockets.waitForState(client, LoopbackSockets.tcpCloseWait)
+                close(client)
+            }
+            let report = try BindCheck.check(namespace, ["7702"])
+            #expect(report.causeKinds == ["listener", "time-wait"], "\(report.object)")
+            #expect(!report.remedies.contains { $0.hasPrefix("or wait") }, "\(report.remedies)")
+            #expect(report.remedies.contains { $0.contains("waiting alone does not free it") }, "\(report.remedies)")
+        }
+
         @Test("--suggest: the nearest free ports, outside ip_local_port_range first, in text and JSON")
         func suggest() throws {
             let namespace = try TestNamespace()

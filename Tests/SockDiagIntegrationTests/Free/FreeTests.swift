@@ -28,6 +28,7 @@ extension Integration {
             var destroyed: [[String: Any]] { done["destroyed"] as? [[String: Any]] ?? [] }
             var freed: Bool { object["freed"] as? Bool == true }
             var stillHeldBy: [String] { object["still_held_by"] as? [String] ?? [] }
+            var summary: String? { object["summary"] as? String }
         }
 
         /// `sockdiag free --json -N NAMESPACE ARGUMENTS`, from outside the namespace (standard input /dev/null).
@@ -142,6 +143,7 @@ extension Integration {
             #expect(stubborn.status == 1, "\(stubborn.result)")
             #expect(stubborn.done["timed_out"] as? Bool == true)
             #expect(stubborn.stillHeldBy.contains { $0.contains("(pid \(server.master.pid))") })
+            #expect(stubborn.summary?.contains("run free again with --force") == true, "\(stubborn.result)")
             #expect(server.pids.allSatisfy(PreforkedServer.isRunning))
             let forced = try Self.free(namespace, ["8000", "--yes", "--timeout", "1", "--force"])
             #expect(forced.status == 0, "\(forced.result)")

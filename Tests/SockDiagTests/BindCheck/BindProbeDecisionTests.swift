@@ -98,4 +98,23 @@ struct BindProbeDecisionTests {
         let list = BindCheckResult.reservedPortList(value)
         #expect(inside.allSatisfy { list.contains($0) } && !outside.contains { list.contains($0) })
     }
+
+    @Test("UDP next to live sockets: no bind with an option; plain inferred, SO_REUSEADDR untested")
+    func udp() {
+        var asked: [BindOption?] = []
+        var held = Self.owned(S.socket(S.v4Any, state: .closed), uid: 1000)
+        held.transport = .udp
+        let target = BindTarget(transport: .udp, address: S.v4Any, port: 8000)
+        let proof = BindProof.deciding(target, onPort: [held], uid: 1000, lacksPrivilege: false) { option in
+            asked.append(option)
+            return .bound
+        }
+        #expect(asked == [nil])
+        #expect(proof == BindProof(plain: .addressInUse, reuseAddress: .untested, reusePort: .untested,
+                                   inferred: [.plain]))
+        held.uid = 33
+        let theirs = BindProof.deciding(target, onPort: [held], uid: 1000, lacksPrivilege: false) { _ in .bound }
+        #expect(theirs.reusePort == BindOutcome.addressInUse)
+        #expect(theirs.inferred == [BindOption.plain, .reusePort])
+    }
 }

@@ -32,7 +32,9 @@ struct FreePlanTests {
     }
 
     /// The caller: pid 500 under shell 400 under 300, uid 1000, not root.
-    static let user = FreeCaller(pid: 500, ancestors: [400, 300, 1], realUID: 1000, cgroups: ["/user.slice"])
+    static let user = FreeCaller(
+        pid: 500, ancestors: [400, 300, 1], realUID: 1000, canDestroySockets: true, cgroups: ["/user.slice"]
+    )
     static let root = FreeCaller(pid: 500, ancestors: [400, 1], realUID: 0, cgroups: ["/user.slice"])
 
     /// Evidence of sockets held as `holders` says (inode → pids), with the processes' facts.
@@ -218,5 +220,35 @@ struct FreePlanTests {
         #expect(ProcessFacts.parseCgroups("4:memory:/a\n0::/b\n1:cpu:/a\n") == ["/b", "/a"])
         #expect(FreeCaller.hasKillCapability(status: "CapEff:\t0000000000000020\n"))
         #expect(!FreeCaller.hasKillCapability(status: "CapEff:\t0000000000000000\n"))
+    }
+}
+
+extension FreePlanTests {
+    @Test("a socket whose process could not be read: another user's is refused naming the user, not 'not found'")
+    func unreadableOwner() {
+        var evidence = Self.evidence(
+            [Self.socket(5, uid: 0), Self.socket(6, uid: 1000), Self.socket(7, uid: 33)], holders: [:], processes: []
+        )
+        evidence.ownerScanComplete = false
+        #expect(
+            FreePlan(deciding: evidence).refusals.map(\.reason)
+                == [.otherUser(uid: 0), .otherUser(uid: 33), .ownerNotFound(scanComplete: false)]
+        )
+        evidence.caller = Self.root
+        #expect(FreePlan(deciding: evidence).refusals.map(\.reason) == [.ownerNotFound(scanComplete: false)])
+    }
+}
+
+extension FreePlanTests {
+    @Test("without CAP_NET_ADMIN sockets no process holds are not planned for SOCK_DESTROY but refused, saying why")
+    func noNetAdmin() {
+        var evidence = Self.evidence([Self.socket(0, state: .timeWait), Self.socket(5)], holders: [5: [201]],
+                                     processes: [Self.process(201)])
+        evidence.caller.canDestroySockets = false
+        let plan = FreePlan(deciding: evidence)
+        #expect(plan.destroy.isEmpty && plan.signal.map(\.process.pid) == [201])
+        #expect(plan.refusals.map(\.reason) == [.needsNetAdmin])
+        #expect(plan.refusals.first?.sockets.map(\.state) == [.timeWait])
+        #expect(FreeCaller.hasCapability(12, status: "CapEff:\t0000000000001000\n"))
     }
 }
