@@ -6,13 +6,18 @@ extension TableFormatter {
     /// column, `*` and the peer's inode (0 for none) in the peer column.
     public func write(_ socket: UnixSocket, to buffer: inout [UInt8]) {
         let width = addressWidth
+        let (showsNetid, showsState) = (self.showsNetid, self.showsState)
         buffer.appendWriting(maximum: Self.maximumRow + 2 * width + socket.name.count) { out in
-            let start = out.count
-            out.put(socket.type.netid)
-            out.spaces(6 - (out.count - start))
-            let stateStart = out.count
-            out.put(socket.state.columnWord)
-            out.spaces(11 - (out.count - stateStart))
+            if showsNetid {
+                let start = out.count
+                out.put(socket.type.netid)
+                out.spaces(6 - (out.count - start))
+            }
+            if showsState {
+                let stateStart = out.count
+                out.put(socket.state.columnWord)
+                out.spaces(11 - (out.count - stateStart))
+            }
             let receiveStart = out.count
             out.decimal(socket.receiveQueue)
             out.spaces(7 - (out.count - receiveStart))

@@ -12,6 +12,10 @@ public struct TableFormatter {
     /// The cgroup path to print for a cgroup id under ``OutputDetails/extended`` (ss: `cg_id_to_path`); `nil`
     /// prints no cgroup.
     public var cgroupPath: (@Sendable (UInt64) -> [UInt8])?
+    /// Whether rows start with the `Netid` column; ss leaves it out when one protocol is listed.
+    public var showsNetid = true
+    /// Whether rows have the `State` column; ss leaves it out when one state is selected.
+    public var showsState = true
     private var interfaces = InterfaceNames()
 
     /// Creates a formatter sized for `families`.
@@ -22,8 +26,8 @@ public struct TableFormatter {
 
     /// Appends the header line.
     public func writeHeader(to buffer: inout [UInt8]) {
-        buffer.appendPadded("Netid", width: 6)
-        buffer.appendPadded("State", width: 11)
+        if showsNetid { buffer.appendPadded("Netid", width: 6) }
+        if showsState { buffer.appendPadded("State", width: 11) }
         buffer.appendPadded("Recv-Q", width: 7)
         buffer.appendPadded("Send-Q", width: 7)
         buffer.appendSpaces(addressWidth - 13)
@@ -52,13 +56,18 @@ public struct TableFormatter {
         let local = socket.local
         let peer = socket.peer
         let v6Only = socket.v6Only ?? false
+        let (showsNetid, showsState) = (self.showsNetid, self.showsState)
         buffer.appendWriting(maximum: Self.maximumRow + 2 * width) { out in
-            let start = out.count
-            out.put(transport.word)
-            out.spaces(6 - (out.count - start))
-            let stateStart = out.count
-            out.put(state.columnWord)
-            out.spaces(11 - (out.count - stateStart))
+            if showsNetid {
+                let start = out.count
+                out.put(transport.word)
+                out.spaces(6 - (out.count - start))
+            }
+            if showsState {
+                let stateStart = out.count
+                out.put(state.columnWord)
+                out.spaces(11 - (out.count - stateStart))
+            }
             let receiveStart = out.count
             out.decimal(receiveQueue)
             out.spaces(7 - (out.count - receiveStart))

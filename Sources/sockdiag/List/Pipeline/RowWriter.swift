@@ -39,6 +39,9 @@ struct RowWriter: ~Copyable {
         } else {
             table = TableFormatter(families: listing.query.families)
             table!.details = options.details
+            let listsUnix = listing.unixQuery != nil
+            table!.showsNetid = options.selection.showsNetidColumn(listing.query, listsUnix: listsUnix)
+            table!.showsState = options.selection.showsStateColumn(listing.query, listsUnix: listsUnix)
             if options.extended {
                 let cgroups = CgroupPaths()
                 table!.cgroupPath = { cgroups.path(of: $0) }
