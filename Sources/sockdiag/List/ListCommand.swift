@@ -26,6 +26,8 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var capture: CaptureOptions
 
+    @OptionGroup var eventOptions: EventOptions
+
     @Flag(
         name: [.customShort("n"), .long],
         help: "Numeric addresses and ports (always the case; accepted for ss habits)."
@@ -140,7 +142,8 @@ struct ListCommand: ParsableCommand {
             dryRun: dryRun,
             killAll: killAll,
             diag: capture.diag,
-            from: capture.from
+            from: capture.from,
+            events: eventOptions.events
         )
     }
 

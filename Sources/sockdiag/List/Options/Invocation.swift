@@ -41,6 +41,8 @@ struct Invocation: Equatable {
     var diag: String?
     /// `--from`: the capture to list instead of the kernel's tables (`-` for standard input).
     var from: String?
+    /// `-E`: print the sockets the kernel destroys, until interrupted.
+    var events = false
 
     /// The kernel extensions the output needs: none unless -m or -i (every extension costs kernel time).
     var extensions: SocketExtensions {
