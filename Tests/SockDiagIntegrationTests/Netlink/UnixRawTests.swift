@@ -61,8 +61,8 @@ extension Integration {
             return fds
         }
 
-        static func words(_ text: String, dropFirst: Int = 0) -> [[String]] {
-            text.split(separator: "\n").map { Array($0.split(separator: " ").map(String.init).dropFirst(dropFirst)) }
+        static func words(_ text: String) -> [[String]] {
+            text.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
                 .sorted { $0.joined(separator: " ") < $1.joined(separator: " ") }
         }
 
