@@ -55,6 +55,10 @@ struct mnl_socket *CSockDiag_open(int rcvbuf) {
     return nl;
 }
 
+int CSockDiag_join_group(struct mnl_socket *nl, unsigned int group) {
+    return mnl_socket_setsockopt(nl, NETLINK_ADD_MEMBERSHIP, &group, sizeof(group));
+}
+
 void CSockDiag_close(struct mnl_socket *nl) {
     if (nl != NULL) {
         mnl_socket_close(nl);

@@ -44,6 +44,10 @@ typedef int (*CSockDiag_message_cb)(const void *payload, size_t length, void *co
 /// to `rcvbuf` bytes and binds it. Returns NULL with errno set on failure.
 struct mnl_socket *CSockDiag_open(int rcvbuf);
 
+/// Joins multicast group `group` (NETLINK_ADD_MEMBERSHIP), e.g. SKNLGRP_INET_TCP_DESTROY (1) … SKNLGRP_INET6_UDP_DESTROY
+/// (4) of linux/sock_diag.h. Returns 0, or -1 with errno set.
+int CSockDiag_join_group(struct mnl_socket *nl, unsigned int group);
+
 /// Closes a socket returned by CSockDiag_open.
 void CSockDiag_close(struct mnl_socket *nl);
 

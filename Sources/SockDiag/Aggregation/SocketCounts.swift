@@ -2,6 +2,8 @@
 public struct SocketCounts: Hashable, Sendable {
     // Index: protocol (0 tcp, 1 udp; raw sockets are not counted) × family (0 inet, 1 inet6) × state (0…15).
     private var storage = [Int](repeating: 0, count: 2 * 2 * 16)
+    // TCP time-wait minisockets in another state than TIME_WAIT (an orphan's FIN-WAIT-2), by family.
+    private var minisockets = [0, 0]
 
     /// Creates empty counts.
     public init() {}
@@ -18,9 +20,36 @@ public struct SocketCounts: Hashable, Sendable {
         if let index = Self.index(transport, family, state) { storage[index] += 1 }
     }
 
+    /// Adds one socket, noting a TCP time-wait minisocket (its timer is the time-wait timer) in another state than
+    /// TIME_WAIT: an orphan that reached FIN-WAIT-2, which the kernel counts as time-wait, not as in use.
+    @inline(__always)
+    public mutating func add(
+        _ transport: TransportProtocol,
+        _ family: AddressFamily,
+        _ state: SocketState,
+        timer: SocketTimer.Kind
+    ) {
+        add(transport, family, state)
+        if transport == .tcp && timer == .timeWait && state != .timeWait {
+            minisockets[family == .inet ? 0 : 1] += 1
+        }
+    }
+
     /// Adds `other`'s counts to `counts` (e.g. to total several namespaces).
     public static func += (counts: inout SocketCounts, other: SocketCounts) {
         for index in counts.storage.indices { counts.storage[index] += other.storage[index] }
+        for index in counts.minisockets.indices { counts.minisockets[index] += other.minisockets[index] }
+    }
+
+    /// TCP time-wait minisockets counted under another state than TIME-WAIT (orphans in FIN-WAIT-2, which the
+    /// kernel's `sockstat` counts as `tw`, not as `inuse`).
+    /// - Parameter family: One family, or `nil` for both.
+    public func finWait2Minisockets(family: AddressFamily? = nil) -> Int {
+        switch family {
+        case .inet: return minisockets[0]
+        case .inet6: return minisockets[1]
+        default: return minisockets[0] + minisockets[1]
+        }
     }
 
     /// The number of sockets of that protocol, family and state.
@@ -60,10 +89,10 @@ extension SocketInspector {
         if plan.repliesNeedNoDecoding {
             try forEachRawMessage(following: plan) { transport, payload in
                 let message = try InetDiagMessage(payload)
-                counts.add(transport, message.family, message.state)
+                counts.add(transport, message.family, message.state, timer: message.timer.kind)
             }
         } else {
-            try forEachSocket(following: plan) { counts.add($0.transport, $0.family, $0.state) }
+            try forEachSocket(following: plan) { counts.add($0.transport, $0.family, $0.state, timer: $0.timer.kind) }
         }
         return counts
     }

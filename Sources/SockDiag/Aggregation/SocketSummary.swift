@@ -12,13 +12,15 @@ public struct SocketSummary: Hashable, Sendable {
         self.kernel = kernel
     }
 
-    /// TCP sockets in the kernel's hash tables, as `sockstat`'s `inuse` counts them (no TIME_WAIT, no request sockets).
+    /// TCP sockets in the kernel's hash tables, as `sockstat`'s `inuse` counts them (no time-wait minisockets, those
+    /// of an orphan's FIN-WAIT-2 included; no request sockets).
     public func tcpHashed(_ family: AddressFamily) -> Int {
         counts.total(.tcp, family: family, states: StateSet.all.subtracting([.timeWait, .synRecv]))
+            - counts.finWait2Minisockets(family: family)
     }
 
-    /// TIME_WAIT sockets.
-    public var timeWait: Int { counts.total(.tcp, states: .timeWait) }
+    /// Time-wait minisockets, as `sockstat`'s `tw` counts them: TIME_WAIT, and orphans in FIN-WAIT-2.
+    public var timeWait: Int { counts.total(.tcp, states: .timeWait) + counts.finWait2Minisockets() }
 
     /// Established connections as `CurrEstab` counts them: ESTABLISHED and CLOSE-WAIT.
     public var established: Int { counts.total(.tcp, states: [.established, .closeWait]) }

@@ -295,7 +295,8 @@ public struct FilterParser {
                 throw FilterSyntaxError("bad fwmark '\(operand.text)': expected MARK or MARK/MASK", column: operand.column)
             }
             let mask = parts.count == 2 ? Self.number(parts[1])! : UInt32.max
-            let expression = FilterExpression.mark(value: mark & mask, mask: mask)
+            // As the kernel and ss: `(mark & mask) == MARK`, MARK as written (bits outside the mask never match).
+            let expression = FilterExpression.mark(value: mark, mask: mask)
             return negate ? .not(expression) : expression
         case "cgroup":
             let (negate, operand) = try equalityOperand(after: token, what: "a cgroup path")

@@ -25,12 +25,14 @@ public enum SummaryFormatter {
         buffer.append(contentsOf: text.utf8)
     }
 
-    /// Appends the JSON form: `total`, `tcp` (ss's line), `transport` (ss's table), `states` (counts by protocol,
-    /// family and state name).
+    /// Appends the JSON form: `total`, `tcp` (ss's line: `total`, `curr_estab` = ESTABLISHED and CLOSE-WAIT as the
+    /// kernel's `CurrEstab`, `closed`, `orphaned`, `timewait`), `transport` (ss's table), `states` (counts by
+    /// protocol, family and state name).
     public static func writeJSON(_ summary: SocketSummary, to buffer: inout [UInt8]) {
         let k = summary.kernel
         var text = "{\"total\":\(k.socketsUsed),\"tcp\":{\"total\":\(summary.tcpTotal),"
-        text += "\"established\":\(summary.established),\"closed\":\(summary.tcpClosed),"
+        // Not "established": that key names the ESTABLISHED state alone under "states".
+        text += "\"curr_estab\":\(summary.established),\"closed\":\(summary.tcpClosed),"
         text += "\"orphaned\":\(k.tcpOrphans),\"timewait\":\(summary.timeWait)},\"transport\":{"
         text += transportRows(summary).map { name, v4, v6 in
             "\"\(name.lowercased())\":{\"total\":\(v4 + v6),\"ipv4\":\(v4),\"ipv6\":\(v6)}"

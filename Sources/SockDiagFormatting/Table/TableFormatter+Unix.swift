@@ -26,8 +26,9 @@ extension TableFormatter {
 
     private func writeUnix(_ socket: UnixSocket, owners: [SocketOwner]?, to buffer: inout [UInt8]) {
         let width = addressWidth
+        let (showsNetid, showsState) = (self.showsNetid, self.showsState)
         buffer.appendWriting(maximum: Self.maximumRow + 2 * width + socket.name.count) { out in
-            Self.writeUnixColumns(socket, width: width, to: &out)
+            Self.writeUnixColumns(socket, width: width, netid: showsNetid, state: showsState, to: &out)
         }
         if let owners {
             buffer.appendSpaces(6 - Self.digits(socket.peerInode))
@@ -41,13 +42,23 @@ extension TableFormatter {
         }
     }
 
-    private static func writeUnixColumns(_ socket: UnixSocket, width: Int, to out: inout ByteWriter) {
-        let start = out.count
-        out.put(socket.type.netid)
-        out.spaces(6 - (out.count - start))
-        let stateStart = out.count
-        out.put(socket.state.columnWord)
-        out.spaces(11 - (out.count - stateStart))
+    private static func writeUnixColumns(
+        _ socket: UnixSocket,
+        width: Int,
+        netid showsNetid: Bool,
+        state showsState: Bool,
+        to out: inout ByteWriter
+    ) {
+        if showsNetid {
+            let start = out.count
+            out.put(socket.type.netid)
+            out.spaces(6 - (out.count - start))
+        }
+        if showsState {
+            let stateStart = out.count
+            out.put(socket.state.columnWord)
+            out.spaces(11 - (out.count - stateStart))
+        }
         let receiveStart = out.count
         out.decimal(socket.receiveQueue)
         out.spaces(7 - (out.count - receiveStart))

@@ -16,6 +16,10 @@ public struct TableFormatter {
     public var names: EndpointNames?
     /// The length of the last row's peer port text (the Process column pads after it).
     var peerPortLength = 1
+    /// Whether rows start with the `Netid` column; ss leaves it out when one protocol is listed.
+    public var showsNetid = true
+    /// Whether rows have the `State` column; ss leaves it out when one state is selected.
+    public var showsState = true
     private var interfaces = InterfaceNames()
 
     /// Creates a formatter sized for `families`.
@@ -26,8 +30,8 @@ public struct TableFormatter {
 
     /// Appends the header line.
     public func writeHeader(to buffer: inout [UInt8]) {
-        buffer.appendPadded("Netid", width: 6)
-        buffer.appendPadded("State", width: 11)
+        if showsNetid { buffer.appendPadded("Netid", width: 6) }
+        if showsState { buffer.appendPadded("State", width: 11) }
         if !details.contains(.noQueues) {
             buffer.appendPadded("Recv-Q", width: 7)
             buffer.appendPadded("Send-Q", width: 7)
@@ -65,13 +69,18 @@ public struct TableFormatter {
         let peerPort = names?.portText(peer.port, transport: transport)
         let named = (localHost?.count ?? 0) + (peerHost?.count ?? 0) + (localPort?.count ?? 0) + (peerPort?.count ?? 0)
         var peerPortLength = 0
+        let (showsNetid, showsState) = (self.showsNetid, self.showsState)
         buffer.appendWriting(maximum: Self.maximumRow + 2 * width + named) { out in
-            let start = out.count
-            out.put(transport.word)
-            out.spaces(6 - (out.count - start))
-            let stateStart = out.count
-            out.put(state.columnWord)
-            out.spaces(11 - (out.count - stateStart))
+            if showsNetid {
+                let start = out.count
+                out.put(transport.word)
+                out.spaces(6 - (out.count - start))
+            }
+            if showsState {
+                let stateStart = out.count
+                out.put(state.columnWord)
+                out.spaces(11 - (out.count - stateStart))
+            }
             if queues {
                 let receiveStart = out.count
                 out.decimal(receiveQueue)

@@ -28,6 +28,8 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var display: DisplayOptions
 
+    @OptionGroup var eventOptions: EventOptions
+
     @Flag(
         name: [.customShort("n"), .long],
         help: "Numeric addresses and ports (always the case; accepted for ss habits)."
@@ -143,7 +145,8 @@ struct ListCommand: ParsableCommand {
             killAll: killAll,
             diag: capture.diag,
             from: capture.from,
-            display: display.plain
+            display: display.plain,
+            events: eventOptions.events
         )
     }
 

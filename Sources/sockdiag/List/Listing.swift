@@ -75,6 +75,8 @@ struct Listing {
     func run() throws {
         if options.printVersion {
             print(sockdiagVersion)
+        } else if options.events {
+            try followEvents()
         } else if options.kill {
             try killOneNamespace()
         } else if options.allNamespaces {

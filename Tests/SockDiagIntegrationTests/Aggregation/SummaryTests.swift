@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SockDiagTestSupport
 import Testing
 
@@ -62,6 +65,49 @@ extension Integration {
             #expect(states["tcp"]?["inet"]?["time-wait"] == 10)
             #expect(states["tcp"]?["inet"]?["listening"] == 2)
             #expect(states["tcp"]?["inet6"]?["listening"] == 2)
+        }
+
+        /// An orphan that reached FIN-WAIT-2 becomes a time-wait minisocket: `sockstat` counts it as `tw`, not as
+        /// `inuse`, and so do ss and sockdiag.
+        @Test("an orphaned FIN-WAIT-2 counts as time-wait, as the kernel's sockstat and ss count it")
+        func orphanedFinWait2() throws {
+            let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
+            let ss = try #require(Commands.ss)
+            let namespace = try TestNamespace()
+            defer { namespace.remove() }
+            let fds = try namespace.onThread {
+                let listener = try LoopbackSockets.tcpListener(SocketAddress("127.0.0.1", 8700))
+                var fds = [listener]
+                do {
+                    let client = try LoopbackSockets.connected(to: SocketAddress("127.0.0.1", 8700))
+                    fds.append(try LoopbackSockets.accept(listener))
+                    close(client)  // FIN; the peer's ACK moves the orphan to FIN-WAIT-2, a minisocket
+                    return fds
+                } catch {
+                    LoopbackSockets.closeAll(fds)
+                    throw error
+                }
+            }
+            defer { LoopbackSockets.closeAll(fds) }
+            let listing = try namespace.exec([binary, "-tanH", "state", "fin-wait-2"])
+            #expect(listing.stdout.split(separator: "\n").count == 1, "\(listing)")
+
+            let ours = try Self.namespaceNumbers(try namespace.exec([binary, "-s"]).stdout)
+            let theirs = try Self.namespaceNumbers(try namespace.exec([ss, "-s"]).stdout)
+            let sockstat = try namespace.exec(["cat", "/proc/net/sockstat"]).stdout
+            #expect(sockstat.contains("TCP: inuse 2 orphan") && sockstat.contains("tw 1 "), "\(sockstat)")
+            // estab (CurrEstab: the CLOSE-WAIT end) and timewait; the TCP row: in use, IPv4, IPv6.
+            #expect(ours["TCP:"] == [1, 1])
+            #expect(ours["TCP"] == [2, 2, 0])
+            #expect(ours["TCP:"] == theirs["TCP:"] && ours["TCP"] == theirs["TCP"], "sockdiag \(ours), ss \(theirs)")
+
+            let json = try namespace.exec([binary, "-s", "--json"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            let tcp = try #require(object["tcp"] as? [String: Any])
+            #expect(tcp["timewait"] as? Int == 1)
+            // ESTABLISHED and CLOSE-WAIT, under a key of its own: "established" means the state alone in "states".
+            #expect(tcp["curr_estab"] as? Int == 1)
+            #expect(tcp["established"] == nil)
         }
     }
 }

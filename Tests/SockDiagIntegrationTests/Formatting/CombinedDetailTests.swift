@@ -18,7 +18,8 @@ extension Integration {
             var index = 0
             while index < lines.count {
                 let line = lines[index]
-                guard line.hasPrefix("tcp ") else {
+                // One protocol: no Netid column, as ss; a row is a line that is not a detail line.
+                guard !line.isEmpty, !line.hasPrefix("\t") else {
                     index += 1
                     continue
                 }

@@ -12,13 +12,20 @@ package enum SocketRows {
     /// peer; further columns (ss's Process) are ignored.
     /// - Parameters:
     ///   - netid: The netid of rows without that column (ss leaves it out when it lists one protocol).
+    ///   - state: The state of rows without that column (ss leaves it out when one state is selected).
     ///   - queues: Whether the rows keep Recv-Q and Send-Q.
-    package static func parseTable(_ text: String, netid: String? = nil, queues: Bool = false) throws -> [SocketRow] {
+    package static func parseTable(
+        _ text: String,
+        netid: String? = nil,
+        state: String? = nil,
+        queues: Bool = false
+    ) throws -> [SocketRow] {
         try text.split(separator: "\n").map { line in
             var fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if let netid, let first = fields.first, first != "tcp" && first != "udp" {
                 fields.insert(Substring(netid), at: 0)
             }
+            if let state, !fields.isEmpty { fields.insert(Substring(state), at: 1) }
             guard fields.count >= 6 else { throw HelperError("short table row: \(line)") }
             let local = try endpoint(fields[4], in: line)
             let peer = try endpoint(fields[5], in: line)

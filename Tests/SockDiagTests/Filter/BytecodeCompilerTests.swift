@@ -117,7 +117,7 @@ enum RandomFilter {
             let side = Bool.random(using: &generator) ? "src" : "dst"
             return "\(side) \(hosts.randomElement(using: &generator)!)"
         case 4: return "dev \(["=", "!="].randomElement(using: &generator)!) \(Int.random(in: 0...2, using: &generator))"
-        case 5: return "fwmark = \(["0x10", "0x10/0xf0", "0/0xff", "31"].randomElement(using: &generator)!)"
+        case 5: return "fwmark = \(["0x10", "0x10/0xf0", "0x12/0xf0", "0/0xff", "31"].randomElement(using: &generator)!)"
         case 6: return "cgroup-id-placeholder"
         default:
             let side = Bool.random(using: &generator) ? "sport" : "dport"

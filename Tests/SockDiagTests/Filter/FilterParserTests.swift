@@ -72,7 +72,8 @@ struct FilterParserTests {
         #expect(try parse("dev = lo") == .device(1))
         #expect(try parse("dev != lo") == .not(.device(1)))
         #expect(try parse("fwmark = 0x10") == .mark(value: 0x10, mask: .max))
-        #expect(try parse("fwmark = 0x12/0xf0") == .mark(value: 0x10, mask: 0xF0))
+        // MARK is kept as written (ss's parse_markmask, the kernel's INET_DIAG_BC_MARK_COND).
+        #expect(try parse("fwmark = 0x12/0xf0") == .mark(value: 0x12, mask: 0xF0))
         #expect(try parse("fwmark != 16") == .not(.mark(value: 16, mask: .max)))
         #expect(try parse("autobound") == .autobound)
         if case .cgroup(let id) = try parse("cgroup = /") { #expect(id > 0) } else { Issue.record("cgroup") }

@@ -43,6 +43,8 @@ struct Invocation: Equatable {
     var from: String?
     /// `-r -T -O -Q --tos --cgroup --inet-sockopt -Z -z -b -F`.
     var display = Display()
+    /// `-E`: print the sockets the kernel destroys, until interrupted.
+    var events = false
 
     /// The kernel extensions the output needs: none unless -m or -i (every extension costs kernel time).
     var extensions: SocketExtensions {

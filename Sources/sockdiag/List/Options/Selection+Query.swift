@@ -34,7 +34,7 @@ extension Selection {
             filter: expression,
             kernelFiltering: kernelFilter
         )
-        if rawByDefault && listsEveryKind(query) { query.protocols.insert(.raw, at: 0) }
+        if rawByDefault && listsEveryInternetKind(query) { query.protocols.insert(.raw, at: 0) }
         return query
     }
 
@@ -51,14 +51,22 @@ extension Selection {
     /// is listed, UNIX, raw, UDP and TCP, in that order (ss also lists netlink and packet sockets, which sockdiag
     /// does not read).
     func listsEveryKind(_ query: SocketQuery) -> Bool {
-        !tcp && !udp && !raw && !unix && !boundInactive && !filtersUnixNames && query.families.count == 2 && query.ports.isEmpty
+        !unix && query.families.count == 2 && listsEveryInternetKind(query)
+    }
+
+    /// Whether raw sockets join UDP and TCP: ss's default listing, and `-4`/`-6` without a protocol option (ss's
+    /// `-4` lists every internet table, raw included; `-x -4` lists UNIX and every internet table).
+    func listsEveryInternetKind(_ query: SocketQuery) -> Bool {
+        !tcp && !udp && !raw && !boundInactive && !filtersUnixNames && (!unix || ipv4 || ipv6)
+            && query.ports.isEmpty
             && query.filter == .all
     }
 
     /// The internet protocols, in ss's order: raw, udp, tcp; without a protocol option, udp and tcp (and raw when
     /// nothing narrows the listing to what only UDP and TCP have: ``query(rawByDefault:)`` adds it).
     private func protocols() throws(UsageError) -> [TransportProtocol] {
-        let noProtocol = !tcp && !udp && !raw && !unix
+        // ss: -x -4 (or -6) lists the UNIX tables and every internet table of that family.
+        let noProtocol = !tcp && !udp && !raw && (!unix || ipv4 || ipv6)
         var protocols: [TransportProtocol] = []
         if raw { protocols.append(.raw) }
         if udp || noProtocol { protocols.append(.udp) }

@@ -40,6 +40,9 @@ struct RowWriter: ~Copyable {
             table = TableFormatter(families: listing.query.families)
             table!.details = options.details
             table!.names = options.display.resolve ? NameResolver.names(services: !options.numeric) : nil
+            let listsUnix = listing.unixQuery != nil
+            table!.showsNetid = options.selection.showsNetidColumn(listing.query, listsUnix: listsUnix)
+            table!.showsState = options.selection.showsStateColumn(listing.query, listsUnix: listsUnix)
             if options.extended || options.display.cgroup {
                 let cgroups = CgroupPaths()
                 table!.cgroupPath = { cgroups.path(of: $0) }

@@ -62,7 +62,7 @@ enum SocketSource {
         case .netlink(let inspector): return try inspector.count(matching: query)
         case .proc, .capture:
             var counts = SocketCounts()
-            _ = try forEachSocket(matching: query) { counts.add($0.transport, $0.family, $0.state) }
+            _ = try forEachSocket(matching: query) { counts.add($0.transport, $0.family, $0.state, timer: $0.timer.kind) }
             return counts
         }
     }
