@@ -12,7 +12,12 @@ public struct TableFormatter {
     /// The cgroup path to print for a cgroup id under ``OutputDetails/extended`` (ss: `cg_id_to_path`); `nil`
     /// prints no cgroup.
     public var cgroupPath: (@Sendable (UInt64) -> [UInt8])?
-    private var interfaces = InterfaceNames()
+    /// ss's `-n` for netlink and packet rows: protocol numbers instead of names, port ids instead of processes.
+    public var numeric = false
+    /// The `comm` of the process whose id a netlink socket's port id is (ss reads `/proc/PID/stat`), or `nil`;
+    /// without it (or with ``numeric``) the port id is printed alone.
+    public var processName: (@Sendable (UInt32) -> [UInt8]?)?
+    var interfaces = InterfaceNames()
 
     /// Creates a formatter sized for `families`.
     /// - Parameter families: The families the output may hold; IPv6 widens the address columns.

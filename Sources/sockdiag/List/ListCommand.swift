@@ -26,6 +26,8 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var capture: CaptureOptions
 
+    @OptionGroup var families: FamilySelection
+
     @Flag(
         name: [.customShort("n"), .long],
         help: "Numeric addresses and ports (always the case; accepted for ss habits)."
@@ -120,7 +122,7 @@ struct ListCommand: ParsableCommand {
 
     /// The parsed options as plain values.
     var invocation: Invocation {
-        Invocation(
+        var invocation = Invocation(
             selection: selection.plain,
             numeric: numeric,
             noHeader: noHeader,
@@ -142,6 +144,8 @@ struct ListCommand: ParsableCommand {
             diag: capture.diag,
             from: capture.from
         )
+        invocation.selection.tables = families.plain
+        return invocation
     }
 
     func run() throws {

@@ -33,22 +33,23 @@ extension Selection {
     /// listed: they are with `-x`, and in ss's default listing (``listsEveryKind(_:)``).
     func unixQuery(for query: SocketQuery) -> UnixSocketQuery? {
         guard unix || listsEveryKind(query) else { return nil }
-        return UnixSocketQuery(states: query.states)
+        return UnixSocketQuery(types: tables.unixTypes, states: query.states)
     }
 
-    /// ss's default listing: no protocol option (`-t -u -w -x`), and nothing in `query` that only internet sockets
-    /// have (`-4`/`-6` or a family prefix, ports, addresses, a filter expression, `-B`): every kind sockdiag reads
-    /// is listed, UNIX, raw, UDP and TCP, in that order (ss also lists netlink and packet sockets, which sockdiag
-    /// does not read).
+    /// ss's default listing: no protocol or family option (`-t -u -w -x -0 -M` …), and nothing in `query` that only
+    /// internet sockets have (`-4`/`-6` or a family prefix, ports, addresses, a filter expression, `-B`): every kind
+    /// is listed, netlink, packet, UNIX, raw, UDP, TCP, SCTP, vsock, XDP and MPTCP, in that order
+    /// (``Selection/familyQueries(for:backend:)`` adds the families beyond UNIX and the internet ones).
     func listsEveryKind(_ query: SocketQuery) -> Bool {
-        !tcp && !udp && !raw && !unix && !boundInactive && query.families.count == 2 && query.ports.isEmpty
+        !tcp && !udp && !raw && !unix && !tables.any && !boundInactive && query.families.count == 2
+            && query.ports.isEmpty
             && query.filter == .all
     }
 
     /// The internet protocols, in ss's order: raw, udp, tcp; without a protocol option, udp and tcp (and raw when
     /// nothing narrows the listing to what only UDP and TCP have: ``query(rawByDefault:)`` adds it).
     private func protocols() throws(UsageError) -> [TransportProtocol] {
-        let noProtocol = !tcp && !udp && !raw && !unix
+        let noProtocol = !tcp && !udp && !raw && !unix && !tables.any
         var protocols: [TransportProtocol] = []
         if raw { protocols.append(.raw) }
         if udp || noProtocol { protocols.append(.udp) }
@@ -110,7 +111,7 @@ extension Selection {
             return named
         }
         if all { return StateSet.all.union(flagged) }
-        return flagged.isEmpty ? .ssDefault : flagged
+        return flagged.isEmpty ? defaultStates : flagged
     }
 
     /// The conditions of `--port`, `--sport` and `--dport`.

@@ -39,6 +39,11 @@ struct RowWriter: ~Copyable {
         } else {
             table = TableFormatter(families: listing.query.families)
             table!.details = options.details
+            table!.numeric = options.numeric
+            if !options.numeric {
+                let names = ProcessNames()
+                table!.processName = { names.name(of: $0) }
+            }
             if options.extended {
                 let cgroups = CgroupPaths()
                 table!.cgroupPath = { cgroups.path(of: $0) }
@@ -80,6 +85,28 @@ struct RowWriter: ~Copyable {
         try sink.flushIfNeeded()
     }
 
+    /// Writes a netlink socket's row.
+    mutating func write(_ socket: NetlinkSocketEntry) throws(OutputError) {
+        if json != nil {
+            sink.withBytes { json!.write(socket, to: &$0) }
+        } else {
+            if labelWidth != nil { sink.withBytes { $0.append(contentsOf: label) } }
+            sink.withBytes { table!.write(socket, to: &$0) }
+        }
+        try sink.flushIfNeeded()
+    }
+
+    /// Writes a packet socket's row.
+    mutating func write(_ socket: PacketSocket) throws(OutputError) {
+        if json != nil {
+            sink.withBytes { json!.write(socket, to: &$0) }
+        } else {
+            if labelWidth != nil { sink.withBytes { $0.append(contentsOf: label) } }
+            sink.withBytes { table!.write(socket, to: &$0) }
+        }
+        try sink.flushIfNeeded()
+    }
+
     /// Writes an internet socket's row; with the Process column when `owners` is given (empty when no process
     /// was found).
     @inline(__always)
@@ -105,6 +132,8 @@ struct RowWriter: ~Copyable {
     /// when `owners` is given.
     mutating func write(_ rows: Rows, owners: OwnersStage?) throws(OutputError) {
         if let namespace = rows.namespace { enter(namespace) }
+        for socket in rows.netlink { try write(socket) }
+        for socket in rows.packet { try write(socket) }
         for socket in rows.unix { try write(socket) }
         for socket in rows.sockets { try write(socket, owners: owners?.owners(of: socket)) }
     }
@@ -137,6 +166,14 @@ extension RowWriter: RowConsumer {
     @inline(__always)
     mutating func take(_ socket: Socket) throws {
         try write(socket, owners: nil)
+    }
+
+    mutating func take(_ socket: NetlinkSocketEntry) throws {
+        try write(socket)
+    }
+
+    mutating func take(_ socket: PacketSocket) throws {
+        try write(socket)
     }
 
     @inline(__always)

@@ -8,6 +8,8 @@ struct Rows: Sendable, RowConsumer {
     /// The namespace, with `--all-netns`.
     var namespace: NetworkNamespace?
     var unix: [UnixSocket] = []
+    var netlink: [NetlinkSocketEntry] = []
+    var packet: [PacketSocket] = []
     var sockets: [Socket] = []
     /// The UNIX dump's report (`nil` when UNIX sockets are not listed).
     var unixReport: DumpReport?
@@ -22,6 +24,14 @@ struct Rows: Sendable, RowConsumer {
 
     mutating func take(_ socket: UnixSocket) {
         unix.append(socket)
+    }
+
+    mutating func take(_ socket: NetlinkSocketEntry) {
+        netlink.append(socket)
+    }
+
+    mutating func take(_ socket: PacketSocket) {
+        packet.append(socket)
     }
 
     mutating func take(_ socket: Socket) {

@@ -1,0 +1,112 @@
+import SockDiag
+
+extension TableFormatter {
+    /// Appends one row for a netlink socket, as ss prints it: `nl UNCONN 0 0 rtnl:kernel *`: the protocol's name
+    /// and the owner (`kernel` for port id 0, `comm/pid` when the port id is a process's id, else the port id) in the
+    /// local column; the peer's group and port id when connected, else `*`. With ``numeric``, numbers only.
+    public func write(_ socket: NetlinkSocketEntry, to buffer: inout [UInt8]) {
+        var local: [UInt8] = []
+        if !numeric, let name = FamilyNames.netlinkProtocol(socket.netlinkProtocol) {
+            local.append(name)
+        } else {
+            local.appendDecimal(UInt32(socket.netlinkProtocol))
+        }
+        var owner: [UInt8] = []
+        let pid = Int32(bitPattern: socket.portID)
+        if numeric || pid < 0 {
+            owner.appendSigned(pid)
+        } else if pid == 0 {
+            owner.append(contentsOf: "kernel".utf8)
+        } else if let name = processName?(socket.portID) {
+            owner.append(contentsOf: name)
+            owner.append(UInt8(ascii: "/"))
+            owner.appendSigned(pid)
+        } else {
+            owner.appendSigned(pid)
+        }
+        var peer: [UInt8] = []
+        var peerPort: [UInt8] = []
+        if socket.isConnected {
+            peer.appendDecimal(socket.peerGroup)
+            peerPort.appendSigned(Int32(bitPattern: socket.peerPortID))
+        }
+        writeFamilyRow(
+            netid: "nl", state: .closed, queues: (socket.receiveQueue, socket.sendQueue),
+            local: (local, owner), peer: socket.isConnected ? (peer, peerPort) : nil, to: &buffer
+        )
+        if details.contains(.extended) {
+            // ss prints the kernel's sk and cb only from /proc/net/netlink; netlink_diag has neither (0).
+            buffer.append(contentsOf: " sk=0 cb=0 groups=0x".utf8)
+            buffer.appendHex(UInt32(truncatingIfNeeded: socket.groups), digits: 8)
+        }
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    /// Appends one row for a packet socket, as ss prints it: `p_raw UNCONN 0 0 *:eth0 *`: the link-layer protocol
+    /// (`*` for every protocol, its name, or `[number]`) and the interface (`*` for every one) in the local column.
+    public mutating func write(_ socket: PacketSocket, to buffer: inout [UInt8]) {
+        var local: [UInt8] = []
+        if socket.etherProtocol == 3 {
+            local.append(UInt8(ascii: "*"))
+        } else if !numeric, let name = FamilyNames.etherProtocol(socket.etherProtocol) {
+            local.append(name)
+        } else {
+            local.append(UInt8(ascii: "["))
+            local.appendDecimal(UInt32(socket.etherProtocol))
+            local.append(UInt8(ascii: "]"))
+        }
+        let interface: [UInt8] = socket.interfaceIndex == 0 ? [UInt8(ascii: "*")] : interfaces.name(socket.interfaceIndex)
+        writeFamilyRow(
+            netid: socket.type == .raw ? "p_raw" : "p_dgr", state: .closed, queues: (socket.receiveQueue, 0),
+            local: (local, interface), peer: nil, to: &buffer
+        )
+        if details.contains(.extended) {
+            if let uid = socket.uid, uid != 0 {
+                buffer.append(contentsOf: " uid:".utf8)
+                buffer.appendDecimal(uid)
+            }
+            buffer.append(contentsOf: " ino:".utf8)
+            buffer.appendDecimal(socket.inode)
+            buffer.append(contentsOf: " sk:".utf8)
+            buffer.appendHex(socket.cookie)
+        }
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    /// The columns of a netlink or packet row up to the peer, without a newline: the local column's two parts
+    /// joined by `:`, the peer's likewise (`*` alone when `peer` is `nil`).
+    private func writeFamilyRow(
+        netid: String,
+        state: SocketState,
+        queues: (UInt32, UInt32),
+        local: ([UInt8], [UInt8]),
+        peer: ([UInt8], [UInt8])?,
+        to buffer: inout [UInt8]
+    ) {
+        let width = addressWidth
+        buffer.appendPadded(netid, width: 6)
+        let stateStart = buffer.count
+        buffer.append(state.columnWord)
+        buffer.appendSpaces(11 - (buffer.count - stateStart))
+        let receiveStart = buffer.count
+        buffer.appendDecimal(queues.0)
+        buffer.appendSpaces(7 - (buffer.count - receiveStart))
+        let sendStart = buffer.count
+        buffer.appendDecimal(queues.1)
+        buffer.appendSpaces(7 - (buffer.count - sendStart))
+        buffer.appendSpaces(width - local.0.count)
+        buffer.append(contentsOf: local.0)
+        buffer.append(UInt8(ascii: ":"))
+        buffer.append(contentsOf: local.1)
+        buffer.appendSpaces(6 - local.1.count)
+        if let peer {
+            buffer.appendSpaces(width - peer.0.count)
+            buffer.append(contentsOf: peer.0)
+            buffer.append(UInt8(ascii: ":"))
+            buffer.append(contentsOf: peer.1)
+        } else {
+            buffer.appendSpaces(width)
+            buffer.append(UInt8(ascii: "*"))
+        }
+    }
+}
