@@ -76,33 +76,30 @@ struct RowWriter: ~Copyable {
     /// Writes a UNIX socket's row.
     @inline(__always)
     mutating func write(_ socket: UnixSocket) throws(OutputError) {
-        if json != nil {
-            sink.withBytes { json!.write(socket, to: &$0) }
-        } else {
-            if labelWidth != nil { sink.withBytes { $0.append(contentsOf: label) } }
-            sink.withBytes { table!.write(socket, to: &$0) }
-        }
-        try sink.flushIfNeeded()
+        try writeRow { $0.write(socket, to: &$1) } table: { $0.write(socket, to: &$1) }
     }
 
     /// Writes a netlink socket's row.
     mutating func write(_ socket: NetlinkSocketEntry) throws(OutputError) {
-        if json != nil {
-            sink.withBytes { json!.write(socket, to: &$0) }
-        } else {
-            if labelWidth != nil { sink.withBytes { $0.append(contentsOf: label) } }
-            sink.withBytes { table!.write(socket, to: &$0) }
-        }
-        try sink.flushIfNeeded()
+        try writeRow { $0.write(socket, to: &$1) } table: { $0.write(socket, to: &$1) }
     }
 
     /// Writes a packet socket's row.
     mutating func write(_ socket: PacketSocket) throws(OutputError) {
+        try writeRow { $0.write(socket, to: &$1) } table: { $0.write(socket, to: &$1) }
+    }
+
+    /// Writes one row of a socket without owners: with `json` as JSON, else with `table` after the namespace label.
+    @inline(__always)
+    private mutating func writeRow(
+        json write: (inout JSONFormatter, inout [UInt8]) -> Void,
+        table writeTable: (inout TableFormatter, inout [UInt8]) -> Void
+    ) throws(OutputError) {
         if json != nil {
-            sink.withBytes { json!.write(socket, to: &$0) }
+            sink.withBytes { write(&json!, &$0) }
         } else {
             if labelWidth != nil { sink.withBytes { $0.append(contentsOf: label) } }
-            sink.withBytes { table!.write(socket, to: &$0) }
+            sink.withBytes { writeTable(&table!, &$0) }
         }
         try sink.flushIfNeeded()
     }
