@@ -69,7 +69,11 @@ struct FamilyFormattingTests {
         let raw = try #require(try Fixtures.decodePacket(Fixtures.bytes("packet-all.bin")).first { $0.type == .raw })
         bytes = []
         formatter.write(raw, to: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self).hasSuffix(" ino:\(raw.inode) sk:\(String(raw.cookie, radix: 16))\n"))
+        #expect(
+            String(decoding: bytes, as: UTF8.self).hasSuffix(
+                " ino:\(raw.inode) sk:\(String(raw.cookie, radix: 16))\n\tver:0 cpy_thresh:0 flags( running )\n"
+            )
+        )
     }
 
     @Test("JSON: one valid array, every object with its documented keys")

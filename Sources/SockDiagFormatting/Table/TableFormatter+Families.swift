@@ -69,8 +69,35 @@ extension TableFormatter {
             buffer.appendDecimal(socket.inode)
             buffer.append(contentsOf: " sk:".utf8)
             buffer.appendHex(socket.cookie)
+            Self.writePacketInfo(socket, to: &buffer)
         }
         buffer.append(UInt8(ascii: "\n"))
+    }
+
+    /// ss's `-e` lines of a packet socket: `ver:`, `cpy_thresh:`, `flags( … )`, and its fanout group.
+    private static func writePacketInfo(_ socket: PacketSocket, to buffer: inout [UInt8]) {
+        buffer.append(contentsOf: "\n\tver:".utf8)
+        buffer.appendDecimal(socket.version)
+        buffer.append(contentsOf: " cpy_thresh:".utf8)
+        buffer.appendDecimal(socket.copyThreshold)
+        buffer.append(contentsOf: " flags( ".utf8)
+        let names: [(UInt32, String)] = [(1, "running"), (2, " auxdata"), (4, " origdev"), (8, " vnethdr"), (16, " loss")]
+        for (bit, name) in names where socket.flags & bit != 0 { buffer.append(contentsOf: name.utf8) }
+        if socket.flags == 0 { buffer.append(UInt8(ascii: "0")) }
+        buffer.append(contentsOf: " )".utf8)
+        guard let fanout = socket.fanout else { return }
+        buffer.append(contentsOf: "\n\tfanout(id:".utf8)
+        buffer.appendDecimal(fanout & 0xFFFF)
+        buffer.append(contentsOf: ",type:".utf8)
+        let types = ["hash", "lb", "cpu", "roll", "random", "qm"]
+        let type = Int(fanout >> 16)
+        if type < types.count {
+            buffer.append(contentsOf: types[type].utf8)
+        } else {
+            buffer.append(contentsOf: "0x".utf8)
+            buffer.appendHex(UInt64(type))
+        }
+        buffer.append(UInt8(ascii: ")"))
     }
 
     /// The columns of a netlink or packet row up to the peer, without a newline: the local column's two parts

@@ -30,7 +30,12 @@ extension Integration {
                 fds.append(fd)
                 return fd
             }
-            func ok(_ result: Int32, _ what: String) throws { _ = try check(result == 0 ? 0 : -1, what) }
+            func ok(_ result: Int32, _ what: String) throws {
+                guard result != 0 else { return }
+                let error = HelperError.system(what)
+                for fd in fds { close(fd) }
+                throw error
+            }
             _ = try check(socket(AF_PACKET, Int32(SOCK_RAW.rawValue), Int32(UInt16(3).bigEndian)), "packet raw")
             _ = try check(socket(AF_PACKET, Int32(SOCK_DGRAM.rawValue), 0), "packet dgram")
             let ip = try check(socket(AF_PACKET, Int32(SOCK_DGRAM.rawValue), Int32(UInt16(0x0800).bigEndian)), "ip")
@@ -60,7 +65,7 @@ extension Integration {
         /// whose queue holds the dump in flight); `drop` leaves out the columns ss omits (0 Netid, 1 State).
         static func rows(_ text: String, drop: Int? = nil, netids: Set<String>? = nil) -> [[String]] {
             text.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-                .filter { !($0.count > 4 && ($0[4].hasPrefix("tcpdiag:") || $0[4].hasPrefix("4:"))) }
+                .filter { !$0.contains { $0.hasPrefix("tcpdiag:") || $0.hasPrefix("4:") } }
                 .filter { netids == nil || netids!.contains($0[0]) }
                 .map { words in
                     guard let drop else { return words }
@@ -71,7 +76,7 @@ extension Integration {
                 .sorted { $0.joined(separator: " ") < $1.joined(separator: " ") }
         }
 
-        @Test("-a, -an, -0, -f link, -A netlink and -M list what ss lists; --json is valid with each family's keys")
+        @Test("-a, -an, -0, -f link, -e, -A netlink and -M list what ss lists; --json is valid with each family's keys")
         func matchesSS() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let ss = try #require(Commands.ss)
@@ -99,6 +104,12 @@ extension Integration {
                 let packet = try both(arguments)
                 #expect(Self.rows(packet.ours, drop: 1) == Self.rows(packet.theirs), "\(arguments)")
                 #expect(Self.rows(packet.ours).count == 3, "\(arguments)")
+            }
+            // -e: ss's details of packet (ino, sk, ver, flags) and netlink sockets (sk=0 cb=0 groups).
+            for (arguments, drop) in [(["-0aeH"], nil), (["-aeH", "-A", "netlink"], 0)] {
+                let details = try both(arguments)
+                #expect(Self.rows(details.ours, drop: drop) == Self.rows(details.theirs), "\(arguments)")
+                #expect(details.ours.contains(arguments == ["-0aeH"] ? "cpy_thresh:" : "groups=0x"), "\(arguments)")
             }
             // -A keeps ss's default states, which netlink sockets are never in.
             let query = try both(["-H", "-A", "netlink"])
