@@ -3,8 +3,8 @@
 #
 #   Scripts/fuzz.sh                      every target briefly, the exporter's too (FUZZ_SECONDS each, default 10)
 #   Scripts/fuzz.sh TARGET [SECONDS]     one target (FuzzInetDiag, FuzzUnixDiag, FuzzNetlinkDiag, FuzzPacketDiag,
-#                                        FuzzProcNet, FuzzFilter; or inet, unix, netlink, packet, proc, filter) for
-#                                        SECONDS (default 60)
+#                                        FuzzVsockXDPDiag, FuzzProcNet, FuzzFilter; or inet, unix, netlink, packet,
+#                                        vsock-xdp, proc, filter) for SECONDS (default 60)
 #   Scripts/fuzz.sh TARGET -runs=N       … for N executions; any further arguments go to libFuzzer
 #   Scripts/fuzz.sh exporter [SECONDS]   sockdiag-exporter's request handling, black-box, in a private namespace
 #                                        (FuzzTesting/exporter_requests.py; root; default 60 s)
@@ -20,7 +20,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/.build-fuzz"
 fuzz="$root/FuzzTesting"
-targets=(FuzzInetDiag FuzzUnixDiag FuzzNetlinkDiag FuzzPacketDiag FuzzProcNet FuzzFilter)
+targets=(FuzzInetDiag FuzzUnixDiag FuzzNetlinkDiag FuzzPacketDiag FuzzVsockXDPDiag FuzzProcNet FuzzFilter)
 # A Swift trap must reach libFuzzer's handler: the runtime's backtracer would read memory ASan reports instead.
 export SWIFT_BACKTRACE=enable=no
 # A hang is a failure too; a parser that needs more than 10 s or 4 GiB for one input is one.
@@ -37,6 +37,7 @@ target_name() {
     FuzzUnixDiag | unix | unix-diag) echo FuzzUnixDiag ;;
     FuzzNetlinkDiag | netlink | netlink-diag) echo FuzzNetlinkDiag ;;
     FuzzPacketDiag | packet | packet-diag) echo FuzzPacketDiag ;;
+    FuzzVsockXDPDiag | vsock-xdp | vsock | xdp) echo FuzzVsockXDPDiag ;;
     FuzzProcNet | proc | proc-net) echo FuzzProcNet ;;
     FuzzFilter | filter) echo FuzzFilter ;;
     *) die "unknown target '$1' (${targets[*]})" ;;
@@ -106,7 +107,7 @@ build() {
 seeds() {
     local dir="$out/seeds"
     rm -rf "$dir"
-    mkdir -p "$dir"/{FuzzInetDiag,FuzzUnixDiag,FuzzNetlinkDiag,FuzzPacketDiag,FuzzProcNet,FuzzFilter}
+    mkdir -p "$dir"/{FuzzInetDiag,FuzzUnixDiag,FuzzNetlinkDiag,FuzzPacketDiag,FuzzVsockXDPDiag,FuzzProcNet,FuzzFilter}
     seed() { # OPTION-BYTE FIXTURE TARGET
         { printf "\\x$1"; cat "$root/Tests/Fixtures/$2"; } >"$dir/$3/$(echo "$2" | tr / -)"
     }
@@ -124,6 +125,9 @@ seeds() {
     seed 01 proc/udp FuzzProcNet
     seed 05 proc/udp6 FuzzProcNet
     cp "$fuzz"/Seeds/FuzzFilter/* "$dir/FuzzFilter/"
+    # Built from the uapi headers (FuzzTesting/Seeds/FuzzVsockXDPDiag/: option byte 0 vsock, 1 XDP): no kernel here
+    # has vsock_diag or xsk_diag to capture from.
+    cp "$fuzz"/Seeds/FuzzVsockXDPDiag/* "$dir/FuzzVsockXDPDiag/"
 }
 
 fuzz_options() { # TARGET: the libFuzzer options of a fuzzing run (a replay reads each input whole)

@@ -17,6 +17,8 @@
 #include <linux/unix_diag.h>
 #include <linux/netlink_diag.h>
 #include <linux/packet_diag.h>
+#include <linux/vm_sockets_diag.h>
+#include <linux/xdp_diag.h>
 
 // The layouts Swift reads in place (Netlink/InetDiagMessage.swift, UnixDiagParser.swift) and the requests built here.
 _Static_assert(sizeof(struct inet_diag_msg) == 72, "inet_diag_msg layout");
@@ -28,13 +30,18 @@ _Static_assert(NLMSG_HDRLEN == 16, "nlmsghdr layout");
 _Static_assert(sizeof(struct unix_diag_req) == 24, "unix_diag_req layout");
 _Static_assert(sizeof(struct unix_diag_msg) == 16, "unix_diag_msg layout");
 _Static_assert(sizeof(struct unix_diag_rqlen) == 8, "unix_diag_rqlen layout");
-// Netlink/FamilyDumpRequest.swift writes these requests, NetlinkDiagParser.swift and PacketDiagParser.swift read
-// these replies.
+// Netlink/FamilyDumpRequest.swift writes these requests; NetlinkDiagParser.swift, PacketDiagParser.swift and
+// VsockXDPDiagParser.swift read these replies.
 _Static_assert(sizeof(struct netlink_diag_req) == 20, "netlink_diag_req layout");
 _Static_assert(sizeof(struct netlink_diag_msg) == 28, "netlink_diag_msg layout");
 _Static_assert(sizeof(struct packet_diag_req) == 20, "packet_diag_req layout");
 _Static_assert(sizeof(struct packet_diag_msg) == 16, "packet_diag_msg layout");
 _Static_assert(sizeof(struct packet_diag_info) == 24, "packet_diag_info layout");
+_Static_assert(sizeof(struct vsock_diag_req) == 24, "vsock_diag_req layout");
+_Static_assert(sizeof(struct vsock_diag_msg) == 32, "vsock_diag_msg layout");
+_Static_assert(sizeof(struct xdp_diag_req) == 20, "xdp_diag_req layout");
+_Static_assert(sizeof(struct xdp_diag_msg) == 16, "xdp_diag_msg layout");
+_Static_assert(XDP_DIAG_INFO == 1 && XDP_DIAG_UID == 2 && XDP_DIAG_MEMINFO == 8, "xdp_diag attributes");
 // Destroy/DestroyRequest.swift writes SOCK_DESTROY requests itself.
 _Static_assert(SOCK_DESTROY == 21, "SOCK_DESTROY");
 _Static_assert(offsetof(struct inet_diag_req_v2, id) == 8, "inet_diag_req_v2.id offset");

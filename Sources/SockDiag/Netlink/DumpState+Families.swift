@@ -1,7 +1,6 @@
 internal import CSockDiag
 
-/// The dumps of the families with a request of their own: netlink and packet sockets (decoded), vsock and XDP
-/// (only counted).
+/// The dumps of the families with a request of their own: netlink, packet, vsock and XDP sockets.
 extension DumpState {
     /// Dumps every netlink socket and passes each to `body`.
     mutating func dumpNetlink(_ body: (NetlinkSocketEntry) throws -> Void) throws -> DumpReport {

@@ -40,11 +40,21 @@ struct FamilyDumpRequest: Sendable, Hashable {
 
     /// Every vsock socket in `states` (`vdiag_states`).
     static func vsock(states: StateSet) -> FamilyDumpRequest {
-        FamilyDumpRequest(family: 40, protocolByte: 0, words: [states.rawValue, 0, 0, 0, 0], label: "vsock")
+        FamilyDumpRequest(
+            family: VsockXDPDiagParser.familyVsock,
+            protocolByte: 0,
+            words: [states.intersection(.all).rawValue, 0, 0, 0, 0],
+            label: "vsock"
+        )
     }
 
     /// Every XDP socket, with its info and memory (`XDP_SHOW_INFO | XDP_SHOW_MEMINFO`).
-    static let xdp = FamilyDumpRequest(family: 44, protocolByte: 0, words: [0, 0x1 | 0x8, 0, 0], label: "xdp")
+    static let xdp = FamilyDumpRequest(
+        family: VsockXDPDiagParser.familyXDP,
+        protocolByte: 0,
+        words: [0, VsockXDPDiagParser.xdpShow, 0, 0],
+        label: "xdp"
+    )
 
     /// The request's length: header, family, protocol, padding and words.
     var size: Int { 16 + 4 + 4 * words.count }

@@ -39,32 +39,38 @@ extension SocketInspector {
         try collectRetryingInterrupted { body in try forEachPacketSocket(types: types, body) }
     }
 
-    /// Counts the sockets of a family sockdiag does not decode, by sending its dump request: the kernel's answer
-    /// says whether it serves the family at all.
-    /// - Parameter family: The family.
-    /// - Returns: The number of sockets the kernel reported.
-    /// - Throws: ``SockDiagError`` with code `moduleNotLoaded` when the kernel has no handler for the family
-    ///   (`ENOENT`), or another kernel or netlink failure.
-    public func countSockets(of family: UndecodedFamily) throws(SockDiagError) -> Int {
-        let request: FamilyDumpRequest
-        switch family {
-        case .vsock(let states): request = .vsock(states: states)
-        case .xdp: request = .xdp
-        }
-        do {
-            return try withState { state in try state.dumpFamily(request) { _ in true } }.sockets
-        } catch let error as SockDiagError {
-            throw error
-        } catch {
-            preconditionFailure("only SockDiagError can escape: \(error)")
+    /// Calls `body` for every vsock socket of the inspector's network namespace in `states` (`vsock_diag`), as the
+    /// replies arrive. The closure runs with the inspector's lock held.
+    /// - Parameters:
+    ///   - states: The states to dump (`vdiag_states`).
+    ///   - body: Called once per socket. An error it throws stops the dump and is rethrown.
+    /// - Throws: ``SockDiagError`` (`moduleNotLoaded` when the kernel has no vsock_diag), or what `body` throws.
+    /// - Returns: What the dump did.
+    @discardableResult
+    public func forEachVsockSocket(
+        states: StateSet,
+        _ body: (VsockSocket) throws -> Void
+    ) throws -> DumpReport {
+        try withState { state in
+            try state.dumpFamily(.vsock(states: states)) { payload in
+                try body(try VsockXDPDiagParser.parseVsock(payload))
+                return true
+            }
         }
     }
-}
 
-/// A socket family sock_diag may serve whose replies sockdiag does not decode: it can only say how many there are.
-public enum UndecodedFamily: Sendable, Hashable {
-    /// `AF_VSOCK` (vsock_diag), the sockets in these states.
-    case vsock(StateSet)
-    /// `AF_XDP` (xsk_diag).
-    case xdp
+    /// Calls `body` for every XDP socket of the inspector's network namespace (`xsk_diag`), as the replies arrive.
+    /// The closure runs with the inspector's lock held.
+    /// - Parameter body: Called once per socket. An error it throws stops the dump and is rethrown.
+    /// - Throws: ``SockDiagError`` (`moduleNotLoaded` when the kernel has no xsk_diag), or what `body` throws.
+    /// - Returns: What the dump did.
+    @discardableResult
+    public func forEachXDPSocket(_ body: (XDPSocket) throws -> Void) throws -> DumpReport {
+        try withState { state in
+            try state.dumpFamily(.xdp) { payload in
+                try body(try VsockXDPDiagParser.parseXDP(payload))
+                return true
+            }
+        }
+    }
 }

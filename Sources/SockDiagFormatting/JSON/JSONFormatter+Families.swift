@@ -42,14 +42,7 @@ extension JSONFormatter {
         appendName(socket.etherProtocol == 3 ? "all" : FamilyNames.etherProtocol(socket.etherProtocol), to: &buffer)
         buffer.append(contentsOf: ",\"interface_index\":".utf8)
         buffer.appendDecimal(socket.interfaceIndex)
-        buffer.append(contentsOf: ",\"interface\":".utf8)
-        if interface.isEmpty {
-            buffer.append(contentsOf: "null".utf8)
-        } else {
-            buffer.append(UInt8(ascii: "\""))
-            buffer.append(contentsOf: interface)
-            buffer.append(UInt8(ascii: "\""))
-        }
+        appendInterface(interface, to: &buffer)
         buffer.append(contentsOf: ",\"inode\":".utf8)
         buffer.appendDecimal(socket.inode)
         buffer.append(contentsOf: ",\"uid\":".utf8)
@@ -61,6 +54,56 @@ extension JSONFormatter {
         buffer.append(contentsOf: ",\"fanout\":".utf8)
         appendOptional(socket.fanout, to: &buffer)
         appendQueues(socket.receiveQueue, 0, to: &buffer)
+    }
+
+    /// Appends one object for a vsock socket: `protocol` (`vsock`), `type` (`stream`, `dgram`, `seqpacket`), `state`,
+    /// `local` and `peer` (`cid`, `port`: numbers, 4294967295 for any), `inode`, `recv_q`, `send_q` (0).
+    public mutating func write(_ socket: VsockSocket, to buffer: inout [UInt8]) {
+        beginObject(to: &buffer)
+        buffer.append(contentsOf: "\"protocol\":\"vsock\",\"type\":\"".utf8)
+        buffer.append(UnixSocketType(rawValue: socket.type).word)
+        buffer.append(contentsOf: "\",\"state\":\"".utf8)
+        buffer.append(socket.state.nameWord)
+        for (key, cid, port) in [("\",\"local\":{\"cid\":", socket.localCID, socket.localPort),
+                                 ("},\"peer\":{\"cid\":", socket.peerCID, socket.peerPort)] {
+            buffer.append(contentsOf: key.utf8)
+            buffer.appendDecimal(cid)
+            buffer.append(contentsOf: ",\"port\":".utf8)
+            buffer.appendDecimal(port)
+        }
+        buffer.append(contentsOf: "},\"inode\":".utf8)
+        buffer.appendDecimal(socket.inode)
+        appendQueues(0, 0, to: &buffer)
+    }
+
+    /// Appends one object for an XDP socket: `protocol` (`xdp`), `state`, `interface_index` (0 when unbound),
+    /// `interface` (null when unbound), `queue_id`, `inode`, `uid` (null when not reported), `recv_q`, `send_q`.
+    public mutating func write(_ socket: XDPSocket, to buffer: inout [UInt8]) {
+        var interface: [UInt8] = []
+        if socket.interfaceIndex != 0 { interface.appendJSONEscaped(interfaces.name(socket.interfaceIndex)) }
+        beginObject(to: &buffer)
+        buffer.append(contentsOf: "\"protocol\":\"xdp\",\"state\":\"closed\",\"interface_index\":".utf8)
+        buffer.appendDecimal(socket.interfaceIndex)
+        appendInterface(interface, to: &buffer)
+        buffer.append(contentsOf: ",\"queue_id\":".utf8)
+        buffer.appendDecimal(socket.queueID)
+        buffer.append(contentsOf: ",\"inode\":".utf8)
+        buffer.appendDecimal(socket.inode)
+        buffer.append(contentsOf: ",\"uid\":".utf8)
+        appendOptional(socket.uid, to: &buffer)
+        appendQueues(socket.receiveQueue, 0, to: &buffer)
+    }
+
+    /// `,"interface":` and the escaped name, or null.
+    private func appendInterface(_ interface: [UInt8], to buffer: inout [UInt8]) {
+        buffer.append(contentsOf: ",\"interface\":".utf8)
+        if interface.isEmpty {
+            buffer.append(contentsOf: "null".utf8)
+        } else {
+            buffer.append(UInt8(ascii: "\""))
+            buffer.append(contentsOf: interface)
+            buffer.append(UInt8(ascii: "\""))
+        }
     }
 
     /// The separator, the object's opening brace and the namespace key.

@@ -61,17 +61,57 @@ extension TableFormatter {
             local: (local, interface), peer: nil, to: &buffer
         )
         if details.contains(.extended) {
-            if let uid = socket.uid, uid != 0 {
-                buffer.append(contentsOf: " uid:".utf8)
-                buffer.appendDecimal(uid)
-            }
-            buffer.append(contentsOf: " ino:".utf8)
-            buffer.appendDecimal(socket.inode)
-            buffer.append(contentsOf: " sk:".utf8)
-            buffer.appendHex(socket.cookie)
+            Self.writeOwnerDetails(uid: socket.uid, inode: socket.inode, cookie: socket.cookie, to: &buffer)
             Self.writePacketInfo(socket, to: &buffer)
         }
         buffer.append(UInt8(ascii: "\n"))
+    }
+
+    /// Appends one row for a vsock socket, as ss prints it: `v_str ESTAB 0 0 2:1234 3:5678`: context id and port
+    /// (`*` for any) on each side.
+    public func write(_ socket: VsockSocket, to buffer: inout [UInt8]) {
+        func part(_ value: UInt32) -> [UInt8] {
+            var bytes: [UInt8] = []
+            if value == UInt32.max { bytes.append(UInt8(ascii: "*")) } else { bytes.appendDecimal(value) }
+            return bytes
+        }
+        let netid = socket.type == 1 ? "v_str" : socket.type == 2 ? "v_dgr" : "???"
+        writeFamilyRow(
+            netid: netid, state: socket.state, queues: (0, 0),
+            local: (part(socket.localCID), part(socket.localPort)), peer: (part(socket.peerCID), part(socket.peerPort)),
+            to: &buffer
+        )
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    /// Appends one row for an XDP socket, as ss prints it: `xdp UNCONN 0 0 eth0:q3 *` (`*` when unbound); `-e`
+    /// adds `uid:` (when not 0), `ino:`, `sk:`.
+    public mutating func write(_ socket: XDPSocket, to buffer: inout [UInt8]) {
+        var local: ([UInt8], [UInt8])?
+        if socket.interfaceIndex != 0 {
+            var queue: [UInt8] = [UInt8(ascii: "q")]
+            queue.appendDecimal(socket.queueID)
+            local = (interfaces.name(socket.interfaceIndex), queue)
+        }
+        writeFamilyRow(
+            netid: "xdp", state: .closed, queues: (socket.receiveQueue, 0), local: local, peer: nil, to: &buffer
+        )
+        if details.contains(.extended) {
+            Self.writeOwnerDetails(uid: socket.uid, inode: socket.inode, cookie: socket.cookie, to: &buffer)
+        }
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    /// ss's `sock_details_print`: ` uid:` (when not 0), ` ino:`, ` sk:`.
+    private static func writeOwnerDetails(uid: UInt32?, inode: UInt32, cookie: UInt64, to buffer: inout [UInt8]) {
+        if let uid, uid != 0 {
+            buffer.append(contentsOf: " uid:".utf8)
+            buffer.appendDecimal(uid)
+        }
+        buffer.append(contentsOf: " ino:".utf8)
+        buffer.appendDecimal(inode)
+        buffer.append(contentsOf: " sk:".utf8)
+        buffer.appendHex(cookie)
     }
 
     /// ss's `-e` lines of a packet socket: `ver:`, `cpy_thresh:`, `flags( … )`, and its fanout group.
@@ -100,13 +140,13 @@ extension TableFormatter {
         buffer.append(UInt8(ascii: ")"))
     }
 
-    /// The columns of a netlink or packet row up to the peer, without a newline: the local column's two parts
-    /// joined by `:`, the peer's likewise (`*` alone when `peer` is `nil`).
+    /// The columns of a netlink, packet, vsock or XDP row up to the peer, without a newline: the local column's two
+    /// parts joined by `:`, the peer's likewise (`*` alone for `nil`).
     private func writeFamilyRow(
         netid: String,
         state: SocketState,
         queues: (UInt32, UInt32),
-        local: ([UInt8], [UInt8]),
+        local: ([UInt8], [UInt8])?,
         peer: ([UInt8], [UInt8])?,
         to buffer: inout [UInt8]
     ) {
@@ -121,11 +161,17 @@ extension TableFormatter {
         let sendStart = buffer.count
         buffer.appendDecimal(queues.1)
         buffer.appendSpaces(7 - (buffer.count - sendStart))
-        buffer.appendSpaces(width - local.0.count)
-        buffer.append(contentsOf: local.0)
-        buffer.append(UInt8(ascii: ":"))
-        buffer.append(contentsOf: local.1)
-        buffer.appendSpaces(6 - local.1.count)
+        if let local {
+            buffer.appendSpaces(width - local.0.count)
+            buffer.append(contentsOf: local.0)
+            buffer.append(UInt8(ascii: ":"))
+            buffer.append(contentsOf: local.1)
+            buffer.appendSpaces(6 - local.1.count)
+        } else {
+            buffer.appendSpaces(width)
+            buffer.append(UInt8(ascii: "*"))
+            buffer.appendSpaces(6)
+        }
         if let peer {
             buffer.appendSpaces(width - peer.0.count)
             buffer.append(contentsOf: peer.0)

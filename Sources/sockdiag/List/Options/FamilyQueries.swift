@@ -11,6 +11,8 @@ struct FamilyQueries: Sendable {
     var sctp: SocketQuery?
     /// vsock sockets in these states.
     var vsock: StateSet?
+    /// The vsock types (`SOCK_STREAM` 1, `SOCK_DGRAM` 2) `-A` named; empty for every type.
+    var vsockTypes: [UInt8] = []
     /// TIPC sockets.
     var tipc = false
     /// XDP sockets.
@@ -52,7 +54,10 @@ extension Selection {
         families.netlink = (tables.netlink || everyKind) && unconnected
         if (tables.packet || everyKind) && unconnected { families.packetTypes = tables.packetTypes }
         families.xdp = (tables.xdp || everyKind) && unconnected
-        if tables.vsock || everyKind { families.vsock = query.states }
+        if tables.vsock || everyKind {
+            families.vsock = query.states
+            families.vsockTypes = tables.vsockTypes
+        }
         families.tipc = tables.tipc
         if tables.sctp || inetDefault { families.sctp = Self.only(.sctp, of: query) }
         if tables.mptcp || inetDefault { families.mptcp = Self.only(.mptcp, of: query) }

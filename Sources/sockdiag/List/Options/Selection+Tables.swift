@@ -48,7 +48,11 @@ extension Selection {
         if words.contains(.mptcp) { tables.mptcp = true }
         if words.contains(.sctp) { tables.sctp = true }
         if words.contains(.netlink) { tables.netlink = true }
-        if !words.isDisjoint(with: .vsock) { tables.vsock = true }
+        let vsockWords = words.intersection(.vsock)
+        if !vsockWords.isEmpty {
+            tables.vsock = true
+            if vsockWords != .vsock { tables.vsockTypes = [vsockWords == .vsockStream ? 1 : 2] }
+        }
         if words.contains(.xdp) { tables.xdp = true }
         if words.contains(.tipc) { tables.tipc = true }
         let unixWords = words.intersection(.unix)

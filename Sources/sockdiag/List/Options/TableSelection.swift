@@ -24,6 +24,8 @@ struct TableSelection: Equatable {
     var unixTypes: [UnixSocketType] = []
     /// The packet types `-A` named (empty: both).
     var packetTypes: [PacketSocketType] = []
+    /// The vsock types `-A` named (`SOCK_STREAM` 1, `SOCK_DGRAM` 2; empty: both).
+    var vsockTypes: [UInt8] = []
 
     /// Whether a table beyond TCP, UDP, raw and UNIX is asked for.
     var any: Bool { packet || netlink || mptcp || sctp || vsock || xdp || tipc }

@@ -89,6 +89,16 @@ struct RowWriter: ~Copyable {
         try writeRow { $0.write(socket, to: &$1) } table: { $0.write(socket, to: &$1) }
     }
 
+    /// Writes a vsock socket's row.
+    mutating func write(_ socket: VsockSocket) throws(OutputError) {
+        try writeRow { $0.write(socket, to: &$1) } table: { $0.write(socket, to: &$1) }
+    }
+
+    /// Writes an XDP socket's row.
+    mutating func write(_ socket: XDPSocket) throws(OutputError) {
+        try writeRow { $0.write(socket, to: &$1) } table: { $0.write(socket, to: &$1) }
+    }
+
     /// Writes one row of a socket without owners: with `json` as JSON, else with `table` after the namespace label.
     @inline(__always)
     private mutating func writeRow(
@@ -133,6 +143,10 @@ struct RowWriter: ~Copyable {
         for socket in rows.packet { try write(socket) }
         for socket in rows.unix { try write(socket) }
         for socket in rows.sockets { try write(socket, owners: owners?.owners(of: socket)) }
+        // After MPTCP's rows, which ss lists last: only kept rows (-p, --all-netns) of a kernel with vsock_diag or
+        // xsk_diag are in that order.
+        for socket in rows.vsock { try write(socket) }
+        for socket in rows.xdp { try write(socket) }
     }
 
     /// Writes what comes after the rows (the JSON array's closing bracket) and everything still buffered.
@@ -170,6 +184,14 @@ extension RowWriter: RowConsumer {
     }
 
     mutating func take(_ socket: PacketSocket) throws {
+        try write(socket)
+    }
+
+    mutating func take(_ socket: VsockSocket) throws {
+        try write(socket)
+    }
+
+    mutating func take(_ socket: XDPSocket) throws {
         try write(socket)
     }
 

@@ -10,6 +10,8 @@ struct Rows: Sendable, RowConsumer {
     var unix: [UnixSocket] = []
     var netlink: [NetlinkSocketEntry] = []
     var packet: [PacketSocket] = []
+    var vsock: [VsockSocket] = []
+    var xdp: [XDPSocket] = []
     var sockets: [Socket] = []
     /// The UNIX dump's report (`nil` when UNIX sockets are not listed).
     var unixReport: DumpReport?
@@ -32,6 +34,14 @@ struct Rows: Sendable, RowConsumer {
 
     mutating func take(_ socket: PacketSocket) {
         packet.append(socket)
+    }
+
+    mutating func take(_ socket: VsockSocket) {
+        vsock.append(socket)
+    }
+
+    mutating func take(_ socket: XDPSocket) {
+        xdp.append(socket)
     }
 
     mutating func take(_ socket: Socket) {

@@ -44,9 +44,20 @@ extension SocketSource {
                 try inspector.forEachSocket(matching: query) { try consumer.take($0) }
             }
         }
-        if let states = families.vsock { try Self.countUndecoded(.vsock(states), "vsock", inspector, listing) }
+        if let states = families.vsock {
+            let types = families.vsockTypes
+            try Self.tolerating("vsock", "vsock_diag (CONFIG_VSOCKETS_DIAG)", listing, into: &report) {
+                try inspector.forEachVsockSocket(states: states) { socket in
+                    if types.isEmpty || types.contains(socket.type) { try consumer.take(socket) }
+                }
+            }
+        }
         if families.tipc { Self.noteTIPC(listing) }
-        if families.xdp { try Self.countUndecoded(.xdp, "xdp", inspector, listing) }
+        if families.xdp {
+            try Self.tolerating("xdp", "xsk_diag (CONFIG_XDP_SOCKETS_DIAG)", listing, into: &report) {
+                try inspector.forEachXDPSocket { try consumer.take($0) }
+            }
+        }
         if let query = families.mptcp {
             try Self.tolerating("mptcp", "mptcp_diag (CONFIG_INET_MPTCP_DIAG)", listing, into: &report) {
                 try inspector.forEachSocket(matching: query) { try consumer.take($0) }
@@ -71,30 +82,6 @@ extension SocketSource {
             if listing.options.verbose {
                 StandardError.note("\(name): nothing listed: the kernel has no \(handler) (\(error.errno.map { "\($0)" } ?? "no handler"))")
             }
-        }
-    }
-
-    /// Asks the kernel for a family sockdiag does not decode: silent when it has none (a note under `-v`), a note
-    /// when it reports sockets.
-    private static func countUndecoded(
-        _ family: UndecodedFamily,
-        _ name: String,
-        _ inspector: SocketInspector,
-        _ listing: Listing
-    ) throws {
-        let count: Int
-        do {
-            count = try inspector.countSockets(of: family)
-        } catch {
-            guard isUnavailable(error) else { throw error }
-            if listing.options.verbose {
-                let handler = name == "vsock" ? "vsock_diag (CONFIG_VSOCKETS_DIAG)" : "xsk_diag (CONFIG_XDP_SOCKETS_DIAG)"
-                StandardError.note("\(name): nothing listed: the kernel has no \(handler) (\(error.errno.map { "\($0)" } ?? "no handler"))")
-            }
-            return
-        }
-        if count > 0 {
-            StandardError.note("\(name): \(count) sockets not listed: sockdiag does not decode \(name)_diag replies yet")
         }
     }
 
