@@ -52,19 +52,23 @@ enum PacketDiagParser {
                 socket.version = bytes.word(1)
                 socket.copyThreshold = bytes.word(3)
                 socket.flags = bytes.word(5)
-            case attributeFanout:
-                guard let fanout = attribute.value(UInt32.self) else { throw attribute.invalidSize() }
-                socket.fanout = fanout
-            case attributeUID:
-                guard let uid = attribute.value(UInt32.self) else { throw attribute.invalidSize() }
-                socket.uid = uid
-            case attributeMemInfo:
-                guard bytes.count >= 4 else { throw attribute.invalidSize() }
-                socket.receiveQueue = bytes.word(0)
+            case attributeFanout: socket.fanout = try attribute.word()
+            case attributeUID: socket.uid = try attribute.word()
+            case attributeMemInfo: socket.receiveQueue = try attribute.word()  // SK_MEMINFO_RMEM_ALLOC
             default:
                 break
             }
         }
         return socket
+    }
+}
+
+extension NetlinkAttribute {
+    /// The payload's first 32-bit word (a u32 attribute, or `SK_MEMINFO_RMEM_ALLOC` of a memory attribute).
+    /// - Throws: ``SockDiagError`` with code `malformedMessage` when the payload is shorter.
+    @inline(__always)
+    func word() throws(SockDiagError) -> UInt32 {
+        guard let value = value(UInt32.self) else { throw invalidSize() }
+        return value
     }
 }

@@ -57,12 +57,8 @@ enum VsockXDPDiagParser {
                 guard bytes.count >= 8 else { throw attribute.invalidSize() }
                 socket.interfaceIndex = bytes.word(0)
                 socket.queueID = bytes.word(1)
-            case attributeUID:
-                guard let uid = attribute.value(UInt32.self) else { throw attribute.invalidSize() }
-                socket.uid = uid
-            case attributeMemInfo:
-                guard bytes.count >= 4 else { throw attribute.invalidSize() }
-                socket.receiveQueue = bytes.word(0)
+            case attributeUID: socket.uid = try attribute.word()
+            case attributeMemInfo: socket.receiveQueue = try attribute.word()  // SK_MEMINFO_RMEM_ALLOC
             default:
                 break
             }
