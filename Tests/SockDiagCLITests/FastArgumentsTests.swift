@@ -22,6 +22,10 @@ struct FastArgumentsTests {
         ["--all-netns"], ["--all-netns", "-tan", "--json"], ["-tanH", "--all-netns"], ["--all-netns", "-s"],
         ["--all-netns", "-tanp", "--port", "8000"], ["-K", "--state", "time-wait"], ["-tK", "--kill-all"],
         ["--kill", "--dry-run", "-t", "--port", "8000"], ["-tKp", "-l", "--json"],
+        ["-0"], ["-a0"], ["-M"], ["-Ma"], ["-S"], ["--packet", "--netlink", "--mptcp", "--sctp"],
+        ["--vsock", "--xdp", "--tipc"], ["-A", "netlink"], ["-aA", "netlink,packet"], ["-A", "all,!tcp", "-A", "u_dgr"],
+        ["--query", "tcp"], ["--socket=udp"], ["-f", "link"], ["-af", "inet"], ["--family", "netlink", "-f", "xdp"],
+        ["-A", "!tcp"],
     ]
 
     @Test("same invocation as ArgumentParser, with and without the `list` subcommand's name", arguments: commandLines)
@@ -40,7 +44,7 @@ struct FastArgumentsTests {
         ["--json=1"], ["-"], ["--kernel-filter", "--no-kernel-filter"], ["--port", ""], ["-ii"], ["-o", "--options"],
         ["--info=1"], ["-tanX"], ["-xx"], ["-p", "--processes"], ["--processes=yes"],
         ["--all-netns", "--all-netns"], ["--all-netns=1"], ["--all-netns", "-N", "x"], ["-K", "--kill"],
-        ["--dry-run=1"], ["-KK"],
+        ["--dry-run=1"], ["-KK"], ["-A"], ["-Anetlink"], ["-fA", "x"], ["-A", "-t"], ["-00"], ["--A", "tcp"],
     ])
     func declines(arguments: [String]) {
         #expect(FastArguments.parse(arguments[...]) == nil, "\(arguments)")

@@ -15,6 +15,7 @@ enum FastArguments {
         case processes
         case allNamespaces
         case kill, dryRun, killAll
+        case packet, netlink, mptcp, sctp, vsock, xdp, tipc
 
         init?(short character: Character) {
             switch character {
@@ -38,6 +39,9 @@ enum FastArguments {
             case "x": self = .unix
             case "p": self = .processes
             case "K": self = .kill
+            case "0": self = .packet
+            case "M": self = .mptcp
+            case "S": self = .sctp
             default: return nil
             }
         }
@@ -68,6 +72,13 @@ enum FastArguments {
             case "kill": self = .kill
             case "dry-run": self = .dryRun
             case "kill-all": self = .killAll
+            case "packet": self = .packet
+            case "netlink": self = .netlink
+            case "mptcp": self = .mptcp
+            case "sctp": self = .sctp
+            case "vsock": self = .vsock
+            case "xdp": self = .xdp
+            case "tipc": self = .tipc
             default: return nil
             }
         }
@@ -99,6 +110,13 @@ enum FastArguments {
             case .kill: invocation.kill = true
             case .dryRun: invocation.dryRun = true
             case .killAll: invocation.killAll = true
+            case .packet: invocation.selection.tables.packet = true
+            case .netlink: invocation.selection.tables.netlink = true
+            case .mptcp: invocation.selection.tables.mptcp = true
+            case .sctp: invocation.selection.tables.sctp = true
+            case .vsock: invocation.selection.tables.vsock = true
+            case .xdp: invocation.selection.tables.xdp = true
+            case .tipc: invocation.selection.tables.tipc = true
             }
         }
     }
@@ -112,6 +130,8 @@ enum FastArguments {
         case "dport": invocation.selection.destinationPorts.append(value)
         case "src": invocation.selection.sources.append(value)
         case "dst": invocation.selection.destinations.append(value)
+        case "query", "socket": invocation.selection.tables.queries.append(value)
+        case "family": invocation.selection.tables.families.append(value)
         default: return false
         }
         return true
@@ -164,7 +184,16 @@ enum FastArguments {
                 }
             } else if argument.hasPrefix("-") {
                 guard argument.count > 1 else { return nil }
-                for character in argument.dropFirst() {
+                for (offset, character) in argument.dropFirst().enumerated() {
+                    // `-A QUERY`, `-f FAMILY`: the last of a cluster, the value the next argument.
+                    if character == "A" || character == "f" {
+                        guard offset == argument.count - 2, index < arguments.endIndex else { return nil }
+                        let value = arguments[index]
+                        index += 1
+                        guard !value.isEmpty, !value.hasPrefix("-") else { return nil }
+                        _ = append(value, to: character == "A" ? "query" : "family", in: &invocation)
+                        continue
+                    }
                     guard let flag = Flag(short: character), mark(flag) else { return nil }
                     flag.set(in: &invocation)
                 }
