@@ -55,7 +55,9 @@ struct FamilyOptionTests {
         #expect(listing.families.mptcp != nil && listing.families.sctp != nil && listing.families.netlink)
         #expect(listing.families.packetTypes == [] && listing.unixQuery?.types == [] && !listing.families.tipc)
         #expect(try Self.listing(["-a", "-A", "u_dgr"]).unixQuery?.types == [.datagram])
-        #expect(try Self.listing(["-a", "--query", "unix_stream,unix_seqpacket"]).unixQuery?.types == [.stream, .seqPacket])
+        #expect(
+            try Self.listing(["-a", "--query", "unix_stream,unix_seqpacket"]).unixQuery?.types == [.stream, .seqPacket]
+        )
         #expect(try Self.listing(["-a", "--socket", "packet_raw"]).families.packetTypes == [.raw])
         #expect(try Self.listing(["-A", "inet"]).query.protocols == [.raw, .udp, .tcp])
         #expect(try Self.listing(["-A", "tcp", "-A", "mptcp"]).families.mptcp != nil)
@@ -74,7 +76,8 @@ struct FamilyOptionTests {
         #expect(try Self.listing(["-f", "xdp"]).families.xdp)
         #expect(
             try Self.refusal(["-f", "bogus"])
-                == "-f: unknown family 'bogus'; valid families: inet, inet6, unix, link, netlink, vsock, xdp, tipc, help"
+                == "-f: unknown family 'bogus'; valid families: "
+                + "inet, inet6, unix, link, netlink, vsock, xdp, tipc, help"
         )
     }
 

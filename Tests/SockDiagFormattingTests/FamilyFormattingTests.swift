@@ -22,8 +22,12 @@ struct FamilyFormattingTests {
         formatter.numeric = numeric
         formatter.processName = { _ in Array("python3".utf8) }
         var bytes: [UInt8] = []
-        for socket in try Fixtures.decodeNetlink(Fixtures.bytes("netlink-all.bin")) { formatter.write(socket, to: &bytes) }
-        for socket in try Fixtures.decodePacket(Fixtures.bytes("packet-all.bin")) { formatter.write(socket, to: &bytes) }
+        for socket in try Fixtures.decodeNetlink(Fixtures.bytes("netlink-all.bin")) {
+            formatter.write(socket, to: &bytes)
+        }
+        for socket in try Fixtures.decodePacket(Fixtures.bytes("packet-all.bin")) {
+            formatter.write(socket, to: &bytes)
+        }
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -81,8 +85,12 @@ struct FamilyFormattingTests {
         var formatter = JSONFormatter()
         var bytes: [UInt8] = []
         formatter.writeStart(to: &bytes)
-        for socket in try Fixtures.decodeNetlink(Fixtures.bytes("netlink-all.bin")) { formatter.write(socket, to: &bytes) }
-        for socket in try Fixtures.decodePacket(Fixtures.bytes("packet-all.bin")) { formatter.write(socket, to: &bytes) }
+        for socket in try Fixtures.decodeNetlink(Fixtures.bytes("netlink-all.bin")) {
+            formatter.write(socket, to: &bytes)
+        }
+        for socket in try Fixtures.decodePacket(Fixtures.bytes("packet-all.bin")) {
+            formatter.write(socket, to: &bytes)
+        }
         formatter.writeEnd(to: &bytes)
         let objects = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [[String: Any]])
         #expect(objects.count == 15)
@@ -119,15 +127,24 @@ struct VsockXDPFormattingTests {
     func vsock() {
         let stream = VsockSocket(type: 1, state: .established, localCID: 3, localPort: 1234, peerCID: 2, peerPort: 5678)
         #expect(Self.words { $0.write(stream, to: &$1) } == ["v_str", "ESTAB", "0", "0", "3:1234", "2:5678"])
-        let listener = VsockSocket(type: 2, state: .listen, localCID: .max, localPort: 80, peerCID: .max, peerPort: .max)
+        let listener = VsockSocket(
+            type: 2,
+            state: .listen,
+            localCID: .max,
+            localPort: 80,
+            peerCID: .max,
+            peerPort: .max
+        )
         #expect(Self.words { $0.write(listener, to: &$1) } == ["v_dgr", "LISTEN", "0", "0", "*:80", "*:*"])
     }
 
     @Test("XDP: interface:qN, or * when unbound; -e adds uid, ino, sk")
     func xdp() {
         let bound = XDPSocket(interfaceIndex: 1, queueID: 3, uid: 1000, inode: 7, cookie: 0x42, receiveQueue: 512)
-        #expect(Self.words({ $0.write(bound, to: &$1) }, extended: true)
-            == ["xdp", "UNCONN", "512", "0", "lo:q3", "*", "uid:1000", "ino:7", "sk:42"])
+        #expect(
+            Self.words({ $0.write(bound, to: &$1) }, extended: true)
+                == ["xdp", "UNCONN", "512", "0", "lo:q3", "*", "uid:1000", "ino:7", "sk:42"]
+        )
         #expect(Self.words { $0.write(XDPSocket(inode: 8), to: &$1) } == ["xdp", "UNCONN", "0", "0", "*", "*"])
     }
 
@@ -136,15 +153,20 @@ struct VsockXDPFormattingTests {
         var formatter = JSONFormatter()
         var bytes: [UInt8] = []
         formatter.writeStart(to: &bytes)
-        formatter.write(VsockSocket(type: 1, state: .established, localCID: 3, localPort: 1, peerCID: 2, peerPort: 9), to: &bytes)
+        formatter.write(
+            VsockSocket(type: 1, state: .established, localCID: 3, localPort: 1, peerCID: 2, peerPort: 9),
+            to: &bytes
+        )
         formatter.write(XDPSocket(interfaceIndex: 1, queueID: 3, inode: 7), to: &bytes)
         formatter.writeEnd(to: &bytes)
         let objects = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [[String: Any]])
         #expect(Set(objects[0].keys) == ["protocol", "type", "state", "local", "peer", "inode", "recv_q", "send_q"])
         #expect((objects[0]["peer"] as? [String: Int]) == ["cid": 2, "port": 9])
-        #expect(Set(objects[1].keys) == [
-            "protocol", "state", "interface_index", "interface", "queue_id", "inode", "uid", "recv_q", "send_q",
-        ])
+        #expect(
+            Set(objects[1].keys) == [
+                "protocol", "state", "interface_index", "interface", "queue_id", "inode", "uid", "recv_q", "send_q",
+            ]
+        )
         #expect(objects[1]["interface"] as? String == "lo" && objects[1]["uid"] is NSNull)
     }
 }

@@ -1,6 +1,7 @@
 /// Socket counts by protocol, family and state, from one dump, without keeping any socket.
 public struct SocketCounts: Hashable, Sendable {
-    // Index: protocol (0 tcp, 1 udp; raw, SCTP and MPTCP sockets are not counted) × family (0 inet, 1 inet6) × state (0…15).
+    // Index: protocol (0 tcp, 1 udp; raw, SCTP and MPTCP sockets are not counted) × family (0 inet, 1 inet6) ×
+    // state (0…15).
     private var storage = [Int](repeating: 0, count: 2 * 2 * 16)
 
     /// Creates empty counts.

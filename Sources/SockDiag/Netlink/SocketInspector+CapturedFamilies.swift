@@ -33,7 +33,10 @@ extension SocketInspector {
 
     /// Decodes a captured `vsock_diag` dump exactly as a live reply is decoded.
     /// - Throws: ``SockDiagError``, or what `body` throws.
-    public static func decode(capturedVsockDump bytes: UnsafeRawBufferPointer, _ body: (VsockSocket) throws -> Void) throws {
+    public static func decode(
+        capturedVsockDump bytes: UnsafeRawBufferPointer,
+        _ body: (VsockSocket) throws -> Void
+    ) throws {
         try runCapturedDump(bytes, operation: "decode captured dump") { payload in
             try body(VsockXDPDiagParser.parseVsock(payload))
         }
@@ -41,7 +44,8 @@ extension SocketInspector {
 
     /// Decodes a captured `xdp_diag` dump exactly as a live reply is decoded.
     /// - Throws: ``SockDiagError``, or what `body` throws.
-    public static func decode(capturedXDPDump bytes: UnsafeRawBufferPointer, _ body: (XDPSocket) throws -> Void) throws {
+    public static func decode(capturedXDPDump bytes: UnsafeRawBufferPointer, _ body: (XDPSocket) throws -> Void) throws
+    {
         try runCapturedDump(bytes, operation: "decode captured dump") { payload in
             try body(VsockXDPDiagParser.parseXDP(payload))
         }

@@ -64,8 +64,10 @@ extension JSONFormatter {
         buffer.append(UnixSocketType(rawValue: socket.type).word)
         buffer.append(contentsOf: "\",\"state\":\"".utf8)
         buffer.append(socket.state.nameWord)
-        for (key, cid, port) in [("\",\"local\":{\"cid\":", socket.localCID, socket.localPort),
-                                 ("},\"peer\":{\"cid\":", socket.peerCID, socket.peerPort)] {
+        for (key, cid, port) in [
+            ("\",\"local\":{\"cid\":", socket.localCID, socket.localPort),
+            ("},\"peer\":{\"cid\":", socket.peerCID, socket.peerPort),
+        ] {
             buffer.append(contentsOf: key.utf8)
             buffer.appendDecimal(cid)
             buffer.append(contentsOf: ",\"port\":".utf8)

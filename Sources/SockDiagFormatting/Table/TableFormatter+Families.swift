@@ -31,8 +31,12 @@ extension TableFormatter {
             peerPort.appendSigned(Int32(bitPattern: socket.peerPortID))
         }
         writeFamilyRow(
-            netid: "nl", state: .closed, queues: (socket.receiveQueue, socket.sendQueue),
-            local: (local, owner), peer: socket.isConnected ? (peer, peerPort) : nil, to: &buffer
+            netid: "nl",
+            state: .closed,
+            queues: (socket.receiveQueue, socket.sendQueue),
+            local: (local, owner),
+            peer: socket.isConnected ? (peer, peerPort) : nil,
+            to: &buffer
         )
         if details.contains(.extended) {
             // ss prints the kernel's sk and cb only from /proc/net/netlink; netlink_diag has neither (0).
@@ -55,10 +59,15 @@ extension TableFormatter {
             local.appendDecimal(UInt32(socket.etherProtocol))
             local.append(UInt8(ascii: "]"))
         }
-        let interface: [UInt8] = socket.interfaceIndex == 0 ? [UInt8(ascii: "*")] : interfaces.name(socket.interfaceIndex)
+        let interface: [UInt8] =
+            socket.interfaceIndex == 0 ? [UInt8(ascii: "*")] : interfaces.name(socket.interfaceIndex)
         writeFamilyRow(
-            netid: socket.type == .raw ? "p_raw" : "p_dgr", state: .closed, queues: (socket.receiveQueue, 0),
-            local: (local, interface), peer: nil, to: &buffer
+            netid: socket.type == .raw ? "p_raw" : "p_dgr",
+            state: .closed,
+            queues: (socket.receiveQueue, 0),
+            local: (local, interface),
+            peer: nil,
+            to: &buffer
         )
         if details.contains(.extended) {
             Self.writeOwnerDetails(uid: socket.uid, inode: socket.inode, cookie: socket.cookie, to: &buffer)
@@ -77,8 +86,11 @@ extension TableFormatter {
         }
         let netid = socket.type == 1 ? "v_str" : socket.type == 2 ? "v_dgr" : "???"
         writeFamilyRow(
-            netid: netid, state: socket.state, queues: (0, 0),
-            local: (part(socket.localCID), part(socket.localPort)), peer: (part(socket.peerCID), part(socket.peerPort)),
+            netid: netid,
+            state: socket.state,
+            queues: (0, 0),
+            local: (part(socket.localCID), part(socket.localPort)),
+            peer: (part(socket.peerCID), part(socket.peerPort)),
             to: &buffer
         )
         buffer.append(UInt8(ascii: "\n"))
@@ -94,7 +106,12 @@ extension TableFormatter {
             local = (interfaces.name(socket.interfaceIndex), queue)
         }
         writeFamilyRow(
-            netid: "xdp", state: .closed, queues: (socket.receiveQueue, 0), local: local, peer: nil, to: &buffer
+            netid: "xdp",
+            state: .closed,
+            queues: (socket.receiveQueue, 0),
+            local: local,
+            peer: nil,
+            to: &buffer
         )
         if details.contains(.extended) {
             Self.writeOwnerDetails(uid: socket.uid, inode: socket.inode, cookie: socket.cookie, to: &buffer)
@@ -121,7 +138,9 @@ extension TableFormatter {
         buffer.append(contentsOf: " cpy_thresh:".utf8)
         buffer.appendDecimal(socket.copyThreshold)
         buffer.append(contentsOf: " flags( ".utf8)
-        let names: [(UInt32, String)] = [(1, "running"), (2, " auxdata"), (4, " origdev"), (8, " vnethdr"), (16, " loss")]
+        let names: [(UInt32, String)] = [
+            (1, "running"), (2, " auxdata"), (4, " origdev"), (8, " vnethdr"), (16, " loss"),
+        ]
         for (bit, name) in names where socket.flags & bit != 0 { buffer.append(contentsOf: name.utf8) }
         if socket.flags == 0 { buffer.append(UInt8(ascii: "0")) }
         buffer.append(contentsOf: " )".utf8)

@@ -39,7 +39,9 @@ struct Listing {
         let onlyCore = options.kill || options.diag != nil || options.replayPath != nil
         if onlyCore && options.selection.tables.any {
             let what = options.kill ? "-K closes" : options.diag != nil ? "-D records" : "a capture holds"
-            throw UsageError("\(what) TCP, UDP, raw and UNIX sockets only; not netlink, packet, MPTCP, SCTP, vsock, XDP or TIPC")
+            throw UsageError(
+                "\(what) TCP, UDP, raw and UNIX sockets only; not netlink, packet, MPTCP, SCTP, vsock, XDP or TIPC"
+            )
         }
         families = onlyCore ? .none : try options.selection.familyQueries(for: query, backend: options.backend)
     }

@@ -47,9 +47,12 @@ extension Integration {
                 raw.storeBytes(of: UInt16(0x0800).bigEndian, toByteOffset: 2, as: UInt16.self)
                 raw.storeBytes(of: Int32(if_nametoindex("lo")), toByteOffset: 4, as: Int32.self)
             }
-            try ok(link.withUnsafeBytes { raw in
-                bind(ip, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
-            }, "bind packet socket to lo")
+            try ok(
+                link.withUnsafeBytes { raw in
+                    bind(ip, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
+                },
+                "bind packet socket to lo"
+            )
             _ = try check(socket(AF_NETLINK, Int32(SOCK_RAW.rawValue), 0), "netlink")
             let listener = try check(socket(AF_INET, Int32(SOCK_STREAM.rawValue), 262), "mptcp listener")
             let address = SocketAddress("127.0.0.1", port)

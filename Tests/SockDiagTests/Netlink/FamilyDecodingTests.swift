@@ -75,8 +75,10 @@ struct FamilyDecodingTests {
         packet[0] = PacketDiagParser.familyPacket
         packet[1] = 3
         #expect(throws: Never.self) { try Self.parse(packet, PacketDiagParser.parse) }
-        for (type, length) in [(PacketDiagParser.attributeInfo, 20), (PacketDiagParser.attributeUID, 2),
-                               (PacketDiagParser.attributeMemInfo, 0), (PacketDiagParser.attributeFanout, 3)] {
+        for (type, length) in [
+            (PacketDiagParser.attributeInfo, 20), (PacketDiagParser.attributeUID, 2),
+            (PacketDiagParser.attributeMemInfo, 0), (PacketDiagParser.attributeFanout, 3),
+        ] {
             let attribute = [UInt8(4 + length), 0, UInt8(type), 0] + [UInt8](repeating: 0, count: (length + 3) & ~3)
             #expect(throws: SockDiagError.self, "attribute \(type) of \(length) bytes") {
                 try Self.parse(packet + attribute, PacketDiagParser.parse)
@@ -96,10 +98,16 @@ struct FamilyDecodingTests {
         var buffer = [UInt8](repeating: 0xAA, count: 64)
         let length = buffer.withUnsafeMutableBytes { FamilyDumpRequest.netlink.write(sequence: 7, to: $0) }
         #expect(length == 36)
-        #expect(Array(buffer[..<length]) == [36, 0, 0, 0, 20, 0, 1, 3, 7, 0, 0, 0, 0, 0, 0, 0]
-            + [16, 255, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        #expect(
+            Array(buffer[..<length]) == [36, 0, 0, 0, 20, 0, 1, 3, 7, 0, 0, 0, 0, 0, 0, 0]
+                + [16, 255, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+        )
         let packetLength = buffer.withUnsafeMutableBytes { FamilyDumpRequest.packet.write(sequence: 1, to: $0) }
         #expect(Array(buffer[16..<packetLength]) == [17, 0, 0, 0, 0, 0, 0, 0, 0x19, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
-        #expect(buffer.withUnsafeMutableBytes { FamilyDumpRequest.netlink.write(sequence: 1, to: .init(rebasing: $0[..<35])) } == 0)
+        #expect(
+            buffer.withUnsafeMutableBytes {
+                FamilyDumpRequest.netlink.write(sequence: 1, to: .init(rebasing: $0[..<35]))
+            } == 0
+        )
     }
 }

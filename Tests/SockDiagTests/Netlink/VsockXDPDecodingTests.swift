@@ -31,7 +31,8 @@ struct VsockXDPDecodingTests {
     /// A listening datagram socket on any cid, port 80.
     static let vsockListener: [UInt8] = [40, 2, 10, 0] + words([UInt32.max, 80, UInt32.max, UInt32.max, 100, 1, 0])
     /// An XDP socket bound to interface 1, queue 3, uid 1000, 512 bytes queued.
-    static let xdpBound: [UInt8] = [44, 3, 0, 0] + words([7, 0x42, 0])
+    static let xdpBound: [UInt8] =
+        [44, 3, 0, 0] + words([7, 0x42, 0])
         + [12, 0, 1, 0] + words([1, 3]) + [8, 0, 2, 0] + words([1000]) + [16, 0, 8, 0] + words([512, 0, 0])
 
     static func decodeVsock(_ bytes: [UInt8]) throws -> [VsockSocket] {
@@ -49,22 +50,42 @@ struct VsockXDPDecodingTests {
     @Test("vsock: type, state, both ends, inode, cookie")
     func vsock() throws {
         let sockets = try Self.decodeVsock(Self.dump([Self.vsockStream, Self.vsockListener]))
-        #expect(sockets == [
-            VsockSocket(type: 1, state: .established, localCID: 3, localPort: 1234, peerCID: 2, peerPort: 5678,
-                        inode: 99, cookie: 0xBEEF),
-            VsockSocket(type: 2, state: .listen, localCID: .max, localPort: 80, peerCID: .max, peerPort: .max,
-                        inode: 100, cookie: 1),
-        ])
+        #expect(
+            sockets == [
+                VsockSocket(
+                    type: 1,
+                    state: .established,
+                    localCID: 3,
+                    localPort: 1234,
+                    peerCID: 2,
+                    peerPort: 5678,
+                    inode: 99,
+                    cookie: 0xBEEF
+                ),
+                VsockSocket(
+                    type: 2,
+                    state: .listen,
+                    localCID: .max,
+                    localPort: 80,
+                    peerCID: .max,
+                    peerPort: .max,
+                    inode: 100,
+                    cookie: 1
+                ),
+            ]
+        )
     }
 
     @Test("XDP: interface, queue, uid, queued bytes; an unbound socket has none")
     func xdp() throws {
         let unbound: [UInt8] = [44, 3, 0, 0] + Self.words([8, 0, 0])
         let sockets = try Self.decodeXDP(Self.dump([Self.xdpBound, unbound]))
-        #expect(sockets == [
-            XDPSocket(interfaceIndex: 1, queueID: 3, uid: 1000, inode: 7, cookie: 0x42, receiveQueue: 512),
-            XDPSocket(inode: 8),
-        ])
+        #expect(
+            sockets == [
+                XDPSocket(interfaceIndex: 1, queueID: 3, uid: 1000, inode: 7, cookie: 0x42, receiveQueue: 512),
+                XDPSocket(inode: 8),
+            ]
+        )
     }
 
     @Test("every truncation is malformedMessage; short messages, other families and short attributes are refused")

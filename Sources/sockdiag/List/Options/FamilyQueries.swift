@@ -44,7 +44,9 @@ extension Selection {
             }
             families.named.insert(name)
         }
-        for (name, asked) in [("sctp", tables.sctp), ("vsock", tables.vsock), ("tipc", tables.tipc), ("mptcp", tables.mptcp)]
+        for (name, asked) in [
+            ("sctp", tables.sctp), ("vsock", tables.vsock), ("tipc", tables.tipc), ("mptcp", tables.mptcp),
+        ]
         where asked {
             families.named.insert(name)
         }

@@ -12,7 +12,10 @@ struct FamilySelection: ParsableArguments {
     @Flag(name: [.customShort("M"), .customLong("mptcp")], help: "Display MPTCP sockets.")
     var mptcp = false
 
-    @Flag(name: [.customShort("S"), .customLong("sctp")], help: "Display SCTP sockets (where the kernel has sctp_diag).")
+    @Flag(
+        name: [.customShort("S"), .customLong("sctp")],
+        help: "Display SCTP sockets (where the kernel has sctp_diag)."
+    )
     var sctp = false
 
     @Flag(name: .customLong("vsock"), help: "Display vsock sockets (where the kernel has vsock_diag).")
@@ -46,8 +49,15 @@ struct FamilySelection: ParsableArguments {
     /// The parsed values.
     var plain: TableSelection {
         TableSelection(
-            packet: packet, netlink: netlink, mptcp: mptcp, sctp: sctp, vsock: vsock, xdp: xdp, tipc: tipc,
-            queries: queries, families: families
+            packet: packet,
+            netlink: netlink,
+            mptcp: mptcp,
+            sctp: sctp,
+            vsock: vsock,
+            xdp: xdp,
+            tipc: tipc,
+            queries: queries,
+            families: families
         )
     }
 }

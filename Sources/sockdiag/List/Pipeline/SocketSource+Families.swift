@@ -80,7 +80,8 @@ extension SocketSource {
         } catch let error as SockDiagError where isUnavailable(error) {
             report.requests += 1
             if listing.options.verbose {
-                StandardError.note("\(name): nothing listed: the kernel has no \(handler) (\(error.errno.map { "\($0)" } ?? "no handler"))")
+                let reason = error.errno.map { "\($0)" } ?? "no handler"
+                StandardError.note("\(name): nothing listed: the kernel has no \(handler) (\(reason))")
             }
         }
     }
@@ -91,9 +92,13 @@ extension SocketSource {
         let descriptor = socket(30 /* AF_TIPC */, Int32(SOCK_RDM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         if descriptor >= 0 {
             close(descriptor)
-            StandardError.note("tipc: not listed: sockdiag does not read TIPC sockets (generic netlink TIPC_NL_SOCK_GET) yet")
+            StandardError.note(
+                "tipc: not listed: sockdiag does not read TIPC sockets (generic netlink TIPC_NL_SOCK_GET) yet"
+            )
         } else if listing.options.verbose {
-            StandardError.note("tipc: nothing listed: the kernel has no TIPC (CONFIG_TIPC; socket(AF_TIPC): \(Errno(rawValue: errno)))")
+            StandardError.note(
+                "tipc: nothing listed: the kernel has no TIPC (CONFIG_TIPC; socket(AF_TIPC): \(Errno(rawValue: errno)))"
+            )
         }
     }
 }
