@@ -2,8 +2,9 @@
 # Builds the libFuzzer executables of FuzzTesting/ (with ASan) into .build-fuzz/ and runs them.
 #
 #   Scripts/fuzz.sh                      every target briefly, the exporter's too (FUZZ_SECONDS each, default 10)
-#   Scripts/fuzz.sh TARGET [SECONDS]     one target (FuzzInetDiag, FuzzUnixDiag, FuzzProcNet, FuzzFilter, FuzzCapture;
-#                                        or inet, unix, proc, filter, capture) for SECONDS (default 60)
+#   Scripts/fuzz.sh TARGET [SECONDS]     one target (FuzzInetDiag, FuzzUnixDiag, FuzzNetlinkDiag, FuzzPacketDiag,
+#                                        FuzzVsockXDPDiag, FuzzProcNet, FuzzFilter, FuzzCapture; or inet, unix, netlink,
+#                                        packet, vsock-xdp, proc, filter, capture) for SECONDS (default 60)
 #   Scripts/fuzz.sh TARGET -runs=N       … for N executions; any further arguments go to libFuzzer
 #   Scripts/fuzz.sh exporter [SECONDS]   sockdiag-exporter's request handling, black-box, in a private namespace
 #                                        (FuzzTesting/exporter_requests.py; root; default 60 s)
@@ -19,7 +20,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/.build-fuzz"
 fuzz="$root/FuzzTesting"
-targets=(FuzzInetDiag FuzzUnixDiag FuzzProcNet FuzzFilter FuzzCapture)
+targets=(FuzzInetDiag FuzzUnixDiag FuzzNetlinkDiag FuzzPacketDiag FuzzVsockXDPDiag FuzzProcNet FuzzFilter FuzzCapture)
 # A Swift trap must reach libFuzzer's handler: the runtime's backtracer would read memory ASan reports instead.
 export SWIFT_BACKTRACE=enable=no
 # A hang is a failure too; a parser that needs more than 10 s or 4 GiB for one input is one.
@@ -34,6 +35,9 @@ target_name() {
     case "$1" in
     FuzzInetDiag | inet | inet-diag) echo FuzzInetDiag ;;
     FuzzUnixDiag | unix | unix-diag) echo FuzzUnixDiag ;;
+    FuzzNetlinkDiag | netlink | netlink-diag) echo FuzzNetlinkDiag ;;
+    FuzzPacketDiag | packet | packet-diag) echo FuzzPacketDiag ;;
+    FuzzVsockXDPDiag | vsock-xdp | vsock | xdp) echo FuzzVsockXDPDiag ;;
     FuzzProcNet | proc | proc-net) echo FuzzProcNet ;;
     FuzzFilter | filter) echo FuzzFilter ;;
     FuzzCapture | capture) echo FuzzCapture ;;
@@ -104,7 +108,7 @@ build() {
 seeds() {
     local dir="$out/seeds"
     rm -rf "$dir"
-    mkdir -p "$dir"/{FuzzInetDiag,FuzzUnixDiag,FuzzProcNet,FuzzFilter,FuzzCapture}
+    mkdir -p "$dir"/{FuzzInetDiag,FuzzUnixDiag,FuzzNetlinkDiag,FuzzPacketDiag,FuzzVsockXDPDiag,FuzzProcNet,FuzzFilter,FuzzCapture}
     seed() { # OPTION-BYTE FIXTURE TARGET
         { printf "\\x$1"; cat "$root/Tests/Fixtures/$2"; } >"$dir/$3/$(echo "$2" | tr / -)"
     }
@@ -114,6 +118,8 @@ seeds() {
     seed 04 tcp4-bound-inactive.bin FuzzInetDiag
     for f in udp4-all.bin udp6-all.bin ext-udp4.bin; do seed 01 "$f" FuzzInetDiag; done
     cp "$root/Tests/Fixtures/unix-all.bin" "$dir/FuzzUnixDiag/"
+    cp "$root/Tests/Fixtures/netlink-all.bin" "$dir/FuzzNetlinkDiag/"
+    cp "$root/Tests/Fixtures/packet-all.bin" "$dir/FuzzPacketDiag/"
     # proc: transport tcp 0, udp 1, raw 2; +4 IPv6.
     seed 00 proc/tcp FuzzProcNet
     seed 04 proc/tcp6 FuzzProcNet
@@ -125,6 +131,9 @@ seeds() {
     for f in ss-D-tcp.bin tcp4-all.bin unix-all.bin; do
         [ ! -e "$root/Tests/Fixtures/$f" ] || seed 0f "$f" FuzzCapture
     done
+    # Built from the uapi headers (FuzzTesting/Seeds/FuzzVsockXDPDiag/: option byte 0 vsock, 1 XDP): no kernel here
+    # has vsock_diag or xsk_diag to capture from.
+    cp "$fuzz"/Seeds/FuzzVsockXDPDiag/* "$dir/FuzzVsockXDPDiag/"
 }
 
 fuzz_options() { # TARGET: the libFuzzer options of a fuzzing run (a replay reads each input whole)

@@ -15,6 +15,10 @@
 #include <linux/sock_diag.h>
 #include <linux/inet_diag.h>
 #include <linux/unix_diag.h>
+#include <linux/netlink_diag.h>
+#include <linux/packet_diag.h>
+#include <linux/vm_sockets_diag.h>
+#include <linux/xdp_diag.h>
 
 // The layouts Swift reads in place (Netlink/InetDiagMessage.swift, UnixDiagParser.swift) and the requests built here.
 _Static_assert(sizeof(struct inet_diag_msg) == 72, "inet_diag_msg layout");
@@ -26,6 +30,18 @@ _Static_assert(NLMSG_HDRLEN == 16, "nlmsghdr layout");
 _Static_assert(sizeof(struct unix_diag_req) == 24, "unix_diag_req layout");
 _Static_assert(sizeof(struct unix_diag_msg) == 16, "unix_diag_msg layout");
 _Static_assert(sizeof(struct unix_diag_rqlen) == 8, "unix_diag_rqlen layout");
+// Netlink/FamilyDumpRequest.swift writes these requests; NetlinkDiagParser.swift, PacketDiagParser.swift and
+// VsockXDPDiagParser.swift read these replies.
+_Static_assert(sizeof(struct netlink_diag_req) == 20, "netlink_diag_req layout");
+_Static_assert(sizeof(struct netlink_diag_msg) == 28, "netlink_diag_msg layout");
+_Static_assert(sizeof(struct packet_diag_req) == 20, "packet_diag_req layout");
+_Static_assert(sizeof(struct packet_diag_msg) == 16, "packet_diag_msg layout");
+_Static_assert(sizeof(struct packet_diag_info) == 24, "packet_diag_info layout");
+_Static_assert(sizeof(struct vsock_diag_req) == 24, "vsock_diag_req layout");
+_Static_assert(sizeof(struct vsock_diag_msg) == 32, "vsock_diag_msg layout");
+_Static_assert(sizeof(struct xdp_diag_req) == 20, "xdp_diag_req layout");
+_Static_assert(sizeof(struct xdp_diag_msg) == 16, "xdp_diag_msg layout");
+_Static_assert(XDP_DIAG_INFO == 1 && XDP_DIAG_UID == 2 && XDP_DIAG_MEMINFO == 8, "xdp_diag attributes");
 // Destroy/DestroyRequest.swift writes SOCK_DESTROY requests itself.
 _Static_assert(SOCK_DESTROY == 21, "SOCK_DESTROY");
 _Static_assert(offsetof(struct inet_diag_req_v2, id) == 8, "inet_diag_req_v2.id offset");
@@ -70,10 +86,11 @@ uint32_t CSockDiag_port_id(const struct mnl_socket *nl) {
 }
 
 int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
-                                uint8_t family, uint8_t protocol, uint8_t extensions, uint32_t states,
+                                uint8_t family, uint16_t protocol, uint8_t extensions, uint32_t states,
                                 const void *bytecode, size_t bytecode_len) {
     size_t needed = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct inet_diag_req))
-                    + (bytecode_len > 0 ? MNL_ALIGN(sizeof(struct nlattr)) + MNL_ALIGN(bytecode_len) : 0);
+                    + (bytecode_len > 0 ? MNL_ALIGN(sizeof(struct nlattr)) + MNL_ALIGN(bytecode_len) : 0)
+                    + (protocol > UINT8_MAX ? MNL_ALIGN(sizeof(struct nlattr)) + MNL_ALIGN(sizeof(uint32_t)) : 0);
     if (needed > buflen || bytecode_len > UINT16_MAX - sizeof(struct nlattr)) {
         errno = EMSGSIZE;
         return -1;
@@ -99,7 +116,8 @@ int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen,
         nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
         struct inet_diag_req_v2 *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
         req->sdiag_family = family;
-        req->sdiag_protocol = protocol;
+        // As ss: the low byte here, the whole number in INET_DIAG_REQ_PROTOCOL below (which the kernel prefers).
+        req->sdiag_protocol = (uint8_t)protocol;
         req->idiag_ext = extensions;
         req->idiag_states = states;
         req->id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
@@ -108,6 +126,9 @@ int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen,
 
     if (bytecode_len > 0) {
         mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, bytecode_len, bytecode);
+    }
+    if (protocol > UINT8_MAX) {
+        mnl_attr_put_u32(nlh, INET_DIAG_REQ_PROTOCOL, protocol);
     }
     ssize_t sent = mnl_socket_sendto(nl, nlh, nlh->nlmsg_len);
     if (sent < 0) {

@@ -32,6 +32,10 @@ struct FastArgumentsTests {
         ["--context"], ["--contexts"], ["-Zz"], ["-b"], ["--bpf"], ["-tab"], ["--filter", "rules"],
         ["--filter=rules"], ["-tan", "--filter", "rules", "sport", "=", ":22"],
         ["-rTOQbzZ", "--tos", "--cgroup", "--inet-sockopt"],
+        ["-0"], ["-a0"], ["-M"], ["-Ma"], ["-S"], ["--packet", "--netlink", "--mptcp", "--sctp"],
+        ["--vsock", "--xdp", "--tipc"], ["-A", "netlink"], ["-aA", "netlink,packet"], ["-A", "all,!tcp", "-A", "u_dgr"],
+        ["--query", "tcp"], ["--socket=udp"], ["-f", "link"], ["-af", "inet"], ["--family", "netlink", "-f", "xdp"],
+        ["-A", "!tcp"],
     ]
 
     @Test("same invocation as ArgumentParser, with and without the `list` subcommand's name", arguments: commandLines)
@@ -52,6 +56,7 @@ struct FastArgumentsTests {
         ["--all-netns", "--all-netns"], ["--all-netns=1"], ["--all-netns", "-N", "x"], ["-K", "--kill"],
         ["--dry-run=1"], ["-KK"], ["-rr"], ["-r", "--resolve"], ["--tos=1"], ["--tos", "--tos"], ["-TT"],
         ["--filter", "a", "--filter", "b"], ["--filter", "-"], ["-F", "rules"], ["-F", "-"], ["--cgroup=1"],
+        ["-A"], ["-Anetlink"], ["-fA", "x"], ["-A", "-t"], ["-00"], ["--A", "tcp"],
     ])
     func declines(arguments: [String]) {
         #expect(FastArguments.parse(arguments[...]) == nil, "\(arguments)")

@@ -56,11 +56,12 @@ uint32_t CSockDiag_port_id(const struct mnl_socket *nl);
 
 /// Builds an inet_diag_req_v2 dump request in `buf` (family, protocol,
 /// extension bits, state bitmask, optional INET_DIAG_REQ_BYTECODE) and sends it.
+/// A protocol above 255 (IPPROTO_MPTCP) goes in an INET_DIAG_REQ_PROTOCOL attribute, as the kernel expects.
 /// With family AF_UNSPEC (TCP only) it sends the legacy TCPDIAG_GETSOCK
 /// request instead, which walks the tables once for both families.
 /// Returns 0, or -1 with errno set (EMSGSIZE if it does not fit in `buflen`).
 int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
-                                uint8_t family, uint8_t protocol, uint8_t extensions, uint32_t states,
+                                uint8_t family, uint16_t protocol, uint8_t extensions, uint32_t states,
                                 const void *bytecode, size_t bytecode_len);
 
 /// Builds a unix_diag_req dump request in `buf` (AF_UNIX, the state bitmask, the UDIAG_SHOW_* bits) and

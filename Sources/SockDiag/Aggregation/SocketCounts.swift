@@ -1,6 +1,7 @@
 /// Socket counts by protocol, family and state, from one dump, without keeping any socket.
 public struct SocketCounts: Hashable, Sendable {
-    // Index: protocol (0 tcp, 1 udp; raw sockets are not counted) × family (0 inet, 1 inet6) × state (0…15).
+    // Index: protocol (0 tcp, 1 udp; raw, SCTP and MPTCP sockets are not counted) × family (0 inet, 1 inet6) ×
+    // state (0…15).
     private var storage = [Int](repeating: 0, count: 2 * 2 * 16)
     // TCP time-wait minisockets in another state than TIME_WAIT (an orphan's FIN-WAIT-2), by family.
     private var minisockets = [0, 0]
@@ -10,7 +11,7 @@ public struct SocketCounts: Hashable, Sendable {
 
     @inline(__always)
     private static func index(_ transport: TransportProtocol, _ family: AddressFamily, _ state: SocketState) -> Int? {
-        guard state.rawValue < 16, transport != .raw else { return nil }
+        guard state.rawValue < 16, transport == .tcp || transport == .udp else { return nil }
         return (transport == .tcp ? 0 : 32) + (family == .inet ? 0 : 16) + Int(state.rawValue)
     }
 

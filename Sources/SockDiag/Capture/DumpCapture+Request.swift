@@ -49,7 +49,7 @@ extension DumpCapture {
                 self.init(transport: nil, family: nil, states: states, extensions: nil)
                 return
             }
-            guard let transport = TransportProtocol(rawValue: payload[1]),
+            guard let transport = TransportProtocol(rawValue: UInt16(payload[1])),
                 family == 0 || AddressFamily(rawValue: family) != nil
             else {
                 throw DumpCapture.malformed(
@@ -74,7 +74,7 @@ extension DumpCapture {
                 raw.storeBytes(of: Self.flags, toByteOffset: 6, as: UInt16.self)
                 let payload = DumpCapture.headerLength
                 raw[payload] = transport == nil ? Self.unixFamily : family?.rawValue ?? 0
-                raw[payload + 1] = transport?.rawValue ?? 0
+                raw[payload + 1] = UInt8(truncatingIfNeeded: transport?.rawValue ?? 0)
                 raw[payload + 2] = extensions?.rawValue ?? 0
                 raw.storeBytes(of: states?.rawValue ?? 0, toByteOffset: payload + 4, as: UInt32.self)
                 if transport == nil {

@@ -28,7 +28,7 @@ enum DestroyRequest {
         request.storeBytes(of: sequence, toByteOffset: 8, as: UInt32.self)
         let body = 16
         request[body] = socket.family.rawValue
-        request[body + 1] = socket.transport.rawValue
+        request[body + 1] = UInt8(truncatingIfNeeded: socket.transport.rawValue)
         request[body + 3] = socket.ipProtocol ?? 0
         request.storeBytes(of: StateSet(socket.state).rawValue, toByteOffset: body + 4, as: UInt32.self)
         let id = body + 8

@@ -133,7 +133,7 @@ public struct SocketEventSource: ~Copyable {
         var attributes = try InetDiagMessage(payload).attributes
         while let attribute = try attributes.next() {
             if attribute.type == attributeProtocol, let number = attribute.value(UInt8.self) {
-                transport = TransportProtocol(rawValue: number) ?? .raw
+                transport = TransportProtocol(rawValue: UInt16(number)) ?? .raw
             }
         }
         return try InetDiagParser.parse(payload, transport: transport, boundInactiveRequested: false, reuse: &reuse)

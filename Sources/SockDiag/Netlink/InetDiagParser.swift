@@ -85,7 +85,8 @@ enum InetDiagParser {
                 if let id = attribute.value(UInt64.self) { socket.cgroupID = id }
             case attributeShutdown:
                 socket.shutdown = SocketShutdown(rawValue: try attribute.decode { $0.first })
-            case attributeInfo:
+            case attributeInfo where transport != .mptcp:
+                // MPTCP's INET_DIAG_INFO is a `struct mptcp_info`, not a `tcp_info`: not decoded.
                 let info = try attribute.decode(TCPInfo.init(bytes:))
                 storage(&details, reusing: &reuse).tcpInfo = info
             case attributeCongestion:

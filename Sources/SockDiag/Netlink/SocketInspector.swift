@@ -126,7 +126,7 @@ public final class SocketInspector: @unchecked Sendable {
 
     /// Collects what `dump` streams, restarting it (with an empty result) while the kernel flags it as interrupted,
     /// up to ``interruptedDumpAttempts`` times.
-    private func collectRetryingInterrupted<Element>(
+    func collectRetryingInterrupted<Element>(
         _ dump: ((Element) throws -> Void) throws -> Void
     ) throws(SockDiagError) -> [Element] {
         var attempt = 0

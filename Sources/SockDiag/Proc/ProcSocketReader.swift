@@ -92,8 +92,10 @@ public final class ProcSocketReader: Sendable {
             for transport in query.protocols {
                 guard query.kernelStates(for: transport) != nil else { continue }
                 for family in query.families {
+                    // /proc/net has no table in this format for SCTP and MPTCP: they are netlink-only.
+                    guard let path = path(transport, family) else { continue }
                     try buffer.readTable(
-                        path: path(transport, family),
+                        path: path,
                         transport: transport,
                         family: family,
                         clockTicksPerSecond: clockTicksPerSecond
@@ -173,7 +175,7 @@ public final class ProcSocketReader: Sendable {
         }
     }
 
-    private func path(_ transport: TransportProtocol, _ family: AddressFamily) -> String {
+    private func path(_ transport: TransportProtocol, _ family: AddressFamily) -> String? {
         switch (transport, family) {
         case (.tcp, .inet): return tcp4Path
         case (.tcp, .inet6): return tcp6Path
@@ -181,6 +183,7 @@ public final class ProcSocketReader: Sendable {
         case (.udp, .inet6): return udp6Path
         case (.raw, .inet): return raw4Path
         case (.raw, .inet6): return raw6Path
+        case (.sctp, _), (.mptcp, _): return nil
         }
     }
 }

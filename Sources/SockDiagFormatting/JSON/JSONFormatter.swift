@@ -17,7 +17,7 @@ public struct JSONFormatter {
     /// The `"netns":{…},` bytes of ``namespace``, or empty.
     var namespaceKey: [UInt8] = []
     var wroteElement = false
-    private var interfaces = InterfaceNames()
+    var interfaces = InterfaceNames()
 
     /// Creates a formatter.
     public init() {}

@@ -20,7 +20,12 @@ public struct TableFormatter {
     public var showsNetid = true
     /// Whether rows have the `State` column; ss leaves it out when one state is selected.
     public var showsState = true
-    private var interfaces = InterfaceNames()
+    /// ss's `-n` for netlink and packet rows: protocol numbers instead of names, port ids instead of processes.
+    public var numeric = false
+    /// The `comm` of the process whose id a netlink socket's port id is (ss reads `/proc/PID/stat`), or `nil`;
+    /// without it (or with ``numeric``) the port id is printed alone.
+    public var processName: (@Sendable (UInt32) -> [UInt8]?)?
+    var interfaces = InterfaceNames()
 
     /// Creates a formatter sized for `families`.
     /// - Parameter families: The families the output may hold; IPv6 widens the address columns.

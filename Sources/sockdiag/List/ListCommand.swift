@@ -30,6 +30,8 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var eventOptions: EventOptions
 
+    @OptionGroup var families: FamilySelection
+
     @Flag(
         name: [.customShort("n"), .long],
         help: "Numeric addresses and ports (always the case; accepted for ss habits)."
@@ -124,7 +126,7 @@ struct ListCommand: ParsableCommand {
 
     /// The parsed options as plain values.
     var invocation: Invocation {
-        Invocation(
+        var invocation = Invocation(
             selection: selection.plain,
             numeric: numeric,
             noHeader: noHeader,
@@ -148,6 +150,8 @@ struct ListCommand: ParsableCommand {
             display: display.plain,
             events: eventOptions.events
         )
+        invocation.selection.tables = families.plain
+        return invocation
     }
 
     func run() throws {

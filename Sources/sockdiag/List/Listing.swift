@@ -14,10 +14,14 @@ struct Listing {
     let query: SocketQuery
     /// The UNIX sockets to list, or `nil` when none are.
     let unixQuery: UnixSocketQuery?
+    /// The netlink, packet, SCTP, vsock, TIPC, XDP and MPTCP sockets to list.
+    let families: FamilyQueries
 
     /// Checks `options` together and builds the queries.
     /// - Throws: `UsageError`.
     init(checking options: Invocation) throws(UsageError) {
+        var options = options
+        options.selection = try options.selection.resolvingTables()
         // With --all-netns, ss's default listing has no raw sockets: they could come only from sockdiag's own
         // namespace (/proc/net/raw).
         var query = try options.selection.query(rawByDefault: !options.allNamespaces)
@@ -34,6 +38,15 @@ struct Listing {
         if options.extended { unixQuery?.details.insert(.file) }
         if options.memory { unixQuery?.details.insert(.memory) }
         self.unixQuery = unixQuery
+        // -K, -D and a capture cover TCP, UDP, raw and UNIX sockets only.
+        let onlyCore = options.kill || options.diag != nil || options.replayPath != nil
+        if onlyCore && options.selection.tables.any {
+            let what = options.kill ? "-K closes" : options.diag != nil ? "-D records" : "a capture holds"
+            throw UsageError(
+                "\(what) TCP, UDP, raw and UNIX sockets only; not netlink, packet, MPTCP, SCTP, vsock, XDP or TIPC"
+            )
+        }
+        families = onlyCore ? .none : try options.selection.familyQueries(for: query, backend: options.backend)
     }
 
     /// The combinations of options that contradict each other or that the backend cannot serve.

@@ -52,6 +52,24 @@ package enum Fixtures {
         return sockets
     }
 
+    /// Decodes captured NETLINK_DIAG reply bytes the way a live dump is decoded.
+    package static func decodeNetlink(_ bytes: [UInt8]) throws -> [NetlinkSocketEntry] {
+        var sockets: [NetlinkSocketEntry] = []
+        try bytes.withUnsafeBytes { raw in
+            try SocketInspector.decode(capturedNetlinkDump: raw) { sockets.append($0) }
+        }
+        return sockets
+    }
+
+    /// Decodes captured PACKET_DIAG reply bytes the way a live dump is decoded.
+    package static func decodePacket(_ bytes: [UInt8]) throws -> [PacketSocket] {
+        var sockets: [PacketSocket] = []
+        try bytes.withUnsafeBytes { raw in
+            try SocketInspector.decode(capturedPacketDump: raw) { sockets.append($0) }
+        }
+        return sockets
+    }
+
     /// Every socket in the four `*-all.bin` captures, in ss's order (udp, then tcp; inet, then inet6).
     package static func allSockets() throws -> [Socket] {
         try decode(bytes("udp4-all.bin"), transport: .udp) + decode(bytes("udp6-all.bin"), transport: .udp)

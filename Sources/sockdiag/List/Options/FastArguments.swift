@@ -17,6 +17,7 @@ enum FastArguments {
         case kill, dryRun, killAll
         case resolve, threads, oneLine, noQueues, typeOfService, cgroup, inetSocketOptions
         case processContext, socketContext, bpf
+        case packet, netlink, mptcp, sctp, vsock, xdp, tipc
 
         init?(short character: Character) {
             switch character {
@@ -47,6 +48,9 @@ enum FastArguments {
             case "Z": self = .processContext
             case "z": self = .socketContext
             case "b": self = .bpf
+            case "0": self = .packet
+            case "M": self = .mptcp
+            case "S": self = .sctp
             default: return nil
             }
         }
@@ -87,6 +91,13 @@ enum FastArguments {
             case "context": self = .processContext
             case "contexts": self = .socketContext
             case "bpf": self = .bpf
+            case "packet": self = .packet
+            case "netlink": self = .netlink
+            case "mptcp": self = .mptcp
+            case "sctp": self = .sctp
+            case "vsock": self = .vsock
+            case "xdp": self = .xdp
+            case "tipc": self = .tipc
             default: return nil
             }
         }
@@ -128,6 +139,13 @@ enum FastArguments {
             case .processContext: invocation.display.processContext = true
             case .socketContext: invocation.display.socketContext = true
             case .bpf: invocation.display.bpf = true
+            case .packet: invocation.selection.tables.packet = true
+            case .netlink: invocation.selection.tables.netlink = true
+            case .mptcp: invocation.selection.tables.mptcp = true
+            case .sctp: invocation.selection.tables.sctp = true
+            case .vsock: invocation.selection.tables.vsock = true
+            case .xdp: invocation.selection.tables.xdp = true
+            case .tipc: invocation.selection.tables.tipc = true
             }
         }
     }
@@ -144,6 +162,8 @@ enum FastArguments {
         case "filter":
             guard invocation.display.filterFile == nil else { return false }
             invocation.display.filterFile = value
+        case "query", "socket": invocation.selection.tables.queries.append(value)
+        case "family": invocation.selection.tables.families.append(value)
         default: return false
         }
         return true
@@ -196,7 +216,16 @@ enum FastArguments {
                 }
             } else if argument.hasPrefix("-") {
                 guard argument.count > 1 else { return nil }
-                for character in argument.dropFirst() {
+                for (offset, character) in argument.dropFirst().enumerated() {
+                    // `-A QUERY`, `-f FAMILY`: the last of a cluster, the value the next argument.
+                    if character == "A" || character == "f" {
+                        guard offset == argument.count - 2, index < arguments.endIndex else { return nil }
+                        let value = arguments[index]
+                        index += 1
+                        guard !value.isEmpty, !value.hasPrefix("-") else { return nil }
+                        _ = append(value, to: character == "A" ? "query" : "family", in: &invocation)
+                        continue
+                    }
                     guard let flag = Flag(short: character), mark(flag) else { return nil }
                     flag.set(in: &invocation)
                 }

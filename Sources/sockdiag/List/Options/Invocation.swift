@@ -70,6 +70,7 @@ struct Invocation: Equatable {
     /// Checks the options, builds the queries once and lists.
     /// - Throws: `UsageError` for options that do not go together, and what the listing throws.
     func run() throws {
+        if selection.tables.families.contains("help") { return print(TableWord.help) }
         try Listing(checking: resolvingDisplay()).run()
     }
 }

@@ -43,21 +43,25 @@ extension Selection {
     /// - Throws: `UsageError` for a bad UNIX filter.
     func unixQuery(for query: SocketQuery) throws(UsageError) -> UnixSocketQuery? {
         guard unix || filtersUnixNames || listsEveryKind(query) else { return nil }
-        return UnixSocketQuery(states: query.states, filter: try unixFilter()?.filter ?? .all)
+        return UnixSocketQuery(
+            types: tables.unixTypes,
+            states: query.states,
+            filter: try unixFilter()?.filter ?? .all
+        )
     }
 
-    /// ss's default listing: no protocol option (`-t -u -w -x`), and nothing in `query` that only internet sockets
-    /// have (`-4`/`-6` or a family prefix, ports, addresses, a filter expression, `-B`): every kind sockdiag reads
-    /// is listed, UNIX, raw, UDP and TCP, in that order (ss also lists netlink and packet sockets, which sockdiag
-    /// does not read).
+    /// ss's default listing: no protocol or family option (`-t -u -w -x -0 -M` …), and nothing in `query` that only
+    /// internet sockets have (`-4`/`-6` or a family prefix, ports, addresses, a filter expression, `-B`): every kind
+    /// is listed, netlink, packet, UNIX, raw, UDP, TCP, SCTP, vsock, XDP and MPTCP, in that order
+    /// (``Selection/familyQueries(for:backend:)`` adds the families beyond UNIX and the internet ones).
     func listsEveryKind(_ query: SocketQuery) -> Bool {
-        !unix && query.families.count == 2 && listsEveryInternetKind(query)
+        !unix && !tables.any && query.families.count == 2 && listsEveryInternetKind(query)
     }
 
     /// Whether raw sockets join UDP and TCP: ss's default listing, and `-4`/`-6` without a protocol option (ss's
     /// `-4` lists every internet table, raw included; `-x -4` lists UNIX and every internet table).
     func listsEveryInternetKind(_ query: SocketQuery) -> Bool {
-        !tcp && !udp && !raw && !boundInactive && !filtersUnixNames && (!unix || ipv4 || ipv6)
+        !tcp && !udp && !raw && !tables.any && !boundInactive && !filtersUnixNames && (!unix || ipv4 || ipv6)
             && query.ports.isEmpty
             && query.filter == .all
     }
@@ -66,7 +70,7 @@ extension Selection {
     /// nothing narrows the listing to what only UDP and TCP have: ``query(rawByDefault:)`` adds it).
     private func protocols() throws(UsageError) -> [TransportProtocol] {
         // ss: -x -4 (or -6) lists the UNIX tables and every internet table of that family.
-        let noProtocol = !tcp && !udp && !raw && (!unix || ipv4 || ipv6)
+        let noProtocol = !tcp && !udp && !raw && !tables.any && (!unix || ipv4 || ipv6)
         var protocols: [TransportProtocol] = []
         if raw { protocols.append(.raw) }
         if udp || noProtocol { protocols.append(.udp) }
@@ -128,7 +132,7 @@ extension Selection {
             return named
         }
         if all { return StateSet.all.union(flagged) }
-        return flagged.isEmpty ? .ssDefault : flagged
+        return flagged.isEmpty ? defaultStates : flagged
     }
 
     /// The conditions of `--port`, `--sport` and `--dport`.

@@ -21,12 +21,14 @@ struct Selection: Equatable {
     var destinations: [String] = []
     var kernelFilter = true
     var filter: [String] = []
+    /// The families and tables beyond TCP, UDP, raw and UNIX (`-0`, `--netlink`, `-M`, `-S` …, `-A`, `-f`).
+    var tables = TableSelection()
 
     /// Whether any option selects sockets to list (with `-s`, ss then lists them after the summary).
     var asksForSockets: Bool {
         tcp || udp || raw || unix || ipv4 || ipv6 || all || listening || boundInactive || !states.isEmpty || !ports.isEmpty
             || !sourcePorts.isEmpty || !destinationPorts.isEmpty || !sources.isEmpty || !destinations.isEmpty
-            || !filter.isEmpty
+            || !filter.isEmpty || tables.any || !tables.queries.isEmpty || !tables.families.isEmpty
     }
 
     static var stateNames: String {

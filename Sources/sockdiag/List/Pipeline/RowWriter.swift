@@ -41,8 +41,21 @@ struct RowWriter: ~Copyable {
             table!.details = options.details
             table!.names = options.display.resolve ? NameResolver.names(services: !options.numeric) : nil
             let listsUnix = listing.unixQuery != nil
-            table!.showsNetid = options.selection.showsNetidColumn(listing.query, listsUnix: listsUnix)
-            table!.showsState = options.selection.showsStateColumn(listing.query, listsUnix: listsUnix)
+            table!.showsNetid = options.selection.showsNetidColumn(
+                listing.query,
+                listsUnix: listsUnix,
+                otherTables: listing.families.tableCount
+            )
+            table!.showsState = options.selection.showsStateColumn(
+                listing.query,
+                listsUnix: listsUnix,
+                connectionTables: listing.families.mptcp != nil || listing.families.sctp != nil
+            )
+            table!.numeric = options.numeric
+            if !options.numeric {
+                let names = ProcessNames()
+                table!.processName = { names.name(of: $0) }
+            }
             if options.extended || options.display.cgroup {
                 let cgroups = CgroupPaths()
                 table!.cgroupPath = { cgroups.path(of: $0) }
@@ -93,6 +106,41 @@ struct RowWriter: ~Copyable {
         try sink.flushIfNeeded()
     }
 
+    /// Writes a netlink socket's row.
+    mutating func write(_ socket: NetlinkSocketEntry) throws(OutputError) {
+        try writeRow { $0.write(socket, to: &$1) } table: { $0.write(socket, to: &$1) }
+    }
+
+    /// Writes a packet socket's row.
+    mutating func write(_ socket: PacketSocket) throws(OutputError) {
+        try writeRow { $0.write(socket, to: &$1) } table: { $0.write(socket, to: &$1) }
+    }
+
+    /// Writes a vsock socket's row.
+    mutating func write(_ socket: VsockSocket) throws(OutputError) {
+        try writeRow { $0.write(socket, to: &$1) } table: { $0.write(socket, to: &$1) }
+    }
+
+    /// Writes an XDP socket's row.
+    mutating func write(_ socket: XDPSocket) throws(OutputError) {
+        try writeRow { $0.write(socket, to: &$1) } table: { $0.write(socket, to: &$1) }
+    }
+
+    /// Writes one row of a socket without owners: with `json` as JSON, else with `table` after the namespace label.
+    @inline(__always)
+    private mutating func writeRow(
+        json write: (inout JSONFormatter, inout [UInt8]) -> Void,
+        table writeTable: (inout TableFormatter, inout [UInt8]) -> Void
+    ) throws(OutputError) {
+        if json != nil {
+            sink.withBytes { write(&json!, &$0) }
+        } else {
+            if labelWidth != nil { sink.withBytes { $0.append(contentsOf: label) } }
+            sink.withBytes { writeTable(&table!, &$0) }
+        }
+        try sink.flushIfNeeded()
+    }
+
     /// Writes an internet socket's row; with the Process column when `owners` is given (empty when no process
     /// was found).
     @inline(__always)
@@ -118,8 +166,14 @@ struct RowWriter: ~Copyable {
     /// when `owners` is given.
     mutating func write(_ rows: Rows, owners: OwnersStage?) throws(OutputError) {
         if let namespace = rows.namespace { enter(namespace) }
+        for socket in rows.netlink { try write(socket) }
+        for socket in rows.packet { try write(socket) }
         for socket in rows.unix { try write(socket, owners: owners?.owners(of: socket)) }
         for socket in rows.sockets { try write(socket, owners: owners?.owners(of: socket)) }
+        // After MPTCP's rows, which ss lists last: only kept rows (-p, --all-netns) of a kernel with vsock_diag or
+        // xsk_diag are in that order.
+        for socket in rows.vsock { try write(socket) }
+        for socket in rows.xdp { try write(socket) }
     }
 
     /// Writes what comes after the rows (the JSON array's closing bracket) and everything still buffered.
@@ -152,6 +206,22 @@ extension RowWriter: RowConsumer {
     @inline(__always)
     mutating func take(_ socket: Socket) throws {
         try write(socket, owners: nil)
+    }
+
+    mutating func take(_ socket: NetlinkSocketEntry) throws {
+        try write(socket)
+    }
+
+    mutating func take(_ socket: PacketSocket) throws {
+        try write(socket)
+    }
+
+    mutating func take(_ socket: VsockSocket) throws {
+        try write(socket)
+    }
+
+    mutating func take(_ socket: XDPSocket) throws {
+        try write(socket)
     }
 
     @inline(__always)

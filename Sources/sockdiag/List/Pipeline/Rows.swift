@@ -8,6 +8,10 @@ struct Rows: Sendable, RowConsumer {
     /// The namespace, with `--all-netns`.
     var namespace: NetworkNamespace?
     var unix: [UnixSocket] = []
+    var netlink: [NetlinkSocketEntry] = []
+    var packet: [PacketSocket] = []
+    var vsock: [VsockSocket] = []
+    var xdp: [XDPSocket] = []
     var sockets: [Socket] = []
     /// The UNIX dump's report (`nil` when UNIX sockets are not listed).
     var unixReport: DumpReport?
@@ -22,6 +26,22 @@ struct Rows: Sendable, RowConsumer {
 
     mutating func take(_ socket: UnixSocket) {
         unix.append(socket)
+    }
+
+    mutating func take(_ socket: NetlinkSocketEntry) {
+        netlink.append(socket)
+    }
+
+    mutating func take(_ socket: PacketSocket) {
+        packet.append(socket)
+    }
+
+    mutating func take(_ socket: VsockSocket) {
+        vsock.append(socket)
+    }
+
+    mutating func take(_ socket: XDPSocket) {
+        xdp.append(socket)
     }
 
     mutating func take(_ socket: Socket) {

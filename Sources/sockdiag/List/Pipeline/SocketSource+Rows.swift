@@ -1,8 +1,8 @@
 import SockDiag
 
 extension SocketSource {
-    /// Hands `listing`'s UNIX sockets, then its internet sockets in ss's order, to `consumer` as the dumps deliver
-    /// them.
+    /// Hands `listing`'s netlink and packet sockets, its UNIX sockets, then its internet sockets in ss's order (and
+    /// the SCTP, vsock, XDP and MPTCP ones last), to `consumer` as the dumps deliver them.
     /// - Returns: The reports of the UNIX dump and the internet dump (`nil` for each not made over netlink).
     /// - Throws: What the dumps and `consumer` throw; `UsageError` when UNIX sockets are asked for (`-x`) and this
     ///   is /proc, which does not list them.
@@ -11,6 +11,7 @@ extension SocketSource {
         into consumer: inout Consumer
     ) throws -> (unix: DumpReport?, sockets: DumpReport?) {
         var unixReport: DumpReport?
+        let leading = try forEachLeadingFamilyRow(of: listing, into: &consumer)
         if let unixQuery = listing.unixQuery {
             switch self {
             case .netlink(let inspector):
@@ -35,6 +36,10 @@ extension SocketSource {
             }
         }
         try consumer.takeHeld()
+        let trailing = try forEachTrailingFamilyRow(of: listing, into: &consumer)
+        guard var report else { return (unixReport, nil) }
+        report.add(leading)
+        report.add(trailing)
         return (unixReport, report)
     }
 

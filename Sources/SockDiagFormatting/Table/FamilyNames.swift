@@ -1,0 +1,90 @@
+/// The names ss prints for netlink protocols (iproute2's `nl_proto_tab`) and link-layer protocols (its
+/// `llproto_names`, first match), for `nl` and `p_raw`/`p_dgr` rows without `-n`.
+enum FamilyNames {
+    /// The netlink protocol's name (`rtnl`, `tcpdiag`, `genl` …), or `nil` for a number without one.
+    static func netlinkProtocol(_ number: UInt8) -> StaticString? {
+        switch number {
+        case 0: return "rtnl"
+        case 1: return "unused"
+        case 2: return "usersock"
+        case 3: return "fw"
+        case 4: return "tcpdiag"
+        case 5: return "nflog"
+        case 6: return "xfrm"
+        case 7: return "selinux"
+        case 8: return "iscsi"
+        case 9: return "audit"
+        case 10: return "fiblookup"
+        case 11: return "connector"
+        case 12: return "nft"
+        case 13: return "ip6fw"
+        case 14: return "dec-rt"
+        case 15: return "uevent"
+        case 16: return "genl"
+        case 18: return "scsi-trans"
+        case 19: return "ecryptfs"
+        case 20: return "rdma"
+        case 21: return "crypto"
+        default: return nil
+        }
+    }
+
+    /// The link-layer protocol's name (`ip`, `arp`, `ipv6` …; host order), or `nil` for a number without one.
+    static func etherProtocol(_ number: UInt16) -> StaticString? {
+        switch number {
+        case 0x0060: return "loop"
+        case 0x0200: return "pup"
+        case 0x0201: return "pupat"
+        case 0x0800: return "ip"
+        case 0x0805: return "x25"
+        case 0x0806: return "arp"
+        case 0x08FF: return "bpq"
+        case 0x0A00: return "ieeepup"
+        case 0x0A01: return "ieeepupat"
+        case 0x6000: return "dec"
+        case 0x6001: return "dna_dl"
+        case 0x6002: return "dna_rc"
+        case 0x6003: return "dna_rt"
+        case 0x6004: return "lat"
+        case 0x6005: return "diag"
+        case 0x6006: return "cust"
+        case 0x6007: return "sca"
+        case 0x8035: return "rarp"
+        case 0x809B: return "atalk"
+        case 0x80F3: return "aarp"
+        case 0x8137: return "ipx"
+        case 0x86DD: return "ipv6"
+        case 0x8863: return "ppp_disc"
+        case 0x8864: return "ppp_ses"
+        case 0x884C: return "atmmpoa"
+        case 0x8884: return "atmfate"
+        case 0x0001: return "802_3"
+        case 0x0002: return "ax25"
+        case 0x0003: return "all"
+        case 0x0004: return "802_2"
+        case 0x0005: return "snap"
+        case 0x0006: return "ddcmp"
+        case 0x0007: return "wan_ppp"
+        case 0x0008: return "ppp_mp"
+        case 0x0009: return "localtalk"
+        case 0x000C: return "can"
+        case 0x0010: return "ppptalk"
+        case 0x0011: return "tr_802_2"
+        case 0x0015: return "mobitex"
+        case 0x0016: return "control"
+        case 0x0017: return "irda"
+        case 0x0018: return "econet"
+        case 0x88CA: return "tipc"
+        case 0x8892: return "profinet"
+        case 0x88A2: return "aoe"
+        case 0x88A4: return "ethercat"
+        case 0x8100: return "802.1Q"
+        case 0x88A8: return "802.1ad"
+        case 0x8847: return "mpls_uc"
+        case 0x8848: return "mpls_mc"
+        case 0x6558: return "teb"
+        case 0x88CC: return "LLDP"
+        default: return nil
+        }
+    }
+}
