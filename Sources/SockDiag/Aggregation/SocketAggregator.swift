@@ -108,7 +108,8 @@ public struct SocketAggregator: Sendable {
     @inline(__always)
     private mutating func add(_ socket: Socket, to aggregate: inout SocketAggregate) {
         let queues = (socket.receiveQueue, socket.sendQueue)
-        add(socket.transport, socket.family, socket.state, socket.local.port, socket.peer.port, queues, to: &aggregate) {
+        let ports = (socket.local.port, socket.peer.port)
+        add(socket.transport, socket.family, socket.state, ports.0, ports.1, queues, to: &aggregate) {
             ListenerQueue(
                 family: socket.family,
                 local: socket.local,

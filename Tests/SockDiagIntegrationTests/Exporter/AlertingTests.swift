@@ -141,7 +141,8 @@ private final class MonitoringStack {
     }
 
     private static func writeConfiguration(to directory: URL) throws {
-        let rules = try String(contentsOf: Dashboard.repository.appendingPathComponent("deploy/prometheus/sockdiag-rules.yml"), encoding: .utf8)
+        let rulesFile = Dashboard.repository.appendingPathComponent("deploy/prometheus/sockdiag-rules.yml")
+        let rules = try String(contentsOf: rulesFile, encoding: .utf8)
         // Every `for:` cut to 2 s, so that the test takes seconds; the expressions are the file's.
         let shortened = rules.replacingOccurrences(
             of: #"(?m)^(\s+for:) \S+$"#,

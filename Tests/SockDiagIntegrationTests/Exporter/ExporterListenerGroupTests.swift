@@ -22,13 +22,8 @@ extension Integration {
             defer { namespace.remove() }
             let fds = try namespace.onThread { try Self.reusePortGroup() }
             defer { LoopbackSockets.closeAll(fds) }
-            let exporter = try BackgroundProcess(
-                Commands.exporterBinary!,
-                ["-N", namespace.name, "--listen", "127.0.0.1:0"],
-                label: "exporter"
-            )
+            let (exporter, port) = try Self.exporter(for: namespace)
             defer { exporter.stop() }
-            let port = try QueuedPopulation.listeningPort(of: exporter)
             let metrics = Exposition(try HTTPProbe.request(port: port, path: "/metrics").body)
 
             let labels = ["family": "inet", "address": "127.0.0.1", "port": "8300"]
@@ -60,13 +55,8 @@ extension Integration {
         func headAndLandingPage() throws {
             let namespace = try TestNamespace()
             defer { namespace.remove() }
-            let exporter = try BackgroundProcess(
-                Commands.exporterBinary!,
-                ["-N", namespace.name, "--listen", "127.0.0.1:0"],
-                label: "exporter"
-            )
+            let (exporter, port) = try Self.exporter(for: namespace)
             defer { exporter.stop() }
-            let port = try QueuedPopulation.listeningPort(of: exporter)
 
             let head = try HTTPProbe.request(port: port, method: "HEAD", path: "/metrics")
             #expect(head.status == 200, "\(head)")
@@ -84,6 +74,21 @@ extension Integration {
             #expect(post.status == 405)
             #expect(post.headers["allow"] == "GET, HEAD")
             #expect(try HTTPProbe.request(port: port, path: "/index.html").status == 404)
+        }
+
+        /// The exporter of `namespace` (`-N`) and its port.
+        private static func exporter(for namespace: TestNamespace) throws -> (BackgroundProcess, UInt16) {
+            let exporter = try BackgroundProcess(
+                Commands.exporterBinary!,
+                ["-N", namespace.name, "--listen", "127.0.0.1:0"],
+                label: "exporter"
+            )
+            do {
+                return (exporter, try QueuedPopulation.listeningPort(of: exporter))
+            } catch {
+                exporter.stop()
+                throw error
+            }
         }
 
         /// Builds the group inside the namespace and waits until its queues hold the 8 connections; returns every

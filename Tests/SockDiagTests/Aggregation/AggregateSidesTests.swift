@@ -3,6 +3,7 @@ import Testing
 
 @Suite("Aggregation: TIME_WAIT by side, SO_REUSEPORT groups, unread data")
 struct AggregateSidesTests {
+    /// A TCP socket on 127.0.0.1 (::1 for inet6) from local port `local` to peer port `peer`.
     static func tcp(
         _ state: SocketState,
         local: UInt16,
@@ -11,17 +12,7 @@ struct AggregateSidesTests {
         receiveQueue: UInt32 = 0,
         sendQueue: UInt32 = 0
     ) -> Socket {
-        let address: IPAddress =
-            family == .inet ? .v4(IPv4Address(rawValue: 0x7F00_0001)) : .v6(IPv6Address(high: 0, low: 1))
-        return Socket(
-            transport: .tcp,
-            family: family,
-            state: state,
-            local: Endpoint(address: address, port: local),
-            peer: Endpoint(address: address, port: peer),
-            receiveQueue: receiveQueue,
-            sendQueue: sendQueue
-        )
+        AggregateTests.tcp(state, port: local, peer: peer, family: family, queued: receiveQueue, backlog: sendQueue)
     }
 
     @Test(
@@ -40,7 +31,9 @@ struct AggregateSidesTests {
         var aggregator = SocketAggregator(topPorts: 10, ephemeralPorts: 32768...60999)
         let aggregate = aggregator.aggregate(sockets)
         #expect(aggregate.ephemeralPorts == 32768...60999)
-        #expect(aggregate.serverTimeWaitPorts.top == [PortCount(port: 8000, count: 3), PortCount(port: 50_000, count: 2)])
+        #expect(
+            aggregate.serverTimeWaitPorts.top == [PortCount(port: 8000, count: 3), PortCount(port: 50_000, count: 2)]
+        )
         #expect(aggregate.clientTimeWaitPorts.top == [PortCount(port: 5432, count: 4), PortCount(port: 443, count: 1)])
         #expect(aggregate.timeWaitPorts.total == 10)
         #expect(aggregate.timeWaitPorts.top.count == 7)
