@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Installs what building and testing sockdiag needs and a fresh Debian machine lacks: libmnl's headers
-# (libmnl-dev), pkg-config, iproute2 (ss and ip, used by the tests) and Prometheus (the exporter's integration
-# test scrapes it with a real one). Does nothing when they are present.
+# (libmnl-dev), pkg-config, iproute2 (ss and ip, used by the tests), Prometheus (the exporter's integration
+# test scrapes it with a real one; its package ships promtool, which checks deploy/prometheus) and Alertmanager
+# (the alerting end-to-end test). Does nothing when they are present.
 set -euo pipefail
 missing=()
 pkg-config --exists libmnl 2>/dev/null || missing+=(libmnl-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v ss >/dev/null && command -v ip >/dev/null || missing+=(iproute2)
-command -v prometheus >/dev/null || missing+=(prometheus)
+command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
+command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
 if ((${#missing[@]})); then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     echo "setup: installing ${missing[*]}" >&2
-    # Debian's prometheus package would start its daemon where services can start: forbid that for the install
+    # Debian's prometheus packages would start their daemons where services can start: forbid that for the install
     # (invoke-rc.d asks policy-rc.d; 101 = not allowed), unless the machine already has a policy of its own.
     policy=/usr/sbin/policy-rc.d
     own_policy=false

@@ -6,9 +6,9 @@ The first target is the reference (B in the ratios). Per run each target is scra
 time, as a Prometheus scrape after an idle keep-alive timeout), rotating which goes first. Wall time is per
 scrape (request sent to body read); CPU is the server's own user+sys time (/proc/PID/stat) over all its scrapes,
 divided by the runs; RSS is the server's VmRSS after the runs. After the timed runs one more scrape of each gives
-the per-state TCP totals: node_exporter's node_tcp_connection_states{state} against sockdiag_sockets{protocol="tcp"}
-summed over both families, printed side by side (node_exporter 1.5 also puts rx_queued_bytes and tx_queued_bytes
-in that metric's state label: they are left out); the script exits 1 if they differ.
+the per-state TCP totals: node_exporter's node_tcp_connection_states{state} against sockdiag's
+sockdiag_tcp_connection_states{state} (the same names), printed side by side (both also put rx_queued_bytes and
+tx_queued_bytes in that metric's state label: they are left out); the script exits 1 if they differ.
 """
 import os, re, socket, statistics, struct, sys, time, urllib.parse
 
@@ -81,16 +81,11 @@ def tcp_states(body):
     """Per sockdiag state name, TCP sockets, from either exporter's text."""
     states = {}
     for line in body.splitlines():
-        m = re.match(r'node_tcp_connection_states\{state="([a-z0-9_]+)"\} (\S+)', line)
+        m = re.match(r'(?:node|sockdiag)_tcp_connection_states\{state="([a-z0-9_]+)"\} (\S+)', line)
         if m:
-            if m.group(1).endswith("queued_bytes"):  # node_exporter 1.5's rx/tx_queued_bytes are not states
+            if m.group(1).endswith("queued_bytes"):  # rx/tx_queued_bytes are not states
                 continue
             name = NODE_STATES.get(m.group(1), m.group(1))
-            states[name] = states.get(name, 0) + int(float(m.group(2)))
-            continue
-        m = re.match(r'sockdiag_sockets\{(.*)\} (\S+)', line)
-        if m and 'protocol="tcp"' in m.group(1):
-            name = re.search(r'state="([^"]+)"', m.group(1)).group(1)
             states[name] = states.get(name, 0) + int(float(m.group(2)))
     return {k: v for k, v in states.items() if v}
 

@@ -19,11 +19,15 @@ struct ExporterCommand: ParsableCommand {
         discussion: """
             Each scrape is one netlink dump (two with --tcp-info), made when the request arrives; requests that \
             arrive while a dump runs share its result. Nothing runs between scrapes.
-            Metrics: sockdiag_sockets{protocol,family,state}, sockdiag_tcp_listen_queue_length and _limit \
-            {family,address,port} (the K fullest listeners), sockdiag_tcp_time_wait_sockets{port} (the K ports \
-            with most TIME_WAIT sockets, the rest as port="other"), sockdiag_scrape_duration_seconds, \
-            sockdiag_scrape_sockets_seen; with --tcp-info, retransmissions and an RTT histogram of ESTABLISHED \
-            TCP sockets; with --all-netns, a netns label on every socket series. See README.md.
+            Metrics: sockdiag_tcp_connection_states{state} and sockdiag_udp_sockets{state} (node_exporter's \
+            tcpstat names: established, time_wait, listen, close, close_wait, …), sockdiag_tcp_listen_queue_length, \
+            _limit and sockdiag_tcp_listen_group_size{family,address,port} (the K fullest listeners, an \
+            SO_REUSEPORT group summed), sockdiag_tcp_time_wait_sockets{side,port} (server side by local port, \
+            client side by peer port: the K ports with most, the rest as port="other"), \
+            sockdiag_ephemeral_port_range_size, sockdiag_tcp_unread_sockets and _bytes{state}, \
+            sockdiag_scrape_duration_seconds, sockdiag_scrape_sockets_seen; with --tcp-info, retransmissions and \
+            an RTT histogram of ESTABLISHED TCP sockets; with --all-netns, a netns label on every socket series. \
+            GET or HEAD /metrics; / is a page linking to it. See README.md.
             Connections: at most --max-connections at once; at the cap a new connection replaces the one waiting \
             longest without a request, never one waiting for a dump, so idle clients cannot lock a scraper out. A \
             connection idle for --idle-timeout, or whose request is not complete --header-timeout after its first \
@@ -107,6 +111,15 @@ struct ExporterCommand: ParsableCommand {
     )
     var maxConnections = 256
 
+    @Flag(
+        name: .customLong("legacy-sockets-metric"),
+        help: ArgumentHelp(
+            "Also serve the former sockdiag_sockets{protocol,family,state} (sockdiag's state names); one release.",
+            discussion: "sockdiag_tcp_connection_states and sockdiag_udp_sockets replace it (node_exporter's names)."
+        )
+    )
+    var legacySocketsMetric = false
+
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "One line on stderr per dump.")
     var verbose = false
 
@@ -153,6 +166,7 @@ struct ExporterCommand: ParsableCommand {
             topPorts: topPorts,
             tcpInfo: tcpInfo,
             allNamespaces: allNamespaces,
+            legacySocketsMetric: legacySocketsMetric,
             verbose: verbose,
             dumpDelayMilliseconds: dumpDelayMilliseconds,
             failDumps: failDumps
@@ -208,10 +222,15 @@ struct ExporterCommand: ParsableCommand {
         // Opened here, on the main thread (which never changes namespace), and again on the dump thread after a
         // failed dump: `-N` through a thread that enters the namespace, otherwise in the exporter's own.
         let open: (@Sendable () throws -> SocketInspector)?
+        // /proc/sys/net shows the reading thread's namespace: -N reads its range inside the namespace.
+        var ephemeralPorts: @Sendable () throws -> ClosedRange<UInt16> = { FilterContext.current().ephemeralPorts }
         if allNamespaces {
             open = nil
         } else if let namespace {
             open = { try SocketInspector(in: NetworkNamespace.find(named: namespace)) }
+            ephemeralPorts = {
+                try NetworkNamespace.find(named: namespace).run { FilterContext.current() }.ephemeralPorts
+            }
         } else {
             open = { try SocketInspector() }
         }
@@ -225,6 +244,7 @@ struct ExporterCommand: ParsableCommand {
         let scraper = Scraper(
             inspector: inspector,
             reopen: open,
+            ephemeralPorts: ephemeralPorts,
             options: options,
             pool: pool,
             connections: connections
@@ -271,6 +291,8 @@ struct ExporterOptions: Sendable {
     var topPorts: Int
     var tcpInfo: Bool
     var allNamespaces: Bool
+    /// `--legacy-sockets-metric`: also the former `sockdiag_sockets`.
+    var legacySocketsMetric = false
     var verbose: Bool
     var dumpDelayMilliseconds: Int
     /// Test only: how many dumps to fail on purpose.

@@ -1,15 +1,31 @@
 import NIOCore
 import NIOHTTP1
 
-/// Answers `GET /metrics` with the scraper's text; 404 for other paths, 405 for other methods, 500 when the dump
-/// failed, each with `Connection: close` and the connection closed after it. Keep-alive and pipelining are NIO's
-/// (`configureHTTPServerPipeline`); deadlines and the connection cap are ``ConnectionGuard``'s.
+/// Answers `GET /metrics` with the scraper's text and `GET /` with a landing page linking to it; `HEAD` as `GET`
+/// without the body (Content-Length included: a HEAD of /metrics makes a dump); 404 for other paths, 405 for other
+/// methods, 500 when the dump failed, each with `Connection: close` and the connection closed after it. Keep-alive
+/// and pipelining are NIO's (`configureHTTPServerPipeline`); deadlines and the connection cap are
+/// ``ConnectionGuard``'s.
 final class MetricsHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     /// The Prometheus text exposition format.
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    /// What `/` serves, as exporters built on Prometheus's exporter-toolkit do.
+    static let landingPage = """
+        <!DOCTYPE html>
+        <html>
+        <head><meta charset="utf-8"><title>sockdiag exporter</title></head>
+        <body>
+        <h1>sockdiag exporter</h1>
+        <p>The kernel's socket tables as Prometheus metrics.</p>
+        <ul><li><a href="/metrics">Metrics</a></li></ul>
+        </body>
+        </html>
+
+        """
 
     private let scraper: Scraper
     private var head: HTTPRequestHead?
@@ -33,7 +49,7 @@ final class MetricsHandler: ChannelInboundHandler {
 
     private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        guard path == "/metrics" else {
+        guard path == "/metrics" || path == "/" else {
             respond(
                 to: head,
                 status: .notFound,
@@ -42,14 +58,19 @@ final class MetricsHandler: ChannelInboundHandler {
             )
             return
         }
-        guard head.method == .GET else {
+        guard head.method == .GET || head.method == .HEAD else {
             respond(
                 to: head,
                 status: .methodNotAllowed,
-                extraHeaders: [("Allow", "GET")],
-                body: ByteBuffer(string: "405 method not allowed: /metrics takes GET\n"),
+                extraHeaders: [("Allow", "GET, HEAD")],
+                body: ByteBuffer(string: "405 method not allowed: \(path) takes GET or HEAD\n"),
                 context: context
             )
+            return
+        }
+        guard path == "/metrics" else {
+            let page = ByteBuffer(string: Self.landingPage)
+            respond(to: head, status: .ok, contentType: "text/html; charset=utf-8", body: page, context: context)
             return
         }
         scraper.scrape(on: context.eventLoop).hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
@@ -90,7 +111,10 @@ final class MetricsHandler: ChannelInboundHandler {
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         let head = HTTPResponseHead(version: request.version, status: status, headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        // HEAD: the headers GET would send, Content-Length included, and no body.
+        if request.method != .HEAD {
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        }
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if !keepAlive {
             let channel = context.channel

@@ -3,15 +3,6 @@ import SockDiag
 
 /// Fills a scrape's registry from what its dumps found and emits the text exposition format.
 enum MetricsRenderer {
-    /// The TCP states a dump of every state can report (bound-inactive is not asked for: it makes the kernel walk
-    /// its bind hash too); each gets a series, also at 0, so that a state appearing is not a new series.
-    static let tcpStates: [SocketState] = [
-        .established, .synSent, .synRecv, .finWait1, .finWait2, .timeWait, .closed, .closeWait, .lastAck, .listen,
-        .closing,
-    ]
-    /// UDP: unconnected (`closed`) and connected (`established`).
-    static let udpStates: [SocketState] = [.closed, .established]
-
     /// Upper bounds of the RTT histogram's buckets, in seconds (100 µs to 5 s).
     static let rttBuckets: [Double] = [
         0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
@@ -32,7 +23,7 @@ enum MetricsRenderer {
     }
 
     /// `labels`, after a `netns` label with `--all-netns`.
-    private static func labels(_ netns: String?, _ labels: [(String, String)]) -> [(String, String)] {
+    static func labels(_ netns: String?, _ labels: [(String, String)]) -> [(String, String)] {
         guard let netns else { return labels }
         return [("netns", netns)] + labels
     }
@@ -48,7 +39,7 @@ enum MetricsRenderer {
         connections: ConnectionTable.Statistics
     ) -> [UInt8] {
         for namespace in sample.namespaces {
-            render(namespace, into: registry)
+            render(namespace, options: options, into: registry)
         }
         if options.allNamespaces {
             let namespaces = descriptor(
@@ -114,89 +105,17 @@ enum MetricsRenderer {
     }
 
     /// Adds one namespace's series.
-    private static func render(_ sample: NamespaceSample, into registry: PrometheusCollectorRegistry) {
+    private static func render(
+        _ sample: NamespaceSample,
+        options: ExporterOptions,
+        into registry: PrometheusCollectorRegistry
+    ) {
         renderStates(sample, into: registry)
+        if options.legacySocketsMetric { renderLegacyStates(sample, into: registry) }
         renderListeners(sample, into: registry)
         renderTimeWait(sample, into: registry)
+        renderUnread(sample, into: registry)
         if let info = sample.tcpInfo { render(info, netns: sample.netns, into: registry) }
-    }
-
-    /// `sockdiag_sockets`: sockets by protocol, family and state.
-    private static func renderStates(_ sample: NamespaceSample, into registry: PrometheusCollectorRegistry) {
-        let aggregate = sample.aggregate
-        let netns = sample.netns
-        let sockets = descriptor("sockets", "Sockets by protocol, address family and state (sockdiag's state names).")
-        for (transport, states) in [(TransportProtocol.tcp, tcpStates), (.udp, udpStates)] {
-            for family in [AddressFamily.inet, .inet6] {
-                for state in states {
-                    registry.makeGauge(
-                        descriptor: sockets,
-                        labels: labels(
-                            netns,
-                            [("protocol", "\(transport)"), ("family", "\(family)"), ("state", state.name)]
-                        )
-                    ).set(Int64(aggregate.counts[transport, family, state]))
-                }
-            }
-        }
-    }
-
-    /// The accept queues of the fullest listeners, and how many listeners have no series.
-    private static func renderListeners(_ sample: NamespaceSample, into registry: PrometheusCollectorRegistry) {
-        let aggregate = sample.aggregate
-        let netns = sample.netns
-        let queueLength = descriptor(
-            "tcp_listen_queue_length",
-            "Connections waiting to be accepted by a TCP listener (its Recv-Q), for the --top-ports fullest listeners."
-        )
-        let queueLimit = descriptor(
-            "tcp_listen_queue_limit",
-            "The accept queue limit (backlog) of a TCP listener (its Send-Q), for the same listeners."
-        )
-        for listener in aggregate.listeners {
-            let listenerLabels = labels(
-                netns,
-                [
-                    ("family", "\(listener.family)"), ("address", "\(listener.local.address)"),
-                    ("port", "\(listener.local.port)"),
-                ]
-            )
-            registry.makeGauge(descriptor: queueLength, labels: listenerLabels).set(Int64(listener.queued))
-            registry.makeGauge(descriptor: queueLimit, labels: listenerLabels).set(Int64(listener.backlog))
-        }
-        gauge(
-            registry,
-            netns,
-            descriptor(
-                "tcp_listen_queue_other_listeners",
-                "TCP listeners beyond the --top-ports fullest, which have no queue series."
-            )
-        ).set(Int64(aggregate.otherListeners))
-    }
-
-    /// TIME_WAIT sockets by local port, for the ports with most, and the rest.
-    private static func renderTimeWait(_ sample: NamespaceSample, into registry: PrometheusCollectorRegistry) {
-        let aggregate = sample.aggregate
-        let netns = sample.netns
-        let timeWait = descriptor(
-            "tcp_time_wait_sockets",
-            "TIME_WAIT sockets by local port, for the --top-ports ports with most; port=\"other\" counts the rest."
-        )
-        for entry in aggregate.timeWaitPorts.top {
-            registry.makeGauge(descriptor: timeWait, labels: labels(netns, [("port", "\(entry.port)")])).set(
-                Int64(entry.count)
-            )
-        }
-        registry.makeGauge(descriptor: timeWait, labels: labels(netns, [("port", "other")]))
-            .set(Int64(aggregate.timeWaitPorts.otherCount))
-        gauge(
-            registry,
-            netns,
-            descriptor(
-                "tcp_time_wait_other_ports",
-                "Local ports of the TIME_WAIT sockets counted in port=\"other\"."
-            )
-        ).set(Int64(aggregate.timeWaitPorts.otherPorts))
     }
 
     /// `--tcp-info`: retransmission gauges of ESTABLISHED connections.
@@ -228,7 +147,7 @@ enum MetricsRenderer {
     }
 
     /// A gauge with only the `netns` label, or none.
-    private static func gauge(
+    static func gauge(
         _ registry: PrometheusCollectorRegistry,
         _ netns: String?,
         _ descriptor: MetricNameDescriptor
@@ -238,7 +157,7 @@ enum MetricsRenderer {
             : registry.makeGauge(descriptor: descriptor, labels: labels(netns, []))
     }
 
-    private static func descriptor(_ name: String, unit: String = "", _ help: String) -> MetricNameDescriptor {
+    static func descriptor(_ name: String, unit: String = "", _ help: String) -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "sockdiag", metricName: name, unitName: unit, helpText: help)
     }
 }

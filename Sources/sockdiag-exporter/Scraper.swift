@@ -28,6 +28,9 @@ final class Scraper: Sendable {
 
     /// Opens the inspector of the one namespace served; `nil` with `--all-netns` (one per namespace per scrape).
     private let openInspector: (@Sendable () throws -> SocketInspector)?
+    /// The ephemeral port range of the one namespace served, read at each scrape (`-N`: inside that namespace);
+    /// with `--all-netns` each namespace's is read inside it.
+    private let readEphemeralPorts: @Sendable () throws -> ClosedRange<UInt16>
     /// The inspector in use, reused across scrapes; dropped after a failed dump (which may leave its netlink socket
     /// unusable) and opened again by the next scrape, so one bad dump does not fail every later scrape.
     private let inspector: Mutex<SocketInspector?>
@@ -44,9 +47,11 @@ final class Scraper: Sendable {
     ///   - inspector: The inspector opened at start-up (so that a bad `-N` fails at once), or `nil` with
     ///     `--all-netns`.
     ///   - reopen: Opens another inspector of the same namespace after a failed dump; `nil` with `--all-netns`.
+    ///   - ephemeralPorts: Reads the served namespace's `ip_local_port_range`.
     init(
         inspector: SocketInspector?,
         reopen: (@Sendable () throws -> SocketInspector)?,
+        ephemeralPorts: @escaping @Sendable () throws -> ClosedRange<UInt16>,
         options: ExporterOptions,
         pool: NIOThreadPool,
         connections: ConnectionTable
@@ -54,6 +59,7 @@ final class Scraper: Sendable {
         self.connections = connections
         self.inspector = Mutex(inspector)
         self.openInspector = reopen
+        self.readEphemeralPorts = ephemeralPorts
         state.withLock { $0.failuresToInject = options.failDumps }
         self.options = options
         self.pool = pool
@@ -134,7 +140,8 @@ final class Scraper: Sendable {
                     return true
                 }
                 if inject { throw ExporterError("injected failure (--fail-dumps)") }
-                sample.namespaces = [try collect(current, netns: nil, into: registry)]
+                let range = try readEphemeralPorts()
+                sample.namespaces = [try collect(current, netns: nil, ephemeralPorts: range, into: registry)]
             } catch {
                 inspector.withLock { $0 = nil }
                 throw error
@@ -144,7 +151,15 @@ final class Scraper: Sendable {
             // Every namespace's dump walks the kernel's whole socket table: walk side by side, as
             // `sockdiag --all-netns` does.
             let sweep = try scan.sweep(concurrency: NetworkNamespaceScan.defaultConcurrency) { [self] namespace, inspector in
-                try collect(inspector, netns: namespace.label, into: registry)
+                // /proc/sys/net shows the reading thread's namespace: read it inside (a namespace gone meanwhile
+                // gets the default range; its dump then fails as vanished).
+                let range = (try? namespace.run { FilterContext.current() })?.ephemeralPorts
+                return try collect(
+                    inspector,
+                    netns: namespace.label,
+                    ephemeralPorts: range ?? FilterContext().ephemeralPorts,
+                    into: registry
+                )
             } deliver: { _, namespaceSample in
                 sample.namespaces.append(namespaceSample)
             }
@@ -159,11 +174,13 @@ final class Scraper: Sendable {
     private func collect(
         _ inspector: SocketInspector,
         netns: String?,
+        ephemeralPorts: ClosedRange<UInt16>,
         into registry: PrometheusCollectorRegistry
     ) throws -> NamespaceSample {
         var sample = NamespaceSample(netns: netns)
         var aggregator = aggregators.withLock { $0.popLast() } ?? SocketAggregator(topPorts: options.topPorts)
         defer { aggregators.withLock { $0.append(aggregator) } }
+        aggregator.ephemeralPorts = ephemeralPorts
         sample.aggregate = try aggregator.aggregate(inspector, matching: SocketQuery(protocols: [.tcp, .udp], states: .all))
         sample.socketsSeen = sample.aggregate.socketsSeen
         if options.tcpInfo {

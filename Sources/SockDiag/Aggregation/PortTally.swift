@@ -18,6 +18,12 @@ struct PortTally: Sendable {
         touched &+= 1
     }
 
+    /// The count of `port`.
+    @inline(__always)
+    func count(_ port: UInt16) -> UInt32 {
+        counts.withUnsafeBufferPointer { $0[Int(port)] }
+    }
+
     /// The `k` ports with the most sockets (ties: lower port first) and the rest summed.
     func ranking(top k: Int) -> PortRanking {
         var ranking = PortRanking()

@@ -6,17 +6,34 @@
 public struct SocketAggregator: Sendable {
     /// How many ports (and listeners) each ranking keeps before the "other" bucket.
     public var topPorts: Int
+    /// The ephemeral port range that tells server-side TIME_WAIT from client-side (see
+    /// ``SocketAggregate/serverTimeWaitPorts``); `nil`: the query's ``SocketQuery/context``, or else
+    /// `/proc/sys/net/ipv4/ip_local_port_range` of the calling thread's network namespace, read when a query is
+    /// planned (for sockets from another source: at each call). Set it when the sockets come from another
+    /// namespace than the calling thread's.
+    public var ephemeralPorts: ClosedRange<UInt16>?
 
     private var timeWait = PortTally()
+    private var serverTimeWait = PortTally()
+    private var clientTimeWait = PortTally()
+    /// TIME_WAIT sockets with an ephemeral local port, `local << 16 | peer`: server-side when the dump has a
+    /// listener on the local port, which is known only at its end.
+    private var undecidedTimeWait: [UInt32] = []
     private var listening = PortTally()
     private var listeners: [ListenerQueue] = []
-    /// The plan of the last query dumped, kept while the same query comes again.
+    /// The range in use for the aggregate under way.
+    private var range: ClosedRange<UInt16> = FilterContext().ephemeralPorts
+    /// The plan of the last query dumped, kept while the same query comes again, with the range read for it.
     private var plan: DumpPlan?
+    private var plannedRange: ClosedRange<UInt16>?
 
     /// Creates an aggregator.
-    /// - Parameter topPorts: How many ports each ranking keeps, and how many listeners (at least 0).
-    public init(topPorts: Int = 10) {
+    /// - Parameters:
+    ///   - topPorts: How many ports each ranking keeps, and how many listeners (at least 0).
+    ///   - ephemeralPorts: See ``ephemeralPorts``.
+    public init(topPorts: Int = 10, ephemeralPorts: ClosedRange<UInt16>? = nil) {
         self.topPorts = max(0, topPorts)
+        self.ephemeralPorts = ephemeralPorts
     }
 
     /// Dumps the sockets that match `query` with `inspector` and adds them up.
@@ -38,7 +55,7 @@ public struct SocketAggregator: Sendable {
         matching query: SocketQuery = SocketQuery(protocols: [.tcp, .udp], states: .all)
     ) throws -> SocketAggregate {
         let plan = try self.plan(for: query)
-        var aggregate = start()
+        var aggregate = start(range: ephemeralPorts ?? plannedRange ?? FilterContext.current().ephemeralPorts)
         if plan.repliesNeedNoDecoding {
             try inspector.forEachRawMessage(following: plan) { transport, payload in
                 try add(transport: transport, header: payload, to: &aggregate)
@@ -57,6 +74,7 @@ public struct SocketAggregator: Sendable {
         if let plan, plan.query == query { return plan }
         let plan = try DumpPlan(query)
         self.plan = plan
+        plannedRange = ephemeralPorts == nil ? (query.context ?? FilterContext.current()).ephemeralPorts : nil
         return plan
     }
 
@@ -67,7 +85,7 @@ public struct SocketAggregator: Sendable {
     public mutating func aggregate(
         capturedDumps: [(transport: TransportProtocol, bytes: [UInt8])]
     ) throws -> SocketAggregate {
-        var aggregate = start()
+        var aggregate = start(range: ephemeralPorts ?? FilterContext.current().ephemeralPorts)
         for capture in capturedDumps {
             try capture.bytes.withUnsafeBytes { bytes in
                 try runCapturedDump(bytes, operation: "aggregate captured dump") { payload in
@@ -81,7 +99,7 @@ public struct SocketAggregator: Sendable {
 
     /// Adds up `sockets` (from any source, e.g. the /proc backend) as ``aggregate(_:matching:)`` does a dump.
     public mutating func aggregate(_ sockets: some Sequence<Socket>) -> SocketAggregate {
-        var aggregate = start()
+        var aggregate = start(range: ephemeralPorts ?? FilterContext.current().ephemeralPorts)
         for socket in sockets { add(socket, to: &aggregate) }
         finish(&aggregate)
         return aggregate
@@ -89,7 +107,9 @@ public struct SocketAggregator: Sendable {
 
     @inline(__always)
     private mutating func add(_ socket: Socket, to aggregate: inout SocketAggregate) {
-        add(socket.transport, socket.family, socket.state, port: socket.local.port, to: &aggregate) {
+        let queues = (socket.receiveQueue, socket.sendQueue)
+        let ports = (socket.local.port, socket.peer.port)
+        add(socket.transport, socket.family, socket.state, ports.0, ports.1, queues, to: &aggregate) {
             ListenerQueue(
                 family: socket.family,
                 local: socket.local,
@@ -108,7 +128,8 @@ public struct SocketAggregator: Sendable {
         to aggregate: inout SocketAggregate
     ) throws(SockDiagError) {
         let message = try InetDiagMessage(payload)
-        add(transport, message.family, message.state, port: message.localPort, to: &aggregate) {
+        let queues = (message.receiveQueue, message.sendQueue)
+        add(transport, message.family, message.state, message.localPort, message.peerPort, queues, to: &aggregate) {
             ListenerQueue(
                 family: message.family,
                 local: Endpoint(address: message.localAddress, port: message.localPort),
@@ -118,42 +139,90 @@ public struct SocketAggregator: Sendable {
         }
     }
 
-    /// Counts one socket, and for TCP its port in the TIME_WAIT or listening ranking; `listener` describes a
-    /// listening socket's queue (read only for one).
+    /// Counts one socket, and for TCP its queues and its port in the TIME_WAIT or listening rankings; `listener`
+    /// describes a listening socket's queue (read only for one).
     @inline(__always)
     private mutating func add(
         _ transport: TransportProtocol,
         _ family: AddressFamily,
         _ state: SocketState,
-        port: UInt16,
+        _ port: UInt16,
+        _ peerPort: UInt16,
+        _ queues: (receive: UInt32, send: UInt32),
         to aggregate: inout SocketAggregate,
         listener: () -> ListenerQueue
     ) {
         aggregate.socketsSeen += 1
         aggregate.counts.add(transport, family, state)
         guard transport == .tcp else { return }
-        if state == .timeWait {
+        aggregate.tcpReceiveQueueTotal &+= UInt64(queues.receive)
+        aggregate.tcpSendQueueTotal &+= UInt64(queues.send)
+        switch state {
+        case .timeWait:
             timeWait.add(port)
-        } else if state == .listen {
+            if range.contains(port) {
+                undecidedTimeWait.append(UInt32(port) << 16 | UInt32(peerPort))
+            } else {
+                serverTimeWait.add(port)
+            }
+        case .listen:
             listening.add(port)
             listeners.append(listener())
+        case .established:
+            aggregate.unreadEstablished.add(queues.receive)
+        case .closeWait:
+            aggregate.unreadCloseWait.add(queues.receive)
+        default:
+            break
         }
     }
 
     /// Clears the counters kept from the previous aggregate and returns an empty one.
-    private mutating func start() -> SocketAggregate {
+    private mutating func start(range: ClosedRange<UInt16>) -> SocketAggregate {
+        self.range = range
         timeWait.reset()
+        serverTimeWait.reset()
+        clientTimeWait.reset()
+        undecidedTimeWait.removeAll(keepingCapacity: true)
         listening.reset()
         listeners.removeAll(keepingCapacity: true)
-        return SocketAggregate()
+        return SocketAggregate(ephemeralPorts: range)
     }
 
     private mutating func finish(_ aggregate: inout SocketAggregate) {
+        // An ephemeral local port with a listener on it is a service's port: server side.
+        for entry in undecidedTimeWait {
+            let local = UInt16(truncatingIfNeeded: entry >> 16)
+            if listening.count(local) > 0 {
+                serverTimeWait.add(local)
+            } else {
+                clientTimeWait.add(UInt16(truncatingIfNeeded: entry))
+            }
+        }
         aggregate.timeWaitPorts = timeWait.ranking(top: topPorts)
+        aggregate.serverTimeWaitPorts = serverTimeWait.ranking(top: topPorts)
+        aggregate.clientTimeWaitPorts = clientTimeWait.ranking(top: topPorts)
         aggregate.listenerPorts = listening.ranking(top: topPorts)
+        mergeListenerGroups()
         listeners.sort { $0.ranksBefore($1) }
         aggregate.listeners = Array(listeners.prefix(topPorts))
         aggregate.otherListeners = listeners.count - aggregate.listeners.count
+    }
+
+    /// Makes the members of each `SO_REUSEPORT` group (one family, address and port) one listener.
+    private mutating func mergeListenerGroups() {
+        guard listeners.count > 1 else { return }
+        listeners.sort { $0.family != $1.family ? $0.family == .inet : $0.addressBefore($1) }
+        var kept = 0
+        for index in 1..<listeners.count {
+            if listeners[index].sharesAddress(with: listeners[kept]) {
+                listeners[kept].merge(listeners[index])
+            } else {
+                kept += 1
+                listeners[kept] = listeners[index]
+            }
+        }
+        listeners.removeLast(listeners.count - kept - 1)
     }
 }
 

@@ -82,7 +82,7 @@ extension Integration {
             let (namespace, port) = (served.namespace, served.port)
 
             for (request, status) in [
-                ("GARBAGE \u{1}\u{2}\r\n\r\n", "400"), ("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "404"),
+                ("GARBAGE \u{1}\u{2}\r\n\r\n", "400"), ("GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "404"),
                 ("DELETE /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "405"),
             ] {
                 let closed = try namespace.onThread { () -> HTTPProbe.Closed? in

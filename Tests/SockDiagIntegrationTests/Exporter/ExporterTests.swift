@@ -13,11 +13,15 @@ extension Integration {
         .enabled(if: Commands.exporterBinary != nil, "sockdiag-exporter is not built next to the tests")
     )
     struct Exporter {
-        @Test("/metrics holds the namespace's sockets by state, TIME_WAIT on port 8000 and the listeners' queues")
+        @Test(
+            "/metrics holds the namespace's sockets by state (node_exporter's names, and the legacy metric), TIME_WAIT by side and port, the listeners' queues"
+        )
         func metricsMatchThePopulation() throws {
             let fixture = try QueuedPopulation()
             defer { fixture.remove() }
-            let exporter = try fixture.startExporter(["-N", fixture.namespace.name, "--listen", "127.0.0.1:0"])
+            let exporter = try fixture.startExporter([
+                "-N", fixture.namespace.name, "--listen", "127.0.0.1:0", "--legacy-sockets-metric",
+            ])
             defer { exporter.stop() }
             let port = try QueuedPopulation.listeningPort(of: exporter)
 
@@ -26,16 +30,28 @@ extension Integration {
             #expect(response.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
             let metrics = Exposition(response.body)
 
+            for (key, count) in fixture.expectedStateCounts() {
+                #expect(metrics.value(key.metric, ["state": key.state]) == Double(count), "\(key)")
+            }
+            #expect(metrics.samples.keys.filter { $0.hasPrefix("sockdiag_tcp_connection_states{") }.count == 13)
+            #expect(metrics.samples.keys.filter { $0.hasPrefix("sockdiag_udp_sockets{") }.count == 2)
             for (key, count) in fixture.expectedCounts() {
                 let labels = ["protocol": key.transport, "family": key.family, "state": key.state]
                 #expect(metrics.value("sockdiag_sockets", labels) == Double(count), "\(labels)")
             }
-            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["port": "8000"]) == 6)
-            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["port": "other"]) == 0)
+            // Server side: local port 8000 (a listener's); client side: by the peer's port, 9000, not by the four
+            // ephemeral local ports.
+            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["side": "server", "port": "8000"]) == 6)
+            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["side": "server", "port": "other"]) == 0)
+            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["side": "client", "port": "9000"]) == 4)
+            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["side": "client", "port": "other"]) == 0)
+            #expect(metrics.samples.keys.filter { $0.hasPrefix("sockdiag_tcp_time_wait_sockets{") }.count == 4)
+            #expect(metrics.value("sockdiag_ephemeral_port_range_size") == 28232)
             for (family, address, port, queued, limit) in QueuedPopulation.listeners {
                 let labels = ["family": family, "address": address, "port": port]
                 #expect(metrics.value("sockdiag_tcp_listen_queue_length", labels) == queued, "\(labels)")
                 #expect(metrics.value("sockdiag_tcp_listen_queue_limit", labels) == limit, "\(labels)")
+                #expect(metrics.value("sockdiag_tcp_listen_group_size", labels) == 1, "\(labels)")
             }
             #expect(metrics.value("sockdiag_tcp_listen_queue_other_listeners") == 0)
             #expect(metrics.value("sockdiag_scrape_sockets_seen") == Double(fixture.socketCount))
@@ -64,10 +80,11 @@ extension Integration {
                 ) == 3
             )
             #expect(metrics.value("sockdiag_tcp_listen_queue_other_listeners") == 3)
-            // TIME_WAIT: 8000 (6) and one of the four client ports (1 each); the other three in "other".
-            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["port": "8000"]) == 6)
-            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["port": "other"]) == 3)
-            #expect(metrics.value("sockdiag_tcp_time_wait_other_ports") == 3)
+            // TIME_WAIT: one port on each side, none in "other".
+            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["side": "server", "port": "8000"]) == 6)
+            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["side": "client", "port": "9000"]) == 4)
+            #expect(metrics.value("sockdiag_tcp_time_wait_other_ports", ["side": "server"]) == 0)
+            #expect(metrics.value("sockdiag_tcp_time_wait_other_ports", ["side": "client"]) == 0)
             // Every ESTABLISHED TCP socket has a tcp_info and an RTT.
             let established = fixture.expectedCounts().filter {
                 $0.key.transport == "tcp" && $0.key.state == "established"
@@ -88,20 +105,29 @@ extension Integration {
             let metrics = Exposition(try HTTPProbe.request(port: port, path: "/metrics").body)
 
             let netns = fixture.namespace.name
-            #expect(metrics.value("sockdiag_tcp_time_wait_sockets", ["netns": netns, "port": "8000"]) == 6)
+            #expect(
+                metrics.value("sockdiag_tcp_time_wait_sockets", ["netns": netns, "side": "server", "port": "8000"]) == 6
+            )
+            #expect(
+                metrics.value("sockdiag_tcp_time_wait_sockets", ["netns": netns, "side": "client", "port": "9000"]) == 4
+            )
             #expect(
                 metrics.value(
                     "sockdiag_tcp_listen_queue_length",
                     ["netns": netns, "family": "inet", "address": "127.0.0.1", "port": "8100"]
                 ) == 3
             )
-            for (key, count) in fixture.expectedCounts() {
-                let labels = ["netns": netns, "protocol": key.transport, "family": key.family, "state": key.state]
-                #expect(metrics.value("sockdiag_sockets", labels) == Double(count), "\(labels)")
+            for (key, count) in fixture.expectedStateCounts() {
+                #expect(metrics.value(key.metric, ["netns": netns, "state": key.state]) == Double(count), "\(key)")
             }
             #expect((metrics.value("sockdiag_scrape_namespaces", ["outcome": "read"]) ?? 0) >= 2)
             // No series without the label.
-            #expect(metrics.samples.keys.filter { $0.hasPrefix("sockdiag_sockets{") && !$0.contains("netns=") }.isEmpty)
+            #expect(
+                metrics.samples.keys.filter {
+                    $0.hasPrefix("sockdiag_tcp_connection_states{") && !$0.contains("netns=")
+                }.isEmpty
+            )
+            #expect(metrics.value("sockdiag_ephemeral_port_range_size", ["netns": netns]) == 28232)
         }
 
         @Test("404 for other paths, 405 for other methods, and no descriptor left behind by 300 scrapes")
@@ -112,11 +138,11 @@ extension Integration {
             defer { exporter.stop() }
             let port = try QueuedPopulation.listeningPort(of: exporter)
 
-            #expect(try HTTPProbe.request(port: port, path: "/").status == 404)
+            #expect(try HTTPProbe.request(port: port, path: "/metrics/").status == 404)
             #expect(try HTTPProbe.request(port: port, path: "/metricsx").status == 404)
             let post = try HTTPProbe.request(port: port, method: "POST", path: "/metrics")
             #expect(post.status == 405)
-            #expect(post.headers["allow"] == "GET")
+            #expect(post.headers["allow"] == "GET, HEAD")
             #expect(try HTTPProbe.request(port: port, path: "/metrics?x=1").status == 200)
 
             let before = try descriptorCount(exporter.pid)
@@ -144,7 +170,10 @@ extension Integration {
             #expect(failed.status == 500, "\(failed)")
             let next = try HTTPProbe.request(port: port, path: "/metrics")
             #expect(next.status == 200, "\(next)")
-            #expect(next.body.contains("sockdiag_tcp_time_wait_sockets{port=\"8000\"}"), "\(next.body)")
+            #expect(
+                next.body.contains("sockdiag_tcp_time_wait_sockets{side=\"server\",port=\"8000\"}"),
+                "\(next.body)"
+            )
             #expect(exporter.stderr.contains("opened a new netlink socket after the failed dump"), "\(exporter.stderr)")
         }
 
@@ -246,7 +275,7 @@ extension Integration {
             }
             // The first scrape comes within one scrape interval of start.
             let timeWait = try prometheus.wait("a scrape of the exporter", seconds: 15) {
-                try query(#"sockdiag_tcp_time_wait_sockets{port="8000"}"#)
+                try query(#"sockdiag_tcp_time_wait_sockets{side="server",port="8000"}"#)
             }
             #expect(timeWait == 6)
             #expect(try query(#"up{job="sockdiag"}"#) == 1)

@@ -60,6 +60,29 @@ package struct QueuedPopulation {
         return counts
     }
 
+    /// node_exporter's tcpstat state names, by sockdiag's.
+    package static let nodeStateNames = [
+        "established": "established", "syn-sent": "syn_sent", "syn-recv": "syn_recv", "fin-wait-1": "fin_wait1",
+        "fin-wait-2": "fin_wait2", "time-wait": "time_wait", "closed": "close", "close-wait": "close_wait",
+        "last-ack": "last_ack", "listening": "listen", "closing": "closing",
+    ]
+
+    /// ``expectedCounts()`` as the exporter's node_exporter-style series: (metric, state) → sockets, both families
+    /// summed; `sockdiag_tcp_connection_states` and `sockdiag_udp_sockets`, zeros included.
+    package func expectedStateCounts() -> [NodeKey: Int] {
+        var counts: [NodeKey: Int] = [:]
+        for (key, count) in expectedCounts() {
+            let metric = key.transport == "tcp" ? "sockdiag_tcp_connection_states" : "sockdiag_udp_sockets"
+            counts[NodeKey(metric: metric, state: Self.nodeStateNames[key.state] ?? key.state), default: 0] += count
+        }
+        return counts
+    }
+
+    package struct NodeKey: Hashable {
+        package var metric: String
+        package var state: String
+    }
+
     package struct Key: Hashable {
         package var transport: String
         package var family: String

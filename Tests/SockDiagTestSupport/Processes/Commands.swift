@@ -64,6 +64,8 @@ package enum Commands {
 
     /// `prometheus`, when installed (Scripts/setup.sh installs Debian's).
     package static let prometheus: String? = find("prometheus")
+    /// Alertmanager (`prometheus-alertmanager` in Debian, `alertmanager` upstream), when installed.
+    package static let alertmanager: String? = find("prometheus-alertmanager") ?? find("alertmanager")
 
     /// An executable product built beside this test binary (`/proc/self/exe`), e.g. `timewait-agent`.
     package static func builtProduct(_ name: String) -> String? {

@@ -7,6 +7,7 @@ struct AggregateTests {
     static func tcp(
         _ state: SocketState,
         port: UInt16,
+        peer: UInt16? = nil,
         family: AddressFamily = .inet,
         queued: UInt32 = 0,
         backlog: UInt32 = 0
@@ -20,7 +21,7 @@ struct AggregateTests {
             family: family,
             state: state,
             local: Endpoint(address: any, port: port),
-            peer: Endpoint(address: any, port: state == .listen ? 0 : 40_000),
+            peer: Endpoint(address: any, port: peer ?? (state == .listen ? 0 : 40_000)),
             receiveQueue: queued,
             sendQueue: backlog
         )
