@@ -1,3 +1,4 @@
+import SockDiag
 import Testing
 
 @testable import SockDiagFormatting
@@ -77,5 +78,38 @@ import Testing
         // Four full chunks of 1,048,560 bytes hold 34,952 rows (each chunk's last 96 bytes unused, no token of a
         // row is split), and the row that opens the fifth ends the batch.
         #expect(rows == 34_953)
+    }
+
+    @Test("every row has one cell per column, UNIX rows too, with and without Netid, State, queues, Process")
+    func cellsPerRow() {
+        let unix = UnixSocket(type: .stream, state: .established, inode: 9)
+        for (netid, state, details) in [(true, true, OutputDetails()), (false, true, [.noQueues]), (true, false, [])] {
+            var formatter = TableFormatter(families: [.inet])
+            formatter.writesCells = true
+            (formatter.showsNetid, formatter.showsState, formatter.details) = (netid, state, details)
+            for processColumn in [false, true] {
+                var bytes: [UInt8] = []
+                formatter.writeHeader(processColumn: processColumn, to: &bytes)
+                if processColumn {
+                    formatter.write(FormatterTests.timeWait, owners: [], to: &bytes)
+                    formatter.write(unix, owners: [], to: &bytes)
+                } else {
+                    formatter.write(FormatterTests.timeWait, to: &bytes)
+                    formatter.write(unix, to: &bytes)
+                }
+                let cells = formatter.columns(processColumn: processColumn).count
+                #expect(bytes.count { $0 == ColumnLayout.cellEnd } == 3 * cells, "\(netid) \(state) \(details)")
+            }
+        }
+    }
+
+    @Test("-Q leaves the queues out of UNIX rows as out of the header")
+    func unixWithoutQueues() {
+        var formatter = TableFormatter(families: [.inet])
+        formatter.details = [.noQueues]
+        var bytes: [UInt8] = []
+        formatter.write(UnixSocket(type: .stream, state: .established, receiveQueue: 7, inode: 9), to: &bytes)
+        let words = String(decoding: bytes, as: UTF8.self).split(separator: " ")
+        #expect(words == ["u_str", "ESTAB", "*", "9", "*", "0\n"])
     }
 }
