@@ -43,7 +43,7 @@ extension TableFormatter {
             buffer.append(contentsOf: " sk=0 cb=0 groups=0x".utf8)
             buffer.appendHex(UInt32(truncatingIfNeeded: socket.groups), digits: 8)
         }
-        buffer.append(UInt8(ascii: "\n"))
+        buffer.append(writesCells ? ColumnLayout.cellEnd : UInt8(ascii: "\n"))
     }
 
     /// Appends one row for a packet socket, as ss prints it: `p_raw UNCONN 0 0 *:eth0 *`: the link-layer protocol
@@ -73,7 +73,7 @@ extension TableFormatter {
             Self.writeOwnerDetails(uid: socket.uid, inode: socket.inode, cookie: socket.cookie, to: &buffer)
             Self.writePacketInfo(socket, to: &buffer)
         }
-        buffer.append(UInt8(ascii: "\n"))
+        buffer.append(writesCells ? ColumnLayout.cellEnd : UInt8(ascii: "\n"))
     }
 
     /// Appends one row for a vsock socket, as ss prints it: `v_str ESTAB 0 0 2:1234 3:5678`: context id and port
@@ -93,7 +93,7 @@ extension TableFormatter {
             peer: (part(socket.peerCID), part(socket.peerPort)),
             to: &buffer
         )
-        buffer.append(UInt8(ascii: "\n"))
+        buffer.append(writesCells ? ColumnLayout.cellEnd : UInt8(ascii: "\n"))
     }
 
     /// Appends one row for an XDP socket, as ss prints it: `xdp UNCONN 0 0 eth0:q3 *` (`*` when unbound); `-e`
@@ -116,7 +116,7 @@ extension TableFormatter {
         if details.contains(.extended) {
             Self.writeOwnerDetails(uid: socket.uid, inode: socket.inode, cookie: socket.cookie, to: &buffer)
         }
-        buffer.append(UInt8(ascii: "\n"))
+        buffer.append(writesCells ? ColumnLayout.cellEnd : UInt8(ascii: "\n"))
     }
 
     /// ss's `sock_details_print`: ` uid:` (when not 0), ` ino:`, ` sk:`.
@@ -160,7 +160,9 @@ extension TableFormatter {
     }
 
     /// The columns of a netlink, packet, vsock or XDP row up to the peer, without a newline: the local column's two
-    /// parts joined by `:`, the peer's likewise (`*` alone for `nil`).
+    /// parts joined by `:`, the peer's likewise (`*` alone for `nil`). As cells (``writesCells``), the parts are
+    /// ss's `sock_addr_print` cells (`addr:` and the port; `*` and an empty one for `nil`), followed by an empty
+    /// Process cell when ``processColumn`` (these rows have no owners).
     private func writeFamilyRow(
         netid: String,
         state: SocketState,
@@ -169,6 +171,10 @@ extension TableFormatter {
         peer: ([UInt8], [UInt8])?,
         to buffer: inout [UInt8]
     ) {
+        if writesCells {
+            writeFamilyCells(netid: netid, state: state, queues: queues, local: local, peer: peer, to: &buffer)
+            return
+        }
         let width = addressWidth
         if showsNetid { buffer.appendPadded(netid, width: 6) }
         if showsState {
@@ -202,5 +208,46 @@ extension TableFormatter {
             buffer.appendSpaces(width)
             buffer.append(UInt8(ascii: "*"))
         }
+    }
+
+    /// ``writeFamilyRow(netid:state:queues:local:peer:to:)`` as cells for ``ColumnLayout``.
+    private func writeFamilyCells(
+        netid: String,
+        state: SocketState,
+        queues: (UInt32, UInt32),
+        local: ([UInt8], [UInt8])?,
+        peer: ([UInt8], [UInt8])?,
+        to buffer: inout [UInt8]
+    ) {
+        let end = ColumnLayout.cellEnd
+        if showsNetid {
+            buffer.append(contentsOf: netid.utf8)
+            buffer.append(end)
+        }
+        if showsState {
+            buffer.append(state.columnWord)
+            buffer.append(end)
+        }
+        if !details.contains(.noQueues) {
+            for queue in [queues.0, queues.1] {
+                let start = buffer.count
+                buffer.appendDecimal(queue)
+                buffer.appendSpaces(6 - (buffer.count - start))
+                buffer.append(end)
+            }
+        }
+        for part in [local, peer] {
+            if let part {
+                buffer.append(contentsOf: part.0)
+                buffer.append(UInt8(ascii: ":"))
+                buffer.append(end)
+                buffer.append(contentsOf: part.1)
+            } else {
+                buffer.append(UInt8(ascii: "*"))
+                buffer.append(end)
+            }
+            buffer.append(end)
+        }
+        if processColumn { buffer.append(end) }
     }
 }

@@ -6,6 +6,10 @@ extension TableFormatter {
     ///   - processColumn: Whether to add the `Process` column; without it, the same as ``writeHeader(to:)``.
     ///   - buffer: Where to append.
     public func writeHeader(processColumn: Bool, to buffer: inout [UInt8]) {
+        guard !writesCells else {
+            writeHeaderCells(processColumn: processColumn, to: &buffer)
+            return
+        }
         let start = buffer.count
         writeHeader(to: &buffer)
         guard processColumn, buffer.last == UInt8(ascii: "\n") else { return }
@@ -33,7 +37,10 @@ extension TableFormatter {
     public mutating func write(_ socket: Socket, owners: [SocketOwner], to buffer: inout [UInt8]) {
         // As ss: the Process column right after the peer, then the details (-o, -e, -m, -i).
         writeColumns(socket, to: &buffer)
-        Self.appendProcessColumn(socket, peerPortLength: peerPortLength, owners: owners, to: &buffer)
+        // ss's cell starts with a space (` users:(…)`).
+        buffer.appendSpaces(writesCells ? 1 : max(1, 6 - peerPortLength))
+        Self.appendProcessColumn(socket, owners: owners, to: &buffer)
+        if writesCells { buffer.append(ColumnLayout.cellEnd) }
         writeDetailsAndNewline(socket, to: &buffer)
     }
 
@@ -41,14 +48,8 @@ extension TableFormatter {
     /// endpoints of `addressWidth` with a colon and a port padded to 6.
     var processColumnOffset: Int { 6 + 11 + (details.contains(.noQueues) ? 0 : 14) + 2 * (addressWidth + 1 + 6) }
 
-    /// Pads the peer port as the local port is padded, then writes the Process column.
-    static func appendProcessColumn(
-        _ socket: Socket,
-        peerPortLength: Int,
-        owners: [SocketOwner],
-        to buffer: inout [UInt8]
-    ) {
-        buffer.appendSpaces(max(1, 6 - peerPortLength))
+    /// Writes the Process column's text.
+    static func appendProcessColumn(_ socket: Socket, owners: [SocketOwner], to buffer: inout [UInt8]) {
         guard socket.inode != 0 else {
             switch socket.state {
             case .timeWait: buffer.append(contentsOf: "(no process: time-wait)".utf8)

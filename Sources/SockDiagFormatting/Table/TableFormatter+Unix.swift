@@ -26,59 +26,56 @@ extension TableFormatter {
 
     private func writeUnix(_ socket: UnixSocket, owners: [SocketOwner]?, to buffer: inout [UInt8]) {
         let width = addressWidth
-        let (showsNetid, showsState) = (self.showsNetid, self.showsState)
+        let (showsNetid, showsState, cells) = (self.showsNetid, self.showsState, writesCells)
+        let queues = !details.contains(.noQueues)
         buffer.appendWriting(maximum: Self.maximumRow + 2 * width + socket.name.count) { out in
-            Self.writeUnixColumns(socket, width: width, netid: showsNetid, state: showsState, to: &out)
+            if showsNetid {
+                let start = out.count
+                out.put(socket.type.netid)
+                out.endColumn(from: start, width: 6, cells: cells)
+            }
+            if showsState {
+                let stateStart = out.count
+                out.put(socket.state.columnWord)
+                out.endColumn(from: stateStart, width: 11, cells: cells)
+            }
+            if queues { out.queues(socket.receiveQueue, socket.sendQueue, cells: cells) }
+            Self.writeUnixEndpoints(socket, width: cells ? nil : width, to: &out)
         }
         if let owners {
-            buffer.appendSpaces(6 - Self.digits(socket.peerInode))
-            buffer.append(UInt8(ascii: " "))
+            // ss's cell starts with a space (` users:(…)`).
+            buffer.appendSpaces(cells ? 1 : max(1, 7 - Self.digits(socket.peerInode)))
             Self.appendUsers(owners, to: &buffer)
+            if cells { buffer.append(ColumnLayout.cellEnd) }
         }
         let details = self.details
         buffer.appendWriting(maximum: 160 + 11 * (socket.pendingPeers?.count ?? 0)) { out in
             Self.writeUnixDetails(socket, details: details, to: &out)
-            out.put(UInt8(ascii: "\n"))
+            out.put(cells ? ColumnLayout.cellEnd : UInt8(ascii: "\n"))
         }
     }
 
-    private static func writeUnixColumns(
-        _ socket: UnixSocket,
-        width: Int,
-        netid showsNetid: Bool,
-        state showsState: Bool,
-        to out: inout ByteWriter
-    ) {
-        if showsNetid {
-            let start = out.count
-            out.put(socket.type.netid)
-            out.spaces(6 - (out.count - start))
-        }
-        if showsState {
-            let stateStart = out.count
-            out.put(socket.state.columnWord)
-            out.spaces(11 - (out.count - stateStart))
-        }
-        let receiveStart = out.count
-        out.decimal(socket.receiveQueue)
-        out.spaces(7 - (out.count - receiveStart))
-        let sendStart = out.count
-        out.decimal(socket.sendQueue)
-        out.spaces(7 - (out.count - sendStart))
-        let length = max(socket.name.count, 1)
-        out.spaces(width - length)
+    /// ss's `sock_addr_print` for a UNIX socket: the name (`*` unbound) and a space, then the inode; the peer's
+    /// `* ` and inode. In fixed widths (`width` not `nil`) the names are right-aligned in `width` columns, else each
+    /// part ends a cell.
+    private static func writeUnixEndpoints(_ socket: UnixSocket, width: Int?, to out: inout ByteWriter) {
+        let cells = width == nil
+        out.spaces((width ?? 0) - max(socket.name.count, 1))
         if socket.name.isEmpty {
             out.put(UInt8(ascii: "*"))
         } else {
             out.putSafe(socket.name, nul: socket.isAbstract ? UInt8(ascii: "@") : UInt8(ascii: "?"))
         }
         out.put(UInt8(ascii: " "))
+        if cells { out.put(ColumnLayout.cellEnd) }
         let inodeStart = out.count
         out.decimal(socket.inode)
-        out.spaces(6 - (out.count - inodeStart))
-        out.spaces(width - 1)
+        out.endColumn(from: inodeStart, width: 6, cells: cells)
+        out.spaces((width ?? 0) - 1)
         out.put("* ")
+        if cells { out.put(ColumnLayout.cellEnd) }
         out.decimal(socket.peerInode)
+        if cells { out.put(ColumnLayout.cellEnd) }
     }
 
     /// ss's `unix_show_sock` details: `skmem`, then the shutdown arrows, `ino:`/`dev:` and `peers:`.

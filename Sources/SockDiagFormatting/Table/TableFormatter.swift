@@ -26,6 +26,12 @@ public struct TableFormatter {
     /// without it (or with ``numeric``) the port id is printed alone.
     public var processName: (@Sendable (UInt32) -> [UInt8]?)?
     var interfaces = InterfaceNames()
+    /// Whether rows are written as cells for ``ColumnLayout`` (each column's text and ``ColumnLayout/cellEnd``, the
+    /// details last, no newline; ``columns(processColumn:)`` lists them) rather than in fixed widths.
+    public var writesCells = false
+    /// Whether the cells ``writesCells`` writes have a Process column (`-p`): rows of sockets without owners
+    /// (netlink, packet, vsock, XDP) leave it empty.
+    public var processColumn = false
 
     /// Creates a formatter sized for `families`.
     /// - Parameter families: The families the output may hold; IPv6 widens the address columns.
@@ -35,6 +41,10 @@ public struct TableFormatter {
 
     /// Appends the header line.
     public func writeHeader(to buffer: inout [UInt8]) {
+        guard !writesCells else {
+            writeHeaderCells(processColumn: false, to: &buffer)
+            return
+        }
         if showsNetid { buffer.appendPadded("Netid", width: 6) }
         if showsState { buffer.appendPadded("State", width: 11) }
         if !details.contains(.noQueues) {
@@ -74,42 +84,41 @@ public struct TableFormatter {
         let peerPort = names?.portText(peer.port, transport: transport)
         let named = (localHost?.count ?? 0) + (peerHost?.count ?? 0) + (localPort?.count ?? 0) + (peerPort?.count ?? 0)
         var peerPortLength = 0
-        let (showsNetid, showsState) = (self.showsNetid, self.showsState)
+        let (showsNetid, showsState, cells) = (self.showsNetid, self.showsState, writesCells)
         buffer.appendWriting(maximum: Self.maximumRow + 2 * width + named) { out in
             if showsNetid {
                 let start = out.count
                 out.put(transport.word)
-                out.spaces(6 - (out.count - start))
+                out.endColumn(from: start, width: 6, cells: cells)
             }
             if showsState {
                 let stateStart = out.count
                 out.put(state.columnWord)
-                out.spaces(11 - (out.count - stateStart))
+                out.endColumn(from: stateStart, width: 11, cells: cells)
             }
-            if queues {
-                let receiveStart = out.count
-                out.decimal(receiveQueue)
-                out.spaces(7 - (out.count - receiveStart))
-                let sendStart = out.count
-                out.decimal(sendQueue)
-                out.spaces(7 - (out.count - sendStart))
-            }
-            Self.writeEndpoint(local, v6Only: v6Only, name: localHost, interface: interface, width: width, to: &out)
+            if queues { out.queues(receiveQueue, sendQueue, cells: cells) }
+            // In cells, width 0: ColumnLayout aligns the address.
+            let pad = cells ? 0 : width
+            Self.writeEndpoint(local, v6Only: v6Only, name: localHost, interface: interface, width: pad, to: &out)
+            if cells { out.put(ColumnLayout.cellEnd) }
             let portStart = out.count
             Self.writePort(local.port, name: localPort, to: &out)
-            out.spaces(6 - (out.count - portStart))
-            Self.writeEndpoint(peer, v6Only: v6Only, name: peerHost, interface: nil, width: width, to: &out)
+            out.endColumn(from: portStart, width: 6, cells: cells)
+            Self.writeEndpoint(peer, v6Only: v6Only, name: peerHost, interface: nil, width: pad, to: &out)
+            if cells { out.put(ColumnLayout.cellEnd) }
             let peerStart = out.count
             Self.writePort(peer.port, name: peerPort, to: &out)
             peerPortLength = out.count - peerStart
+            if cells { out.put(ColumnLayout.cellEnd) }
         }
         self.peerPortLength = peerPortLength
     }
 
     /// Appends the detail columns asked for (`-o`, `-e`, `-m`, `-i`) and the newline.
     mutating func writeDetailsAndNewline(_ socket: Socket, to buffer: inout [UInt8]) {
+        let end = writesCells ? ColumnLayout.cellEnd : UInt8(ascii: "\n")
         if details.isEmpty {
-            buffer.append(UInt8(ascii: "\n"))
+            buffer.append(end)
         } else {
             var cgroup: [UInt8]?
             if let id = socket.cgroupID, let cgroupPath,
@@ -120,7 +129,7 @@ public struct TableFormatter {
             let details = self.details
             buffer.appendWriting(maximum: Self.maximumDetails + 2 * (cgroup?.count ?? 0)) { out in
                 Self.writeDetails(socket, details: details, cgroup: cgroup, to: &out)
-                out.put(UInt8(ascii: "\n"))
+                out.put(end)
             }
         }
     }

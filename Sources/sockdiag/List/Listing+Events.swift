@@ -37,6 +37,8 @@ extension Listing {
                 writer.sink.withBytes { json!.writeLine(socket, to: &$0) }
             } else {
                 try writer.write(socket, owners: nil)
+                // As ss, which lays out and writes its rows after each event.
+                try writer.writeRows()
             }
             try writer.sink.flush()
         }

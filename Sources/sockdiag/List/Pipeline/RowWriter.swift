@@ -9,16 +9,21 @@ import Musl
 
 /// The end of every listing: writes the rows to standard output as ss's table or as the JSON array, with the
 /// `Netns` label (`--all-netns`) and the `Process` column (`-p`) when the listing has them.
+///
+/// The table's rows go through ss's column layout (``ColumnLayout``), in ss's batches, as wide as the terminal or
+/// `COLUMNS` (``ScreenWidth``), compact otherwise.
 struct RowWriter: ~Copyable {
     /// Where the rows go (and `-s`'s summary before them).
     var sink = OutputSink(fileDescriptor: STDOUT_FILENO)
     /// The table's formatter, or `nil` for JSON.
     private var table: TableFormatter?
+    /// The table's columns and the rows not yet written, or `nil` for JSON.
+    private var layout: ColumnLayout?
     /// The JSON formatter, or `nil` for the table.
     private var json: JSONFormatter?
-    /// The width of the table's leading `Netns` column; `nil` without one.
-    private let labelWidth: Int?
-    /// The current namespace's label, padded to ``labelWidth`` (the table's rows start with it).
+    /// Whether the table's rows start with a `Netns` column.
+    private let labelled: Bool
+    /// The current namespace's label, the first cell of the table's rows.
     private var label: [UInt8] = []
     private let header: Bool
     private let processColumn: Bool
@@ -38,6 +43,8 @@ struct RowWriter: ~Copyable {
             json!.details = options.details
         } else {
             table = TableFormatter(families: listing.query.families)
+            table!.writesCells = true
+            table!.processColumn = options.processes
             table!.details = options.details
             table!.names = options.display.resolve ? NameResolver.names(services: !options.numeric) : nil
             let listsUnix = listing.unixQuery != nil
@@ -61,27 +68,27 @@ struct RowWriter: ~Copyable {
                 table!.cgroupPath = { cgroups.path(of: $0) }
             }
         }
-        labelWidth = namespaces.map(Self.labelWidth)
+        labelled = namespaces != nil
         header = !options.noHeader
         processColumn = options.processes
+        if let table {
+            let columns = table.columns(processColumn: options.processes, label: labelled)
+            layout = ColumnLayout(columns: columns, screenWidth: ScreenWidth.ofStandardOutput())
+        }
     }
 
     /// Writes what comes before the rows: the table's header line (unless `-H`), or the JSON array's bracket.
     mutating func start() {
         if let table, header {
-            let labelWidth = labelWidth
-            let processColumn = processColumn
-            sink.withBytes { bytes in
-                if let labelWidth { bytes.append(contentsOf: Self.labelColumn("Netns", width: labelWidth)) }
-                table.writeHeader(processColumn: processColumn, to: &bytes)
-            }
+            if labelled { layout!.cells.append(contentsOf: Self.labelCell("Netns")) }
+            table.writeHeader(processColumn: processColumn, to: &layout!.cells)
         }
         if let json { sink.withBytes { json.writeStart(to: &$0) } }
     }
 
     /// Labels the rows that follow with `namespace`.
     mutating func enter(_ namespace: NetworkNamespace) {
-        if let labelWidth { label = Self.labelColumn(namespace.label, width: labelWidth) }
+        if labelled { label = Self.labelCell(namespace.label) }
         json?.namespace = namespace
     }
 
@@ -96,12 +103,13 @@ struct RowWriter: ~Copyable {
                 sink.withBytes { json!.write(socket, to: &$0) }
             }
         } else {
-            if labelWidth != nil { sink.withBytes { $0.append(contentsOf: label) } }
+            if labelled { layout!.cells.append(contentsOf: label) }
             if let owners {
-                sink.withBytes { table!.write(socket, owners: owners, to: &$0) }
+                table!.write(socket, owners: owners, to: &layout!.cells)
             } else {
-                sink.withBytes { table!.write(socket, to: &$0) }
+                table!.write(socket, to: &layout!.cells)
             }
+            try layOut()
         }
         try sink.flushIfNeeded()
     }
@@ -135,8 +143,9 @@ struct RowWriter: ~Copyable {
         if json != nil {
             sink.withBytes { write(&json!, &$0) }
         } else {
-            if labelWidth != nil { sink.withBytes { $0.append(contentsOf: label) } }
-            sink.withBytes { writeTable(&table!, &$0) }
+            if labelled { layout!.cells.append(contentsOf: label) }
+            writeTable(&table!, &layout!.cells)
+            try layOut()
         }
         try sink.flushIfNeeded()
     }
@@ -152,12 +161,13 @@ struct RowWriter: ~Copyable {
                 sink.withBytes { json!.write(socket, to: &$0) }
             }
         } else {
-            if labelWidth != nil { sink.withBytes { $0.append(contentsOf: label) } }
+            if labelled { layout!.cells.append(contentsOf: label) }
             if let owners {
-                sink.withBytes { table!.write(socket, owners: owners, to: &$0) }
+                table!.write(socket, owners: owners, to: &layout!.cells)
             } else {
-                sink.withBytes { table!.write(socket, to: &$0) }
+                table!.write(socket, to: &layout!.cells)
             }
+            try layOut()
         }
         try sink.flushIfNeeded()
     }
@@ -178,22 +188,37 @@ struct RowWriter: ~Copyable {
 
     /// Writes what comes after the rows (the JSON array's closing bracket) and everything still buffered.
     mutating func end() throws(OutputError) {
+        try writeRows()
         if let json { sink.withBytes { json.writeEnd(to: &$0) } }
         try sink.flush()
     }
 
-    /// The table's leading column, `label` padded to `width`.
-    static func labelColumn(_ label: String, width: Int) -> [UInt8] {
-        var column: [UInt8] = []
-        var label = label
-        label.withUTF8 { column.appendSafe($0) }
-        column.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(1, width - column.count)))
-        return column
+    /// Writes the table's rows held for the layout now, as ss does after each `-E` event.
+    mutating func writeRows() throws(OutputError) {
+        try layOut()
+        try render()
     }
 
-    /// The width of the `Netns` column: the longest label and a space.
-    static func labelWidth(_ namespaces: [NetworkNamespace]) -> Int {
-        namespaces.reduce("Netns".utf8.count) { max($0, $1.label.utf8.count) } + 1
+    /// Measures the rows added to the layout, writing each batch that fills ss's buffer.
+    private mutating func layOut() throws(OutputError) {
+        while layout?.append() == true { try render() }
+    }
+
+    /// Writes the rows measured.
+    private mutating func render() throws(OutputError) {
+        guard var layout = layout.take() else { return }
+        defer { self.layout = layout }
+        while sink.withBytes({ layout.render(into: &$0) }) { try sink.flushIfNeeded() }
+        try sink.flushIfNeeded()
+    }
+
+    /// The table's leading cell: `label` made safe for a terminal.
+    static func labelCell(_ label: String) -> [UInt8] {
+        var cell: [UInt8] = []
+        var label = label
+        label.withUTF8 { cell.appendSafe($0) }
+        cell.append(ColumnLayout.cellEnd)
+        return cell
     }
 }
 
@@ -229,7 +254,7 @@ extension RowWriter: RowConsumer {
         if json != nil {
             heldSockets.append(socket)
         } else {
-            if labelWidth != nil { heldRows.append(contentsOf: label) }
+            if labelled { heldRows.append(contentsOf: label) }
             table!.write(socket, to: &heldRows)
         }
     }
@@ -238,8 +263,8 @@ extension RowWriter: RowConsumer {
         for socket in heldSockets { try write(socket, owners: nil) }
         heldSockets = []
         guard !heldRows.isEmpty else { return }
-        try sink.flush()
-        sink.withBytes { $0.append(contentsOf: heldRows) }
+        layout!.cells.append(contentsOf: heldRows)
         heldRows = []
+        try layOut()
     }
 }
