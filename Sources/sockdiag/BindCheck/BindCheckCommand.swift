@@ -61,7 +61,11 @@ struct BindCheckCommand: ParsableCommand {
     )
     var waitSeconds: Double?
 
-    @Option(name: [.customShort("N"), .customLong("net")], help: ArgumentHelp("Check inside the named network namespace (/var/run/netns/NAME).", valueName: "name"))
+    @Option(
+        name: [.customShort("N"), .customLong("net")],
+        help: ArgumentHelp("Check inside the named network namespace (/var/run/netns/NAME).", valueName: "name"),
+        completion: .networkNamespaces
+    )
     var namespace: String?
 
     mutating func validate() throws {

@@ -72,7 +72,11 @@ struct FreeCommand: ParsableCommand {
 
     @Option(
         name: [.customShort("N"), .customLong("net")],
-        help: ArgumentHelp("Free the port inside the named network namespace (/var/run/netns/NAME).", valueName: "name")
+        help: ArgumentHelp(
+            "Free the port inside the named network namespace (/var/run/netns/NAME).",
+            valueName: "name"
+        ),
+        completion: .networkNamespaces
     )
     var namespace: String?
 

@@ -1,0 +1,27 @@
+import ArgumentParser
+
+/// `sockdiag-exporter --generate-completion-script SHELL`: ArgumentParser's completion script for the exporter's
+/// options, under the binary's name.
+///
+/// ``ExporterCommand``'s name is `sockdiag exporter` (how its help spells the usage), and a name with a space
+/// makes no shell function; this root command holds the same options under the name the shell completes.
+struct ExporterCompletion: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sockdiag-exporter")
+
+    @OptionGroup var exporter: ExporterCommand
+
+    /// The script `arguments` ask for (`--generate-completion-script SHELL` or `=SHELL`, nothing else), or `nil`.
+    static func script(for arguments: [String]) -> String? {
+        let request = "--generate-completion-script"
+        let name: String
+        if arguments.count == 2 && arguments[0] == request {
+            name = arguments[1]
+        } else if arguments.count == 1 && arguments[0].hasPrefix(request + "=") {
+            name = String(arguments[0].dropFirst(request.count + 1))
+        } else {
+            return nil
+        }
+        guard let shell = CompletionShell(rawValue: name) else { return nil }
+        return completionScript(for: shell)
+    }
+}
