@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""README's performance chart: wall time and peak RSS against the number of sockets, from bench-scale.sh output.
+"""README's performance chart: wall time, CPU time and peak RSS against the number of sockets, from bench-scale.sh.
 
 Usage: Scripts/bench/plot-scale.py BENCH_OUTPUT [-o CHART.svg] [--note TEXT]
 
@@ -31,7 +31,7 @@ ROW = re.compile(r"^[AB] (.+?)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s*$")
 
 
 def parse(lines):
-    """Returns {name: {n: (wall_ms, rss_mib)}} for the SERIES names, the first row of each per section."""
+    """Returns {name: {n: (wall_ms, cpu_ms, rss_mib)}} for the SERIES names, the first row of each per section."""
     table = {name: {} for name, *_ in SERIES}
     n = None
     for line in lines:
@@ -44,7 +44,7 @@ def parse(lines):
             continue
         name = row.group(1).strip()
         if name in table and n not in table[name]:
-            table[name][n] = (float(row.group(2)), float(row.group(4)))
+            table[name][n] = (float(row.group(2)), float(row.group(3)), float(row.group(4)))
     return table
 
 
@@ -57,22 +57,27 @@ def draw(table, output, note):
     matplotlib.rcParams.update({"svg.fonttype": "none", "svg.hashsalt": "sockdiag", "font.size": 9})
     import matplotlib.pyplot as plt
 
-    figure, (time_axes, memory_axes) = plt.subplots(1, 2, figsize=(9, 3.6))
+    figure, panels = plt.subplots(1, 3, figsize=(11, 3.6))
+    titles = (("wall time (median)", "ms", True), ("CPU time, user + system (median)", "ms", True),
+              ("peak RSS (median)", "MiB", False))
     for name, label, color, marker in SERIES:
         points = sorted(table[name].items())
         if not points:
             continue
         sizes = [n for n, _ in points]
-        time_axes.plot(sizes, [wall for _, (wall, _) in points], marker=marker, color=color, label=label)
-        memory_axes.plot(sizes, [rss for _, (_, rss) in points], marker=marker, color=color, label=label)
-    for axes, title, unit in ((time_axes, "wall time (median)", "ms"), (memory_axes, "peak RSS (median)", "MiB")):
+        for column, axes in enumerate(panels):
+            axes.plot(sizes, [values[column] for _, values in points], marker=marker, color=color, label=label)
+    for axes, (title, unit, logarithmic) in zip(panels, titles):
         axes.set_xscale("log")
         axes.set_xlabel("TCP sockets in the namespace")
         axes.set_ylabel(unit)
         axes.set_title(title)
         axes.grid(True, which="both", linewidth=0.3)
-    time_axes.set_yscale("log")
-    memory_axes.set_ylim(bottom=0)
+        if logarithmic:
+            axes.set_yscale("log")
+        else:
+            axes.set_ylim(bottom=0)
+    time_axes = panels[0]
     handles, labels = time_axes.get_legend_handles_labels()
     figure.legend(handles, labels, loc="lower center", ncol=2, frameon=False)
     if note:
@@ -84,7 +89,7 @@ def draw(table, output, note):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bench_output", help="what Scripts/bench/bench-scale.sh printed")
-    parser.add_argument("-o", "--output", default="Documentation/images/bench-scale.svg")
+    parser.add_argument("-o", "--output", default="Documentation/performance/bench-scale.svg")
     parser.add_argument("--note", default="", help="a line above the chart (machine, date, load)")
     args = parser.parse_args()
     with open(args.bench_output, encoding="utf-8") as file:
@@ -92,7 +97,9 @@ def main():
     if not any(table.values()):
         sys.exit(f"plot-scale.py: no '== N = ...' section with a sockdiag or ss row in {args.bench_output}")
     for name, *_ in SERIES:
-        values = ", ".join(f"{n}: {wall:g} ms {rss:g} MiB" for n, (wall, rss) in sorted(table[name].items()))
+        values = ", ".join(
+            f"{n}: {wall:g} ms wall, {cpu:g} ms cpu, {rss:g} MiB" for n, (wall, cpu, rss) in sorted(table[name].items())
+        )
         print(f"{name}: {values or 'no rows'}")
     draw(table, args.output, args.note)
 

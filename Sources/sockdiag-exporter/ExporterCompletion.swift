@@ -1,4 +1,5 @@
 import ArgumentParser
+import SockDiag
 
 /// `sockdiag-exporter --generate-completion-script SHELL`: ArgumentParser's completion script for the exporter's
 /// options, under the binary's name.
@@ -12,16 +13,9 @@ struct ExporterCompletion: ParsableCommand {
 
     /// The script `arguments` ask for (`--generate-completion-script SHELL` or `=SHELL`, nothing else), or `nil`.
     static func script(for arguments: [String]) -> String? {
-        let request = "--generate-completion-script"
-        let name: String
-        if arguments.count == 2 && arguments[0] == request {
-            name = arguments[1]
-        } else if arguments.count == 1 && arguments[0].hasPrefix(request + "=") {
-            name = String(arguments[0].dropFirst(request.count + 1))
-        } else {
-            return nil
-        }
-        guard let shell = CompletionShell(rawValue: name) else { return nil }
+        guard let name = ProcessArguments.completionShell(requestedBy: arguments),
+            let shell = CompletionShell(rawValue: name)
+        else { return nil }
         return completionScript(for: shell)
     }
 }
