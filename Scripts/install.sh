@@ -103,6 +103,8 @@ for command in "${commands[@]}"; do
         "$binaries/$command" --generate-completion-script "$shell" >"$work/$command.$shell" ||
             fail "$command --generate-completion-script $shell failed"
     done
+    # bash-completion sources the file: no #! line (lintian: bash-completion-with-hashbang).
+    sed -i '1{/^#!/d}' "$work/$command.bash"
     install -D -m 0644 "$work/$command.bash" "$destdir$bashdir/$command"
     install -D -m 0644 "$work/$command.zsh" "$destdir$zshdir/_$command"
     install -D -m 0644 "$work/$command.fish" "$destdir$fishdir/$command.fish"

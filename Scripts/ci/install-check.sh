@@ -83,8 +83,12 @@ fi
 
 step "the exporter's unit (systemd-analyze verify, security)"
 if command -v systemd-analyze >/dev/null; then
-    systemd-analyze verify --man=no --root="$scratch" "$scratch/lib/systemd/system/sockdiag-exporter.service"
-    systemd-analyze security --offline=true --root="$scratch" sockdiag-exporter.service 2>/dev/null |
+    # The packaged unit, its ExecStart pointed at the unpacked binary (verify checks that it is executable).
+    mkdir "$work/unit"
+    sed "s|/usr/bin/sockdiag-exporter|$scratch/usr/bin/sockdiag-exporter|" \
+        "$scratch/lib/systemd/system/sockdiag-exporter.service" >"$work/unit/sockdiag-exporter.service"
+    systemd-analyze verify --man=no "$work/unit/sockdiag-exporter.service"
+    systemd-analyze security --offline=true "$work/unit/sockdiag-exporter.service" 2>/dev/null |
         grep 'Overall exposure level' >&2 || true
 fi
 

@@ -31,6 +31,7 @@ def finish(generated, name, sections):
     out = []
     in_synopsis = False
     skip_section = False
+    command = None  # the command's name as typed (`"sockdiag list"`), for SYNOPSIS
     help_depth = None  # inside the `help` subcommand's item: the .Bl depth it ends at
     depth = 0
     for line in generated.splitlines():
@@ -56,8 +57,13 @@ def finish(generated, name, sections):
             continue
         if line.startswith(".Dt "):
             out.append(f".Dt {name.upper()} 1")
-        elif line.startswith(".Nm ") and name == "sockdiag-exporter":
-            out.append(".Nm sockdiag-exporter")
+        elif line.startswith(".Nm ") and not in_synopsis:
+            # NAME holds the page's name (whatis, `man sockdiag-list`); SYNOPSIS the command as typed.
+            command = line[4:]
+            out.append(f".Nm {name}")
+        elif line == ".Nm" and in_synopsis and command is not None and name != "sockdiag-exporter":
+            out.append(f".Nm {command}")
+            command = None
         elif line.startswith(".Nd "):
             out.append(line.rstrip('."') + '"' if line.endswith('"') else line.rstrip("."))
         elif in_synopsis and line == ".Ar subcommand" and name == "sockdiag-exporter":
