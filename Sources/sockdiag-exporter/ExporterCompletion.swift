@@ -14,7 +14,7 @@ struct ExporterCompletion: ParsableCommand {
     /// The script `arguments` ask for (`--generate-completion-script SHELL` or `=SHELL`, nothing else), or `nil`.
     static func script(for arguments: [String]) -> String? {
         guard let name = ProcessArguments.completionShell(requestedBy: arguments),
-            let shell = CompletionShell(rawValue: name)
+            let shell = name.isEmpty ? CompletionShell.autodetected() : CompletionShell(rawValue: name)
         else { return nil }
         return completionScript(for: shell)
     }

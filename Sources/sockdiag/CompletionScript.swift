@@ -12,7 +12,7 @@ enum CompletionScript {
     /// The script `arguments` ask for (`--generate-completion-script SHELL` or `=SHELL`, nothing else), or `nil`.
     static func requested(by arguments: [String]) -> String? {
         guard let name = ProcessArguments.completionShell(requestedBy: arguments),
-            let shell = CompletionShell(rawValue: name)
+            let shell = name.isEmpty ? CompletionShell.autodetected() : CompletionShell(rawValue: name)
         else { return nil }
         let script = SockDiagCommand.completionScript(for: shell)
         return shell == .bash ? script + bashDefaultSubcommand : script

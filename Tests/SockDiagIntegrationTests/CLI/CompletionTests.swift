@@ -68,6 +68,18 @@ extension Integration {
             }
         }
 
+        @Test("`--generate-completion-script` alone prints the script of the user's shell ($SHELL)")
+        func userShell() throws {
+            for (binary, command) in Self.binaries {
+                let binary = try #require(binary, "\(command) executable not found")
+                let arguments = ["SHELL=/bin/bash", binary, "--generate-completion-script"]
+                let result = try Commands.run("/usr/bin/env", arguments)
+                let registration = "complete -o filenames -F _\(command)"
+                #expect(result.status == 0 && result.stdout.contains(registration), "\(result)")
+                #expect(!result.stdout.contains("sockdiag exporter_"), "\(command)")
+            }
+        }
+
         @Test("bash registers both commands; `sockdiag --state <TAB>` (list, the default subcommand) offers the states")
         func bashStates() throws {
             let functions = ["sockdiag": "_sockdiag_default_subcommand", "sockdiag-exporter": "_sockdiag-exporter"]
