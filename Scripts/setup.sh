@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing sockdiag needs and a fresh Debian machine lacks: libmnl's headers
 # (libmnl-dev), pkg-config, iproute2 (ss and ip, used by the tests), Prometheus (the exporter's integration
-# test scrapes it with a real one; its package ships promtool, which checks deploy/prometheus) and Alertmanager
-# (the alerting end-to-end test). Does nothing when they are present.
+# test scrapes it with a real one; its package ships promtool, which checks deploy/prometheus), Alertmanager
+# (the alerting end-to-end test), and what the install check needs (dpkg-dev, mandoc, man-db, zsh, fish). Does
+# nothing when they are present.
 set -euo pipefail
 missing=()
 pkg-config --exists libmnl 2>/dev/null || missing+=(libmnl-dev)
@@ -10,6 +11,13 @@ command -v pkg-config >/dev/null || missing+=(pkg-config)
 command -v ss >/dev/null && command -v ip >/dev/null || missing+=(iproute2)
 command -v prometheus >/dev/null && command -v promtool >/dev/null || missing+=(prometheus)
 command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
+# For Scripts/ci/install-check.sh: the .deb (dpkg-shlibdeps), the man pages' lint and rendering, the completion
+# scripts' syntax in each shell.
+command -v dpkg-shlibdeps >/dev/null || missing+=(dpkg-dev)
+command -v mandoc >/dev/null || missing+=(mandoc)
+command -v man >/dev/null || missing+=(man-db)
+command -v zsh >/dev/null || missing+=(zsh)
+command -v fish >/dev/null || missing+=(fish)
 if ((${#missing[@]})); then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -150,6 +150,14 @@ rows_if() {
 rows_if "--backend" "sockdiag --backend proc --state time-wait --port 8000" \
     "sockdiag --backend proc --state time-wait --port 8000" "$(q "$bin") --backend proc --state time-wait --port 8000" \
     "sockdiag --state time-wait --port 8000" "$(q "$bin") --state time-wait --port 8000"
+rows_if "--backend" "sockdiag --backend proc -tan" \
+    "sockdiag --backend proc -tan (/proc parsing)" "$(q "$bin") --backend proc -tan" "sockdiag -tan" "$(q "$bin") -tan"
+# netstat (net-tools) parses /proc/net/tcp{,6} too; where it is installed, it gets a row of its own.
+if command -v netstat >/dev/null; then
+    rows+=("netstat -tan" "netstat -tan" "ss -tan" "ss -tan")
+else
+    rows+=(--skipped "netstat -tan (net-tools is not installed)")
+fi
 rows_if "-i|--info" "sockdiag -tani" "sockdiag -tani" "$(q "$bin") -tani" "ss -tani" "ss -tani"
 rows_if "-m|--memory" "sockdiag -tanm" "sockdiag -tanm" "$(q "$bin") -tanm" "ss -tanm" "ss -tanm"
 rows_if "-s|--summary" "sockdiag -s" "sockdiag -s" "$(q "$bin") -s" "ss -s" "ss -s"

@@ -12,6 +12,8 @@ sockdiag_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 release_build() {
     local options=(-c release --static-swift-stdlib)
     echo "building ${1:-sockdiag} (swift build ${options[*]}${1:+ --product $1}) ..." >&2
-    (cd "$sockdiag_root" && swift build "${options[@]}" ${1:+--product "$1"} >&2)
+    # `|| return`: called as $(release_build), errexit does not apply, and a failed build would hand over the
+    # directory of the previous binaries.
+    (cd "$sockdiag_root" && swift build "${options[@]}" ${1:+--product "$1"} >&2) || return
     (cd "$sockdiag_root" && swift build "${options[@]}" --show-bin-path)
 }

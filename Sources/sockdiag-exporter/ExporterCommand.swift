@@ -71,7 +71,9 @@ struct ExporterCommand: ParsableCommand {
         help: ArgumentHelp(
             "Report the sockets of the named network namespace (/var/run/netns/NAME); serve from this one.",
             valueName: "name"
-        )
+        ),
+        // Shell completion: the names `ip netns add` made (sockdiag's CompletionKind.networkNamespaces).
+        completion: .shellCommand("ls /var/run/netns 2>/dev/null")
     )
     var namespace: String?
 
@@ -190,9 +192,14 @@ struct ExporterCommand: ParsableCommand {
         sigaddset(&stopSignals, SIGTERM)
         sigaddset(&stopSignals, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+        let arguments = ExporterArguments.current()
+        if let script = ExporterCompletion.script(for: arguments) {
+            print(script)
+            Glibc.exit(0)
+        }
         let command: ExporterCommand
         do {
-            let parsed = try parseAsRoot(ExporterArguments.current())
+            let parsed = try parseAsRoot(arguments)
             guard let ours = parsed as? ExporterCommand else {
                 var other = parsed
                 try other.run()

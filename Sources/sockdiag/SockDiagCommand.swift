@@ -34,6 +34,10 @@ struct SockDiagCommand: ParsableCommand {
         let commandLine = ProcessArguments.current
         guard !commandLine.isEmpty else { StandardError.fail(ProcessArguments.unavailableMessage, status: 1) }
         var arguments = Array(commandLine.dropFirst())
+        if let script = CompletionScript.requested(by: arguments) {
+            print(script)
+            Glibc.exit(0)
+        }
         switch arguments.first {
         case ExporterCommand.configuration.commandName:
             ExporterDispatch.exec(Array(arguments.dropFirst()))

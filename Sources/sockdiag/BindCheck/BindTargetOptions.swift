@@ -23,7 +23,8 @@ struct BindTargetOptions: ParsableArguments {
 
     @Option(
         name: [.customShort("N"), .customLong("net")],
-        help: ArgumentHelp("Work inside the named network namespace (/var/run/netns/NAME).", valueName: "name")
+        help: ArgumentHelp("Work inside the named network namespace (/var/run/netns/NAME).", valueName: "name"),
+        completion: .networkNamespaces
     )
     var namespace: String?
 

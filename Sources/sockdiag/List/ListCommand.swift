@@ -71,7 +71,8 @@ struct ListCommand: ParsableCommand {
         help: ArgumentHelp(
             "Switch to the named network namespace first (/var/run/netns/NAME), as ss -N.",
             valueName: "name"
-        )
+        ),
+        completion: .networkNamespaces
     )
     var namespace: String?
 

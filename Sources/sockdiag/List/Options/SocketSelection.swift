@@ -43,7 +43,8 @@ struct SocketSelection: ParsableArguments {
             "Display only sockets in this state or state group (repeatable).",
             discussion: "Names: \(Selection.stateNames).",
             valueName: "state"
-        )
+        ),
+        completion: .list(StateSet.names.map(\.name))
     )
     var states: [String] = []
 
