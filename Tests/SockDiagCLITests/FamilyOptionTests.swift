@@ -66,6 +66,16 @@ struct FamilyOptionTests {
         #expect(try Self.refusal(["-A", "tcp,!tcp"]).contains("no socket table left"))
     }
 
+    @Test("-d/--dccp and -A dccp alone say why nothing can be listed; with another table they add nothing; --tipcinfo")
+    func dccpAndTIPCInfo() throws {
+        for arguments in [["-d"], ["--dccp"], ["-A", "dccp"]] {
+            #expect(try Self.refusal(arguments).contains("Linux removed DCCP in 6.16"), "\(arguments)")
+        }
+        #expect(try Self.listing(["-t", "-d"]).query.protocols == [.tcp])
+        #expect(try Self.listing(["-A", "dccp,tcp"]).query.protocols == [.tcp])
+        #expect(try Self.listing(["--tipcinfo"]).families.tipc)
+    }
+
     @Test("-f with ss's families; an unknown one names the valid ones (not 'unknown predicate')")
     func familyWords() throws {
         #expect(try Self.listing(["-f", "inet"]).query.families == [.inet])

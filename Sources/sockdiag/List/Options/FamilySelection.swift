@@ -27,6 +27,15 @@ struct FamilySelection: ParsableArguments {
     @Flag(name: .customLong("tipc"), help: "Display TIPC sockets (where the kernel has TIPC).")
     var tipc = false
 
+    @Flag(name: .customLong("tipcinfo"), help: "TIPC sockets with their details, as ss (implies --tipc).")
+    var tipcInfo = false
+
+    @Flag(
+        name: [.customShort("d"), .customLong("dccp")],
+        help: "DCCP sockets, as ss's -d: there are none to list (Linux removed DCCP in 6.16); alone, a usage error."
+    )
+    var dccp = false
+
     @Option(
         name: [.customShort("A"), .customLong("query"), .customLong("socket")],
         help: ArgumentHelp(
@@ -55,8 +64,8 @@ struct FamilySelection: ParsableArguments {
             sctp: sctp,
             vsock: vsock,
             xdp: xdp,
-            tipc: tipc,
-            queries: queries,
+            tipc: tipc || tipcInfo,
+            queries: dccp ? queries + ["dccp"] : queries,
             families: families
         )
     }

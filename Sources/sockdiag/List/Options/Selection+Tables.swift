@@ -33,7 +33,12 @@ extension Selection {
                 if negated { words.subtract(named) } else { words.formUnion(named) }
             }
         }
-        guard !words.subtracting(.dccp).isEmpty else {
+        guard !words.subtracting(.dccp).isEmpty || tcp || udp || raw || unix || tables.any else {
+            if words.contains(.dccp) {
+                throw UsageError(
+                    "DCCP (-d, -A dccp): no DCCP sockets to list: Linux removed DCCP in 6.16, and sockdiag reads none"
+                )
+            }
             throw UsageError("-A \(tables.queries.joined(separator: ",")): no socket table left to show")
         }
         selection.apply(words)
