@@ -122,6 +122,14 @@ struct TaskFileRecord: Equatable {
     var fd: Int32
     var command: String
 
+    init(inode: UInt64, pid: Int32, tid: Int32, fd: Int32, command: String) {
+        self.inode = inode
+        self.pid = pid
+        self.tid = tid
+        self.fd = fd
+        self.command = command
+    }
+
     /// Reads the record at the start of `raw` (at least ``size`` bytes).
     init(_ raw: UnsafeRawBufferPointer) {
         inode = raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
