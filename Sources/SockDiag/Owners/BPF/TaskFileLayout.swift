@@ -89,14 +89,20 @@ struct TaskFileLayout: Equatable, Sendable {
         return Int(count)
     }
 
-    /// The whole content of `path` (sysfs reports no useful size for every file: read until the end).
+    /// The whole content of `path`: mapped when the kernel allows it (vmlinux BTF since 6.16: one copy instead of
+    /// a thousand 4 KiB sysfs reads), else read until the end (sysfs reports no useful size for every file).
     static func readWholeFile(_ path: String) throws(BTFError) -> [UInt8] {
         guard case .success(let fd) = valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC) }) else {
             throw BTFError("cannot open \(path): \(Errno.current)")
         }
         defer { close(fd) }
         var status = stat()
-        let hint = fstat(fd, &status) == 0 && status.st_size > 0 ? Int(status.st_size) : 1 << 20
+        let size = fstat(fd, &status) == 0 && status.st_size > 0 ? Int(status.st_size) : 0
+        if size > 0, let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED {
+            defer { munmap(mapped, size) }
+            return [UInt8](UnsafeRawBufferPointer(start: mapped, count: size))
+        }
+        let hint = size > 0 ? size : 1 << 20
         var bytes = [UInt8](repeating: 0, count: hint + 1)
         var count = 0
         while true {
