@@ -1,4 +1,3 @@
-import ArgumentParser
 import SockDiag
 
 #if canImport(Glibc)
@@ -39,7 +38,7 @@ struct OwnersStage {
         guard let variable = getenv("SOCKDIAG_OWNERS"), variable.pointee != 0 else { return .automatic }
         let name = String(cString: variable)
         guard let source = SocketOwnerSource(rawValue: name) else {
-            throw ValidationError("SOCKDIAG_OWNERS must be auto, proc or bpf, not '\(name)'")
+            throw UsageError("SOCKDIAG_OWNERS must be auto, proc or bpf, not '\(name)'")
         }
         return source
     }
