@@ -20,7 +20,9 @@ extension Integration {
     struct BPFOwners {
         /// The inodes of every TCP and UDP socket in `namespace`.
         static func inodes(in namespace: TestNamespace) throws -> Set<UInt64> {
-            let sockets = try namespace.inspector().sockets(matching: SocketQuery(protocols: [.tcp, .udp], states: .all))
+            let sockets = try namespace.inspector().sockets(
+                matching: SocketQuery(protocols: [.tcp, .udp], states: .all)
+            )
             return Set(sockets.map(\.inode)).subtracting([0])
         }
 
@@ -35,7 +37,12 @@ extension Integration {
             // Several processes per socket: two that inherit some, a master and its workers that share a listener.
             let sleep = try #require(Commands.find("sleep"))
             let holders = try (0..<2).map { index in
-                try BackgroundProcess(sleep, ["60"], label: "bpf-holder-\(index)", passing: Array(population.fds.prefix(3 + index)))
+                try BackgroundProcess(
+                    sleep,
+                    ["60"],
+                    label: "bpf-holder-\(index)",
+                    passing: Array(population.fds.prefix(3 + index))
+                )
             }
             defer { for holder in holders { holder.stop() } }
             let server = try PreforkedServer(in: namespace, port: 8600, workers: 3)
@@ -49,7 +56,11 @@ extension Integration {
             #expect(bpf.owners == proc.owners)
 
             // Independently of /proc: the shapes the population was built with.
-            let listener = try #require(try namespace.inspector().sockets(matching: SocketQuery(protocols: [.tcp], states: [.listen])).first { $0.local.port == 8600 })
+            let listener = try #require(
+                try namespace.inspector().sockets(matching: SocketQuery(protocols: [.tcp], states: [.listen])).first {
+                    $0.local.port == 8600
+                }
+            )
             #expect(Set(bpf.owners[listener.inode, default: []].map(\.pid)) == Set(server.pids))
             var status = stat()
             try #require(fstat(population.fds[0], &status) == 0)
@@ -61,7 +72,9 @@ extension Integration {
             #expect(try SocketOwnerScanner().owners(of: inodes).report.source == .bpf)
             let threads = try SocketOwnerScanner().owners(of: inodes, threads: true)
             #expect(threads.report.source == .proc && threads.report.bpfUnavailable != nil)
-            #expect(throws: SockDiagError.self) { try SocketOwnerScanner(source: .bpf).owners(of: inodes, threads: true) }
+            #expect(throws: SockDiagError.self) {
+                try SocketOwnerScanner(source: .bpf).owners(of: inodes, threads: true)
+            }
         }
 
         @Test("sockdiag -tanp prints the same rows with SOCKDIAG_OWNERS=bpf and =proc, and -v says which")
@@ -80,11 +93,15 @@ extension Integration {
             #expect(bpf.stdout.contains("pid=\(server.master.pid),fd=3)"))
             #expect(bpf.stderr.contains("processes: BPF task_file iterator for"), "\(bpf)")
             let bad = try namespace.exec(["/usr/bin/env", "SOCKDIAG_OWNERS=both", binary, "-tanp"])
-            #expect(bad.status == 2 && bad.stderrLines == ["sockdiag: SOCKDIAG_OWNERS must be auto, proc or bpf, not 'both'"], "\(bad)")
+            #expect(
+                bad.status == 2
+                    && bad.stderrLines == ["sockdiag: SOCKDIAG_OWNERS must be auto, proc or bpf, not 'both'"],
+                "\(bad)"
+            )
         }
 
         @Test(
-            "as nobody: the automatic choice falls back to /proc silently, with the caller's own owners; bpf is refused",
+            "as nobody: the automatic choice falls back to /proc silently with the caller's own owners; bpf is refused",
             .enabled(if: UnprivilegedSockdiag.canRun, "needs root, setpriv, the user nobody and the group nogroup")
         )
         func unprivilegedFallback() throws {
@@ -93,13 +110,20 @@ extension Integration {
             let namespace = try TestNamespace()
             defer { namespace.remove() }
             let python = try #require(PreforkedServer.python)
-            let ip = try #require(Commands.ip), setpriv = try #require(Commands.find("setpriv"))
-            let script = "import socket,time\ns=socket.socket()\ns.bind(('127.0.0.1',8601))\ns.listen()\nprint('ready',flush=True)\ntime.sleep(60)"
+            let ip = try #require(Commands.ip)
+            let setpriv = try #require(Commands.find("setpriv"))
+            let script = """
+                import socket, time
+                s = socket.socket(); s.bind(("127.0.0.1", 8601)); s.listen()
+                print("ready", flush=True); time.sleep(60)
+                """
             // `ip netns exec` and setpriv exec: the spawned pid is python's.
             let listener = try BackgroundProcess(
                 ip,
-                ["netns", "exec", namespace.name, setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                 python, "-c", script],
+                [
+                    "netns", "exec", namespace.name, setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                    python, "-c", script,
+                ],
                 label: "bpf-nobody"
             )
             defer { listener.stop() }
@@ -108,7 +132,12 @@ extension Integration {
             let result = try namespace.exec(nobody.command(["-tlnp", "-v", "sport = :8601"]))
             #expect(result.status == 0, "\(result)")
             #expect(result.stdout.contains("users:((\"python3\",pid=\(listener.pid),fd=3))"), "\(result)")
-            #expect(result.stderr.contains("processes: /proc walk, not BPF: neither CAP_SYS_ADMIN nor CAP_BPF and CAP_PERFMON"), "\(result)")
+            #expect(
+                result.stderr.contains(
+                    "processes: /proc walk, not BPF: neither CAP_SYS_ADMIN nor CAP_BPF and CAP_PERFMON"
+                ),
+                "\(result)"
+            )
             let forced = try namespace.exec(["/usr/bin/env", "SOCKDIAG_OWNERS=bpf"] + nobody.command(["-tlnp"]))
             #expect(forced.status != 0 && forced.stderr.contains("the BPF owner iterator cannot be used"), "\(forced)")
         }

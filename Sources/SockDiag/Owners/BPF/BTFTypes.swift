@@ -9,7 +9,8 @@
 struct BTFTypes {
     /// The kinds this reader names (`BTF_KIND_*`).
     enum Kind: UInt32 {
-        case integer = 1, pointer, array, structure, union, enumeration, forward, typedef, volatile, constant,
+        case integer = 1
+        case pointer, array, structure, union, enumeration, forward, typedef, volatile, constant,
             restrict, function, functionPrototype, variable, dataSection, float, declarationTag, typeTag,
             enumeration64
     }
@@ -51,8 +52,10 @@ struct BTFTypes {
             throw BTFError("no BTF magic (or the other byte order)")
         }
         let headerLength = Int(word(4))
-        let typeOffset = Int(word(8)), typeLength = Int(word(12))
-        let stringOffset = Int(word(16)), stringLength = Int(word(20))
+        let typeOffset = Int(word(8))
+        let typeLength = Int(word(12))
+        let stringOffset = Int(word(16))
+        let stringLength = Int(word(20))
         typeStart = headerLength + typeOffset
         stringStart = headerLength + stringOffset
         stringEnd = stringStart + stringLength
@@ -130,7 +133,9 @@ struct BTFTypes {
         guard let outer = record(id), outer.kind == .structure || outer.kind == .union else { return nil }
         for index in 0..<outer.count {
             let at = outer.start + 12 + 12 * index
-            let nameOffset = word(at), type = word(at + 4), offsetWord = word(at + 8)
+            let nameOffset = word(at)
+            let type = word(at + 4)
+            let offsetWord = word(at + 8)
             let bits = outer.kindFlag ? offsetWord & 0x00FF_FFFF : offsetWord
             if nameOffset == 0, let inner = member(wanted, in: resolved(type)) {
                 return Member(offset: Int(bits / 8) + inner.offset, type: inner.type)

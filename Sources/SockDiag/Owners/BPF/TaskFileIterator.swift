@@ -106,7 +106,9 @@ final class TaskFileIterator: Sendable {
     private static func replaceKeys(_ loaded: inout Loaded, with wanted: Set<UInt64>) throws(BTFError) {
         if !loaded.keys.isEmpty {
             var count = UInt32(loaded.keys.count)
-            let result = loaded.keys.withUnsafeBytes { CSockDiag_bpf_map_delete_batch(loaded.map, $0.baseAddress, &count) }
+            let result = loaded.keys.withUnsafeBytes {
+                CSockDiag_bpf_map_delete_batch(loaded.map, $0.baseAddress, &count)
+            }
             guard result == 0 else { throw BTFError("BPF_MAP_DELETE_BATCH: \(Errno.current)") }
             loaded.keys.removeAll(keepingCapacity: true)
         }
@@ -115,7 +117,9 @@ final class TaskFileIterator: Sendable {
         let values = [UInt8](repeating: 1, count: loaded.keys.count)
         var count = UInt32(loaded.keys.count)
         let result = loaded.keys.withUnsafeBytes { keys in
-            values.withUnsafeBytes { CSockDiag_bpf_map_update_batch(loaded.map, keys.baseAddress, $0.baseAddress, &count) }
+            values.withUnsafeBytes {
+                CSockDiag_bpf_map_update_batch(loaded.map, keys.baseAddress, $0.baseAddress, &count)
+            }
         }
         guard result == 0, Int(count) == loaded.keys.count else {
             let error = Errno.current
@@ -142,7 +146,9 @@ final class TaskFileIterator: Sendable {
             let filled = kept + length
             var offset = 0
             while offset + TaskFileRecord.size <= filled {
-                let record = TaskFileRecord(UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + TaskFileRecord.size)]))
+                let record = TaskFileRecord(
+                    UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + TaskFileRecord.size)])
+                )
                 offset += TaskFileRecord.size
                 guard record.pid == record.tid, wanted.contains(record.inode) else { continue }
                 owners[record.inode, default: []].append(
