@@ -169,6 +169,13 @@ rows_if "-p|--processes" "sockdiag -p" \
     "ss -tanp '( sport = :8000 or dport = :8000 )'" "ss -tanp '( sport = :8000 or dport = :8000 )'" \
     "sockdiag -tlnp --sport 9000" "$(q "$bin") -tlnp --sport 9000" "ss -tlnp '( sport = :9000 )'" "ss -tlnp '( sport = :9000 )'" \
     "sockdiag -tanp (cost of -p)" "$(q "$bin") -tanp" "sockdiag -tan" "$(q "$bin") -tan"
+# Owners from the BPF task_file iterator against the /proc walk (SOCKDIAG_OWNERS picks the source; as root the
+# automatic choice is BPF).
+rows_if "-p|--processes" "sockdiag -p (BPF vs /proc)" \
+    "sockdiag -tanp (BPF owners)" "env SOCKDIAG_OWNERS=bpf $(q "$bin") -tanp" \
+    "sockdiag -tanp (/proc walk)" "env SOCKDIAG_OWNERS=proc $(q "$bin") -tanp" \
+    "sockdiag -tlnp --sport 9000 (BPF owners)" "env SOCKDIAG_OWNERS=bpf $(q "$bin") -tlnp --sport 9000" \
+    "sockdiag -tlnp --sport 9000 (/proc walk)" "env SOCKDIAG_OWNERS=proc $(q "$bin") -tlnp --sport 9000"
 rows+=(
     "sockdiag -tan" "$(q "$bin") -tan" "sockdiag-floor (bare dump, all TCP states)" "$(q "$floor")"
     "sockdiag --state time-wait --port 8000" "$(q "$bin") --state time-wait --port 8000"

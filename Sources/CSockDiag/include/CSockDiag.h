@@ -6,11 +6,13 @@
 //   CSockDiagLinux.h    linux.c    libc gap-fillers: setns(2), getdents64(2), the NS_GET_NSTYPE ioctl
 //   CSockDiagProcess.h  process.c  argc and argv as the C runtime hands them over (no /proc needed);
 //                                 pidfd_open(2), pidfd_send_signal(2)
+//   CSockDiagBPF.h      bpf.c      bpf(2): the hash map, program, link and iterator of the socket-owner iterator
 #ifndef C_SOCKDIAG_H
 #define C_SOCKDIAG_H
 
 #include "CSockDiagNetlink.h"
 #include "CSockDiagLinux.h"
 #include "CSockDiagProcess.h"
+#include "CSockDiagBPF.h"
 
 #endif /* C_SOCKDIAG_H */

@@ -46,6 +46,11 @@ public struct SocketOwnerScanReport: Hashable, Sendable {
     /// Whether the scan stopped before the last process because every wanted inode had an owner
     /// (`stopWhenAllFound`): other processes or descriptors may hold the same sockets.
     public var stoppedEarly = false
+    /// Which source answered: ``SocketOwnerSource/proc`` or ``SocketOwnerSource/bpf`` (never `automatic`). The
+    /// BPF iterator counts no processes or descriptors: the counts above are then 0.
+    public var source = SocketOwnerSource.proc
+    /// Why the automatic choice did not use the BPF iterator (`nil` when it did, or when `proc` was asked for).
+    public var bpfUnavailable: String?
 
     /// Creates an empty report.
     public init() {}
@@ -87,17 +92,31 @@ public struct SocketOwnerScan: Hashable, Sendable {
 ///
 /// Thread safety: a scanner is an immutable value; any number of scans may run at once, on one scanner or many.
 /// Each scan allocates its two directory buffers once.
+///
+/// With ``SocketOwnerSource/automatic`` (the default) a scan asks the kernel instead when it can: a BPF
+/// `task_file` iterator walks the descriptors in-kernel and returns only the wanted sockets' (see
+/// ``SocketOwnerSource``); the answer is the same.
 public struct SocketOwnerScanner: Sendable {
     /// The `/proc` mount that is scanned.
     public let procRoot: String
+    /// Which source scans use.
+    public let source: SocketOwnerSource
+    /// The BPF iterator, loaded by the first scan that uses it and kept by the scanner and its copies.
+    let iterator: TaskFileIterator?
 
     /// Creates a scanner for the processes under `procRoot`.
     ///
-    /// Nothing is opened until a scan runs.
-    /// - Parameter procRoot: A `/proc` mount (pids and owners are those of its PID namespace), or a directory laid
-    ///   out like one (`PID/fd/N` links and `PID/comm` files).
-    public init(procRoot: String = "/proc") {
+    /// Nothing is opened until a scan runs. A scanner that uses the BPF iterator keeps its program and map
+    /// loaded (four descriptors) until the scanner and its copies are released: an agent that scans every second
+    /// keeps one scanner.
+    /// - Parameters:
+    ///   - procRoot: A `/proc` mount (pids and owners are those of its PID namespace), or a directory laid out
+    ///     like one (`PID/fd/N` links and `PID/comm` files).
+    ///   - source: Where the owners come from; ``SocketOwnerSource/automatic`` picks the BPF iterator when it can.
+    public init(procRoot: String = "/proc", source: SocketOwnerSource = .automatic) {
         self.procRoot = procRoot
+        self.source = source
+        iterator = source == .proc ? nil : TaskFileIterator()
     }
 
     /// Finds the owners of the sockets with the given inodes.
@@ -129,6 +148,21 @@ public struct SocketOwnerScanner: Sendable {
         var wanted = inodes
         wanted.remove(0)
         guard !wanted.isEmpty else { return SocketOwnerScan() }
+        var bpfUnavailable: String?
+        if let iterator {
+            switch iteratorScan(iterator, wanted: wanted, threads: threads) {
+            case .success(let scan): return scan
+            case .failure(let reason):
+                guard source == .automatic else {
+                    throw SockDiagError(
+                        code: .requestRejected,
+                        operation: "BPF task_file iterator",
+                        message: "the BPF owner iterator cannot be used: \(reason)"
+                    )
+                }
+                bpfUnavailable = reason.description
+            }
+        }
         let root = procRoot
         let directory = try procSystemCall("open", path: root) {
             root.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
@@ -138,7 +172,9 @@ public struct SocketOwnerScanner: Sendable {
         walk.threads = threads
         defer { walk.deallocate() }
         try walk.run(root: root)
-        return walk.result()
+        var scan = walk.result()
+        scan.report.bpfUnavailable = bpfUnavailable
+        return scan
     }
 
     /// The inode named by a descriptor link: `socket:[INODE]` exactly, as the kernel's sockfs writes it; `nil` for

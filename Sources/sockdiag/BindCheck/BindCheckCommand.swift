@@ -121,7 +121,9 @@ struct BindCheckCommand: ParsableCommand {
         // Owners of the sockets named as causes: one scan of /proc for just those inodes.
         let inodes = Set(result.causes.flatMap { $0.sockets.map(\.inode) }.filter { $0 != 0 })
         let scan = inodes.isEmpty ? SocketOwnerScan() : try SocketOwnerScanner().owners(of: inodes)
-        if !inodes.isEmpty && scan.report.processesScanned + scan.report.processesUnreadable == 0 {
+        // The BPF iterator counts no processes: only an empty /proc walk means that /proc is missing.
+        let walked = scan.report.processesScanned + scan.report.processesUnreadable
+        if !inodes.isEmpty && scan.report.source == .proc && walked == 0 {
             StandardError.note("owner information is missing: no process found under /proc (is /proc mounted?)")
         } else if scan.report.processesUnreadable > 0 {
             let errors = scan.report.unreadableErrors.keys.map { "\($0)" }.sorted().joined(separator: ", ")

@@ -193,9 +193,12 @@ struct SocketOwnerTests {
         var status = stat()
         try #require(fstat(fd, &status) == 0)
         let inode = UInt64(status.st_ino)
-        let scan = try SocketOwnerScanner().owners(of: [inode])
+        let scan = try SocketOwnerScanner(source: .proc).owners(of: [inode])
         let comm = try String(contentsOfFile: "/proc/self/comm", encoding: .utf8).trimmingCharacters(in: .newlines)
         #expect(scan.owners[inode]?.contains(SocketOwner(command: comm, pid: getpid(), fd: fd)) == true)
         #expect(scan.report.processesScanned > 0)
+        // The automatic choice (the BPF iterator as root) finds it too.
+        let automatic = try SocketOwnerScanner().owners(of: [inode])
+        #expect(automatic.owners[inode]?.contains(SocketOwner(command: comm, pid: getpid(), fd: fd)) == true)
     }
 }

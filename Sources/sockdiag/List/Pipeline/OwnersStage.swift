@@ -25,10 +25,22 @@ struct OwnersStage {
             for socket in namespace.sockets where socket.inode != 0 { inodes.insert(socket.inode) }
             for socket in namespace.unix where socket.inode != 0 { inodes.insert(UInt64(socket.inode)) }
         }
+        let source = try Self.source()
         let started = Self.monotonicNanoseconds()
-        scan = try SocketOwnerScanner().owners(of: inodes, threads: threads)
+        scan = try SocketOwnerScanner(source: source).owners(of: inodes, threads: threads)
         nanoseconds = Self.monotonicNanoseconds() - started
         self.inodes = inodes.count
+    }
+
+    /// The owner source `SOCKDIAG_OWNERS` names (`auto`, `proc` or `bpf`: for tests and benchmarks), else
+    /// automatic.
+    static func source() throws -> SocketOwnerSource {
+        guard let variable = getenv("SOCKDIAG_OWNERS"), variable.pointee != 0 else { return .automatic }
+        let name = String(cString: variable)
+        guard let source = SocketOwnerSource(rawValue: name) else {
+            throw UsageError("SOCKDIAG_OWNERS must be auto, proc or bpf, not '\(name)'")
+        }
+        return source
     }
 
     /// The owners of `socket`, empty when no scanned process holds it.
@@ -46,7 +58,7 @@ struct OwnersStage {
     /// Says on stderr when some processes could not be read, or none was found (no /proc).
     func notePartial() {
         let scanned = scan.report
-        if inodes > 0 && scanned.processesScanned + scanned.processesUnreadable == 0 {
+        if inodes > 0 && scanned.source == .proc && scanned.processesScanned + scanned.processesUnreadable == 0 {
             StandardError.note("process information is missing: no process found under /proc (is /proc mounted?)")
             return
         }
@@ -72,6 +84,13 @@ struct OwnersStage {
         }
         let scanned = scan.report
         let milliseconds = Double(nanoseconds / 10_000) / 100
+        guard scanned.source == .proc else {
+            StandardError.note(
+                "processes: BPF task_file iterator for \(inodes) socket inodes in \(milliseconds) ms; \(scan.owners.count) have owners"
+            )
+            return
+        }
+        if let reason = scanned.bpfUnavailable { StandardError.note("processes: /proc walk, not BPF: \(reason)") }
         StandardError.note(
             "processes: \(scanned.processesScanned) descriptor tables, \(scanned.descriptorsRead) descriptors read for \(inodes) socket inodes in \(milliseconds) ms; \(scan.owners.count) have owners, \(scanned.processesUnreadable) processes unreadable, \(scanned.processesVanished) exited meanwhile"
         )
