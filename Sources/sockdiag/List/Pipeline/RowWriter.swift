@@ -96,22 +96,11 @@ struct RowWriter: ~Copyable {
     /// found).
     @inline(__always)
     mutating func write(_ socket: UnixSocket, owners: [SocketOwner]? = nil) throws(OutputError) {
-        if json != nil {
-            if let owners {
-                sink.withBytes { json!.write(socket, owners: owners, to: &$0) }
-            } else {
-                sink.withBytes { json!.write(socket, to: &$0) }
-            }
-        } else {
-            if labelled { layout!.cells.append(contentsOf: label) }
-            if let owners {
-                table!.write(socket, owners: owners, to: &layout!.cells)
-            } else {
-                table!.write(socket, to: &layout!.cells)
-            }
-            try layOut()
+        try writeRow { json, out in
+            if let owners { json.write(socket, owners: owners, to: &out) } else { json.write(socket, to: &out) }
+        } table: { table, out in
+            if let owners { table.write(socket, owners: owners, to: &out) } else { table.write(socket, to: &out) }
         }
-        try sink.flushIfNeeded()
     }
 
     /// Writes a netlink socket's row.
@@ -134,7 +123,7 @@ struct RowWriter: ~Copyable {
         try writeRow { $0.write(socket, to: &$1) } table: { $0.write(socket, to: &$1) }
     }
 
-    /// Writes one row of a socket without owners: with `json` as JSON, else with `table` after the namespace label.
+    /// Writes one row: with `json` as JSON, else as cells with `table` after the namespace label.
     @inline(__always)
     private mutating func writeRow(
         json write: (inout JSONFormatter, inout [UInt8]) -> Void,
@@ -154,22 +143,11 @@ struct RowWriter: ~Copyable {
     /// was found).
     @inline(__always)
     mutating func write(_ socket: Socket, owners: [SocketOwner]?) throws(OutputError) {
-        if json != nil {
-            if let owners {
-                sink.withBytes { json!.write(socket, owners: owners, to: &$0) }
-            } else {
-                sink.withBytes { json!.write(socket, to: &$0) }
-            }
-        } else {
-            if labelled { layout!.cells.append(contentsOf: label) }
-            if let owners {
-                table!.write(socket, owners: owners, to: &layout!.cells)
-            } else {
-                table!.write(socket, to: &layout!.cells)
-            }
-            try layOut()
+        try writeRow { json, out in
+            if let owners { json.write(socket, owners: owners, to: &out) } else { json.write(socket, to: &out) }
+        } table: { table, out in
+            if let owners { table.write(socket, owners: owners, to: &out) } else { table.write(socket, to: &out) }
         }
-        try sink.flushIfNeeded()
     }
 
     /// Writes kept rows: their namespace's label, the UNIX sockets, then the internet sockets with their owners
