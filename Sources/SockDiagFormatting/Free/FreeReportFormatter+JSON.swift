@@ -10,11 +10,14 @@ extension FreeReportFormatter {
     ///   - outcome: What was done and the proof, or `nil` (a dry run).
     ///   - dryRun: Whether this was a dry run.
     ///   - evidenceCommand: The command that lists the sockets on the port.
+    ///   - free: What `free` would do about what is left, named by the proof's remedies (see
+    ///     ``writeOutcomeText(_:evidenceCommand:free:to:)``).
     public static func writeJSON(
         plan: FreePlan,
         outcome: FreeOutcome?,
         dryRun: Bool,
         evidenceCommand: String,
+        free: FreeAdvice? = nil,
         to bytes: inout [UInt8]
     ) {
         let target = plan.target
@@ -47,6 +50,7 @@ extension FreeReportFormatter {
             outcome.proof,
             owners: outcome.remainingOwners,
             evidenceCommand: evidenceCommand,
+            free: free,
             to: &proof
         )
         bytes.append(contentsOf: proof.dropLast())  // its newline

@@ -50,7 +50,15 @@ public enum FreeReportFormatter {
     /// - Parameters:
     ///   - outcome: What `free` did.
     ///   - evidenceCommand: The command that lists the sockets on the port.
-    public static func writeOutcomeText(_ outcome: FreeOutcome, evidenceCommand: String, to bytes: inout [UInt8]) {
+    ///   - free: What `free` would do about what is left (its plan for the proof's sockets), so that the proof's
+    ///     remedies name it as bind-check's do: root's command where the caller lacks the privilege, never the
+    ///     command that was just refused.
+    public static func writeOutcomeText(
+        _ outcome: FreeOutcome,
+        evidenceCommand: String,
+        free: FreeAdvice? = nil,
+        to bytes: inout [UInt8]
+    ) {
         var text = ""
         if !outcome.destroyed.isEmpty || !outcome.signals.isEmpty {
             text += "done:\n"
@@ -72,6 +80,7 @@ public enum FreeReportFormatter {
             outcome.proof,
             owners: outcome.remainingOwners,
             evidenceCommand: evidenceCommand,
+            free: free,
             to: &bytes
         )
         bytes.append(contentsOf: ("result:   " + resultSentence(outcome) + "\n").utf8)

@@ -132,15 +132,19 @@ struct FreeCommand: ParsableCommand {
             }
         }
         let outcome = try inspector.free(plan, options: options)
+        // The proof's remedies name what free would do about what is left, as bind-check's do.
+        let remaining = FreeEvidence(
+            check: outcome.proof, scan: SocketOwnerScan(owners: outcome.remainingOwners), options: options
+        )
+        let advice = FreeAdvice(plan: FreePlan(deciding: remaining), command: bind.freeCommand(target))
+        let command = bind.evidenceCommand(port: target.port)
         var bytes: [UInt8] = []
         if json {
-            let command = bind.evidenceCommand(port: target.port)
             FreeReportFormatter.writeJSON(
-                plan: plan, outcome: outcome, dryRun: false, evidenceCommand: command, to: &bytes
+                plan: plan, outcome: outcome, dryRun: false, evidenceCommand: command, free: advice, to: &bytes
             )
         } else {
-            let command = bind.evidenceCommand(port: target.port)
-            FreeReportFormatter.writeOutcomeText(outcome, evidenceCommand: command, to: &bytes)
+            FreeReportFormatter.writeOutcomeText(outcome, evidenceCommand: command, free: advice, to: &bytes)
         }
         try write(bytes, to: STDOUT_FILENO)
         return outcome.freed

@@ -86,4 +86,32 @@ extension Integration.Free {
         #expect(try Self.cookies(namespace, port: 8000) == before)
         #expect(report.summary?.hasPrefix("not freed") == true, "\(result)")
     }
+
+    @Test(
+        "as nobody, TIME_WAIT that SO_REUSEADDR cannot pass: the closing remedy is root's free, not the refused one",
+        .enabled(if: UnprivilegedSockdiag.canRun, "needs root, setpriv and the user nobody")
+    )
+    func timeWaitWithoutReuseAddressAsNobody() throws {
+        let namespace = try TestNamespace()
+        defer { namespace.remove() }
+        _ = try namespace.exec(["sysctl", "-qw", "net.ipv4.tcp_tw_reuse=0"])
+        // A server without SO_REUSEADDR closes first: its TIME_WAIT keeps the port even from SO_REUSEADDR binds.
+        let script = """
+            import socket, time
+            l = socket.socket(); l.bind(("127.0.0.1", 8000)); l.listen()
+            c = socket.create_connection(("127.0.0.1", 8000)); s, _ = l.accept()
+            s.close(); time.sleep(0.1); l.close(); c.close()
+            """
+        let made = try namespace.exec(["python3", "-c", script])
+        try #require(made.status == 0, "\(made)")
+        let nobody = try UnprivilegedSockdiag()
+        defer { nobody.remove() }
+        let text = try namespace.exec(nobody.command(["free", "8000", "--yes"]))
+        #expect(text.status == 1, "\(text)")
+        #expect(text.stdout.contains("SO_REUSEADDR does not help"), "\(text)")
+        #expect(text.stdout.contains("sudo sockdiag free 8000"), "\(text)")
+        #expect(!text.stdout.contains("close them now: sockdiag free"), "\(text)")
+        let json = try namespace.exec(nobody.command(["free", "8000", "--yes", "--json"]))
+        #expect(json.status == 1 && json.stdout.contains("sudo sockdiag free 8000"), "\(json)")
+    }
 }
