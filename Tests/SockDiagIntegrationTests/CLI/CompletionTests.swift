@@ -97,6 +97,64 @@ extension Integration {
         }
 
         @Test(
+            "fish: `sockdiag --state <TAB>` and `sockdiag --ki<TAB>` complete as after `sockdiag list`",
+            .enabled(if: Commands.find("fish") != nil, "needs fish")
+        )
+        func fishDefaultSubcommand() throws {
+            let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found")
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sockdiag-completion-\(getpid())-\(UUID().uuidString).fish"
+            ).path
+            try Self.script(binary, shell: "fish").write(toFile: path, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            func complete(_ line: String) throws -> [String] {
+                let fish = try #require(Commands.find("fish"))
+                let result = try Commands.run(fish, ["--no-config", "-c", "source \(path); complete -C '\(line)'"])
+                #expect(result.status == 0 && result.stderr.isEmpty, "\(result)")
+                return result.stdout.split(separator: "\n").map { String($0.prefix { $0 != "\t" }) }
+            }
+            #expect(Set(try complete("sockdiag --state ")) == Set(StateSet.names.map(\.name)))
+            #expect(try complete("sockdiag -t --state time") == ["time-wait"])
+            #expect(Set(try complete("sockdiag --ki")) == ["--kill", "--kill-all"])
+            // The subcommands still complete, and theirs options after them.
+            #expect(try complete("sockdiag ").contains("bind-check"))
+            #expect(try complete("sockdiag bind-check --js") == ["--json"])
+        }
+
+        @Test(
+            "zsh: `sockdiag -OPTION` reaches the generated completion as `sockdiag list -OPTION`",
+            .enabled(if: Commands.find("zsh") != nil, "needs zsh")
+        )
+        func zshDefaultSubcommand() throws {
+            let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found")
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "sockdiag-completion-\(getpid())-\(UUID().uuidString).zsh"
+            ).path
+            try Self.script(binary, shell: "zsh").write(toFile: path, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            // compdef records the registration; the generated `_sockdiag` is replaced by one that prints what it got.
+            let body = """
+                compdef() { print -r -- "compdef $*"; }
+                source \(path)
+                _sockdiag() { print -r -- "$CURRENT ${(j:,:)words}"; }
+                words=(sockdiag --state ''); CURRENT=3; _sockdiag_default_subcommand
+                words=(sockdiag -); CURRENT=2; _sockdiag_default_subcommand
+                words=(sockdiag bind-check --js); CURRENT=3; _sockdiag_default_subcommand
+                """
+            let zsh = try #require(Commands.find("zsh"))
+            let result = try Commands.run(zsh, ["-f", "-c", body])
+            #expect(result.status == 0 && result.stderr.isEmpty, "\(result)")
+            let lines = result.stdout.split(separator: "\n").map(String.init)
+            #expect(
+                lines == [
+                    "compdef _sockdiag_default_subcommand sockdiag", "4 sockdiag,list,--state,", "3 sockdiag,list,-",
+                    "3 sockdiag,bind-check,--js",
+                ],
+                "\(result)"
+            )
+        }
+
+        @Test(
             "bash offers the namespaces of /var/run/netns after -N (sockdiag, bind-check, free, the exporter)",
             .enabled(if: TestNamespace.canCreate, "needs root and `ip netns` to create a network namespace")
         )
