@@ -98,6 +98,30 @@ extension Integration {
             #expect(Set(after).isSubset(of: before))
         }
 
+        @Test("raw sockets read from /proc/net/raw (no raw_diag): neither listed as closed nor skipped in silence")
+        func rawFromProc() throws {
+            defer { cleanUp() }
+            let raw = try namespace.onThread { socket(AF_INET, Int32(SOCK_RAW.rawValue), Int32(IPPROTO_ICMP)) }
+            try #require(raw >= 0)
+            defer { close(raw) }
+            let verbose = try sockdiag(["-wa", "-v"])
+            try #require(verbose.status == 0 && verbose.stdout.contains("0.0.0.0:1"), "\(verbose)")
+            guard verbose.stderr.contains("/proc/net/raw") else {
+                // This kernel has raw_diag: its raw sockets have cookies, and -K destroys (aborts) them.
+                let result = try sockdiag(["-K", "-wa", "--kill-all"])
+                #expect(result.status == 0 && result.stdout.contains("0.0.0.0:1"), "\(result)")
+                return
+            }
+            for arguments in [["-K", "-wa", "--kill-all"], ["-K", "--dry-run", "-wa", "--kill-all"]] {
+                let result = try sockdiag(arguments)
+                #expect(result.status == 1, "\(arguments): \(result)")
+                #expect(!result.stdout.contains("0.0.0.0:1"), "\(arguments): \(result)")
+                #expect(result.stderr == "sockdiag: 1 raw socket cannot be closed: read from /proc/net/raw (this kernel "
+                    + "has no raw_diag), which gives no socket cookie for SOCK_DESTROY\n", "\(arguments): \(result)")
+            }
+            #expect(try sockdiag(["-wa"]).stdout.contains("0.0.0.0:1"))
+        }
+
         @Test("--dry-run lists what -K would close and changes nothing")
         func dryRun() throws {
             defer { cleanUp() }

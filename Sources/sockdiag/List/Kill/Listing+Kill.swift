@@ -16,10 +16,11 @@ extension Listing {
         var rows = try SocketSource.netlink(inspector).rows(of: self)
         let owners = options.processes ? try OwnersStage([rows], threads: options.display.threads) : nil
         var tally = KillTally()
+        // Read from /proc/net (raw sockets when the kernel has no raw_diag): no cookie to destroy them by.
+        tally.withoutCookie = rows.sockets.count { $0.cookie == 0 }
+        rows.sockets.removeAll { $0.cookie == 0 }
         if !options.dryRun {
-            rows.sockets = try rows.sockets.filter { socket in
-                try tally.count(inspector.destroy(socket))
-            }
+            rows.sockets = try rows.sockets.filter { try tally.count(inspector.destroy($0)) }
         }
         var writer = RowWriter(for: self)
         writer.start()
@@ -34,6 +35,8 @@ extension Listing {
 struct KillTally {
     var notSupported = 0
     var failed: [Errno] = []
+    /// Sockets read from /proc/net, which carries no socket cookie: SOCK_DESTROY cannot name them.
+    var withoutCookie = 0
 
     /// Counts `outcome`; returns whether the socket was closed (and is listed).
     /// - Throws: `KillFailure` at the first `notPermitted`: the capability holds for the whole namespace, so
@@ -55,6 +58,13 @@ struct KillTally {
             return KillFailure(
                 "\(failed.count) socket\(failed.count == 1 ? "" : "s") could not be closed: SOCK_DESTROY answered "
                     + "\(errno)"
+            )
+        }
+        if withoutCookie > 0 {
+            let sockets = withoutCookie == 1 ? "1 raw socket" : "\(withoutCookie) raw sockets"
+            return KillFailure(
+                "\(sockets) cannot be closed: read from /proc/net/raw (this kernel has no raw_diag), which gives "
+                    + "no socket cookie for SOCK_DESTROY"
             )
         }
         guard notSupported > 0 else { return nil }
