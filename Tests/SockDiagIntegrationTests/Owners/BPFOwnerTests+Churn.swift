@@ -45,14 +45,50 @@ extension Integration.BPFOwners {
         while True: signal.pause()
         """
 
-    /// What one scan said about one socket.
-    struct Seen: CustomStringConvertible {
-        var source: String
-        var inode: UInt64
-        var port: UInt16
-        var owners: [OwnerEntry]
+    /// What the scans said about each socket, and the check that every owner they named holds it.
+    struct Sightings {
+        /// One scan's owners of one socket.
+        struct Seen: CustomStringConvertible {
+            var source: String
+            var inode: UInt64
+            var port: UInt16
+            var owners: [OwnerEntry]
 
-        var description: String { "\(source): inode \(inode) port \(port) \(owners)" }
+            var description: String { "\(source): inode \(inode) port \(port) \(owners)" }
+        }
+
+        /// The long-lived holder, its three descriptors and their inodes.
+        let holder: pid_t
+        let held: [Int32]
+        let heldInodes: [UInt64]
+        var seen: [Seen] = []
+
+        mutating func add(_ source: String, _ inode: UInt64, _ port: UInt16, _ owners: [OwnerEntry]) {
+            seen.append(Seen(source: source, inode: inode, port: port, owners: owners))
+        }
+
+        /// Whether a child's own socket was seen with its owner: the scans overlapped the children's lives.
+        var sawChild: Bool { seen.contains { $0.inode != 0 && !heldInodes.contains($0.inode) && !$0.owners.isEmpty } }
+
+        /// Expects every owner seen to be the holder or one of `children` holding the socket under the descriptor
+        /// it has, and the holder always listed for its sockets.
+        func expectHeld(children: Set<pid_t>) {
+            for row in seen {
+                let heldIndex = heldInodes.firstIndex(of: row.inode)
+                if let heldIndex {
+                    let owner = OwnerEntry(command: "python3", pid: holder, fd: held[heldIndex])
+                    #expect(row.owners.contains(owner), "\(row)")
+                }
+                for owner in row.owners {
+                    let inherited = heldIndex.map {
+                        owner.fd == held[$0] && (owner.pid == holder || children.contains(owner.pid))
+                    }
+                    // A child's own socket: neither the holder's sockets nor port 8630's.
+                    let own = children.contains(owner.pid) && !held.contains(owner.fd) && row.port != 8630
+                    #expect(owner.command == "python3" && (inherited ?? own), "\(owner) does not hold \(row)")
+                }
+            }
+        }
     }
 
     @Test("processes that exit during the scan: no error, no owner that does not hold the socket, both sources")
@@ -63,22 +99,23 @@ extension Integration.BPFOwners {
         let churn = try BackgroundProcess.python(in: namespace, Self.churnScript, label: "bpf-churn")
         defer { churn.stop() }
         let holder = try churn.line("ready")[0]
-        let held = try churn.line("fd")
-        let heldInodes = try churn.line("inode").map { UInt64($0) }
+        var sightings = Sightings(
+            holder: holder,
+            held: try churn.line("fd"),
+            heldInodes: try churn.line("inode").map { UInt64($0) }
+        )
         let inspector = try namespace.inspector()
         let scanners = [SocketOwnerScanner(source: .bpf), SocketOwnerScanner(source: .proc)]
         // Processes the walk cannot read on this machine (a container's pid 1): exiting ones must not add to them.
-        let unreadable = try scanners[1].owners(of: Set(heldInodes)).report.processesUnreadable
-        var seen: [Seen] = []
+        let unreadable = try scanners[1].owners(of: Set(sightings.heldInodes)).report.processesUnreadable
         var runs = 0
-        let deadline = Date().addingTimeInterval(3)
-        while Date() < deadline || runs < 4 {
+        let (deadline, limit) = (Date().addingTimeInterval(3), Date().addingTimeInterval(30))
+        while (Date() < deadline || runs < 4 || !sightings.sawChild) && Date() < limit {
             let source = runs % 2 == 0 ? "bpf" : "proc"
             let result = try namespace.exec(["/usr/bin/env", "SOCKDIAG_OWNERS=\(source)", binary, "-tanp", "--json"])
             try #require(result.status == 0 && !result.signaled && OwnerSources.quiet(result), "\(source): \(result)")
             for socket in try ProcessColumn.sockdiagRows(result.stdout).sockets {
-                seen.append(Seen(source: source, inode: socket.inode, port: socket.local.port,
-                                 owners: socket.process ?? []))
+                sightings.add(source, socket.inode, socket.local.port, socket.process ?? [])
             }
             // The library, one scanner per source kept across scans as an agent keeps it.
             let sockets = try inspector.sockets(matching: SocketQuery(protocols: [.tcp], states: .all))
@@ -86,33 +123,17 @@ extension Integration.BPFOwners {
             #expect(scan.report.source.rawValue == source && scan.report.processesUnreadable <= unreadable)
             for socket in sockets {
                 let owners = scan.owners[socket.inode, default: []]
-                seen.append(Seen(source: "library \(source)", inode: socket.inode, port: socket.local.port,
-                                 owners: owners.map { OwnerEntry(command: $0.command, pid: $0.pid, fd: $0.fd) }))
+                let entries = owners.map { OwnerEntry(command: $0.command, pid: $0.pid, fd: $0.fd) }
+                sightings.add("library \(source)", socket.inode, socket.local.port, entries)
             }
             runs += 1
         }
         kill(holder, SIGUSR1)
         _ = try churn.line("done")
-        let children = Set(churn.stdout.split(separator: "\n").filter { $0.hasPrefix("child ") }.compactMap {
-            pid_t($0.dropFirst(6))
-        })
+        let lines = churn.stdout.split(separator: "\n")
+        let children = Set(lines.filter { $0.hasPrefix("child ") }.compactMap { pid_t($0.dropFirst(6)) })
         try #require(children.count > 16, "\(children.count) children")
-        for row in seen {
-            let heldIndex = heldInodes.firstIndex(of: row.inode)
-            if let heldIndex {
-                // The holder's sockets always list the holder.
-                #expect(row.owners.contains(OwnerEntry(command: "python3", pid: holder, fd: held[heldIndex])), "\(row)")
-            }
-            for owner in row.owners {
-                let ok =
-                    owner.command == "python3"
-                    && (heldIndex.map { owner.fd == held[$0] && (owner.pid == holder || children.contains(owner.pid)) }
-                        // A child's own socket: neither the holder's sockets nor port 8630's.
-                        ?? (children.contains(owner.pid) && !held.contains(owner.fd) && row.port != 8630))
-                #expect(ok, "\(owner) does not hold \(row)")
-            }
-        }
-        #expect(seen.contains { $0.inode != 0 && heldInodes.firstIndex(of: $0.inode) == nil && !$0.owners.isEmpty })
-        print("churn: \(runs) scans, \(children.count) children, \(seen.count) sockets seen")
+        sightings.expectHeld(children: children)
+        #expect(sightings.sawChild, "\(runs) scans, \(children.count) children, \(sightings.seen.count) sockets seen")
     }
 }

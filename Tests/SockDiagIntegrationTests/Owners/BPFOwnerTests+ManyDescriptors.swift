@@ -55,7 +55,10 @@ extension Integration.BPFOwners {
         let namespace = try TestNamespace()
         defer { namespace.remove() }
         let holder = try BackgroundProcess.python(
-            in: namespace, Self.manyDescriptorsScript, ["1050000"], label: "bpf-million"
+            in: namespace,
+            Self.manyDescriptorsScript,
+            ["1050000"],
+            label: "bpf-million"
         )
         var pids: [Int32] = []
         defer {

@@ -37,7 +37,7 @@ extension Integration.BPFOwners {
     }
 
     @Test(
-        "root without CAP_SYS_ADMIN/CAP_BPF/CAP_PERFMON, or in a new PID namespace: the walk, the same rows, -v says why",
+        "root without CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON or in a new PID namespace: the walk, same rows, -v says why",
         .enabled(if: Commands.find("setpriv") != nil && Commands.find("unshare") != nil, "needs setpriv and unshare")
     )
     func unavailableAsRoot() throws {
@@ -67,9 +67,15 @@ extension Integration.BPFOwners {
         // With its own /proc too: no process of the population is visible, by either source.
         let own = [unshare, "--pid", "--fork", "--mount-proc"]
         let alone = try namespace.exec(own + ["/usr/bin/env", "SOCKDIAG_OWNERS=proc", binary, "-tanp"])
-        try #require(alone.status == 0 && !alone.stdout.contains("users:(") && alone.stdout.contains("(no process found)"))
-        try Self.expectFallback(in: namespace, through: own, reason: "not in the initial PID namespace",
-                                reference: alone.stdout)
+        try #require(
+            alone.status == 0 && !alone.stdout.contains("users:(") && alone.stdout.contains("(no process found)")
+        )
+        try Self.expectFallback(
+            in: namespace,
+            through: own,
+            reason: "not in the initial PID namespace",
+            reference: alone.stdout
+        )
     }
 
     @Test(

@@ -22,17 +22,21 @@ enum OwnerSources {
     static func sockdiag(_ options: [String], in namespace: TestNamespace) throws -> (bpf: String, proc: String) {
         let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
         let outputs = try ["bpf", "proc"].map { source in
-            let result = try namespace.exec(["/usr/bin/env", "SOCKDIAG_OWNERS=\(source)", binary] + options + ["--json"])
+            let result = try namespace.exec(
+                ["/usr/bin/env", "SOCKDIAG_OWNERS=\(source)", binary] + options + ["--json"]
+            )
             try #require(result.status == 0 && !result.signaled && quiet(result), "\(source): \(result)")
             return result.stdout
         }
         return (outputs[0], outputs[1])
     }
 
-    /// `ss OPTIONS` in `namespace`.
+    /// `ss OPTIONS` in `namespace`; allowed two minutes, as `ss -p` and `-T` read every descriptor table of the
+    /// machine, which takes tens of seconds while a benchmark population holds 100,000 sockets.
     static func ss(_ options: [String], in namespace: TestNamespace) throws -> String {
         let ss = try #require(Commands.ss)
-        let result = try namespace.exec([ss] + options)
+        let ip = try #require(Commands.ip)
+        let result = try Commands.run(ip, ["netns", "exec", namespace.name, ss] + options, timeout: 120)
         try #require(result.status == 0, "\(result)")
         return result.stdout
     }

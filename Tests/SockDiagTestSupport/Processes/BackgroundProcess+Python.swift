@@ -15,8 +15,14 @@ extension BackgroundProcess {
         _ arguments: [String] = [],
         label: String
     ) throws -> BackgroundProcess {
-        guard let python = PreforkedServer.python, let ip = Commands.ip else { throw HelperError("needs python3 and ip") }
-        return try BackgroundProcess(ip, ["netns", "exec", namespace.name, python, "-c", script] + arguments, label: label)
+        guard let python = PreforkedServer.python, let ip = Commands.ip else {
+            throw HelperError("needs python3 and ip")
+        }
+        return try BackgroundProcess(
+            ip,
+            ["netns", "exec", namespace.name, python, "-c", script] + arguments,
+            label: label
+        )
     }
 
     /// Waits for the `count`th whole line of standard output that starts with `word` and returns its numbers (the
