@@ -6,16 +6,25 @@ import Testing
 import Glibc
 #endif
 
-/// One `("command",pid=N,fd=M)` of ss's Process column, or one element of sockdiag's `process` key.
+/// One `("command",pid=N,fd=M)` of ss's Process column (`("command",pid=N,tid=T,fd=M)` under `-T`), or one
+/// element of sockdiag's `process` key.
 struct OwnerEntry: Hashable, Sendable, Comparable, CustomStringConvertible, Decodable {
     var command: String
     var pid: Int32
     var fd: Int32
+    var tid: Int32?
 
-    var description: String { "(\"\(command)\",pid=\(pid),fd=\(fd))" }
+    init(command: String, pid: Int32, fd: Int32, tid: Int32? = nil) {
+        self.command = command
+        self.pid = pid
+        self.fd = fd
+        self.tid = tid
+    }
+
+    var description: String { "(\"\(command)\",pid=\(pid),\(tid.map { "tid=\($0)," } ?? "")fd=\(fd))" }
 
     static func < (lhs: OwnerEntry, rhs: OwnerEntry) -> Bool {
-        (lhs.pid, lhs.fd, lhs.command) < (rhs.pid, rhs.fd, rhs.command)
+        (lhs.pid, lhs.tid ?? 0, lhs.fd, lhs.command) < (rhs.pid, rhs.tid ?? 0, rhs.fd, rhs.command)
     }
 }
 
@@ -55,13 +64,14 @@ enum ProcessColumn {
         guard column.hasPrefix("users:(("), column.hasSuffix("))") else {
             throw HelperError("not an ss users column: \(column)")
         }
-        let pattern = try Regex(#"\("([^"]*)",pid=([0-9]+),fd=([0-9]+)\)"#)
+        let pattern = try Regex(#"\("([^"]*)",pid=([0-9]+),(?:tid=([0-9]+),)?fd=([0-9]+)\)"#)
         var owners: [OwnerEntry] = []
         for match in column.matches(of: pattern) {
             guard let command = match.output[1].substring, let pid = match.output[2].substring.flatMap({ Int32($0) }),
-                let fd = match.output[3].substring.flatMap({ Int32($0) })
+                let fd = match.output[4].substring.flatMap({ Int32($0) })
             else { throw HelperError("bad owner in \(column)") }
-            owners.append(OwnerEntry(command: String(command), pid: pid, fd: fd))
+            let tid = match.output[3].substring.flatMap { Int32($0) }
+            owners.append(OwnerEntry(command: String(command), pid: pid, fd: fd, tid: tid))
         }
         guard !owners.isEmpty else { throw HelperError("no owner in \(column)") }
         return owners.sorted()

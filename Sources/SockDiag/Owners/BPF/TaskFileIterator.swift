@@ -140,8 +140,14 @@ final class TaskFileIterator: Sendable {
         var kept = 0
         while true {
             let free = UnsafeMutableRawBufferPointer(rebasing: buffer[kept...])
-            guard case .success(let length) = valueOrErrno({ Glibc.read(iterator, free.baseAddress, free.count) })
-            else { throw BTFError("read BPF iterator: \(Errno.current)") }
+            let length: Int
+            switch valueOrErrno({ Glibc.read(iterator, free.baseAddress, free.count) }) {
+            case .success(let count): length = count
+            // The kernel gives up a read after visiting a million descriptors without writing a record; the next
+            // read goes on from there.
+            case .failure(let error) where error.rawValue == EAGAIN: continue
+            case .failure(let error): throw BTFError("read BPF iterator: \(error)")
+            }
             if length == 0 { break }
             let filled = kept + length
             var offset = 0
