@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs pairs of commands side by side, interleaved, and prints medians and ratios.
 
-Usage: bench_compare.py [--runs N] [--stdout FILE] [--before-each CMD] ROW [ROW ...]
+Usage: bench_compare.py [--runs N] [--stdout FILE] [--before-each CMD] [--row-budget SECONDS] ROW [ROW ...]
        bench_compare.py RUNS ROW [ROW ...]            (the older form: RUNS first)
 ROW is NAME_A CMD_A NAME_B CMD_B (a comparison) or --skipped TEXT (printed as "skipped: TEXT").
 Each CMD is a shell-free command line (split on spaces, single quotes group words).
@@ -10,8 +10,14 @@ Per comparison: one untimed warm-up run of each command, then RUNS runs of each,
 (A B, B A, ...). Per run it records wall time, CPU (user+sys of the child, from os.wait4) and peak RSS (GNU
 time's %M: a child spawned straight from Python would inherit Python's high-water mark), and checks that the
 run exits 0. stdout goes to /dev/null, or with --stdout to FILE, truncated before each run (writing a real file
-is what a user's redirect costs; the lines of the last run are shown). --before-each CMD runs through the shell,
-untimed, before each comparison (bench-scale.sh uses it to renew the namespace's TIME_WAIT sockets).
+is what a user's redirect costs; the lines each command printed in its warm-up are shown). --before-each CMD runs
+through the shell, untimed, before each comparison (bench-scale.sh uses it to renew the namespace's TIME_WAIT
+sockets).
+
+--row-budget SECONDS (default 0: none) bounds the timed runs of one comparison for commands that are very slow
+at large N (ss -tanp at a million sockets): when the two warm-ups together took W seconds and RUNS * W exceeds
+the budget, the comparison gets only max(1, SECONDS // W) runs. Such a row says so on every line: its A and B
+lines end with "[K runs]" and its ratio line with "(K runs, not RUNS)".
 """
 import os, shlex, statistics, subprocess, sys, time
 
@@ -45,10 +51,10 @@ def count_lines(path):
 
 
 def parse(args):
-    runs, stdout, before = 7, "/dev/null", None
+    runs, stdout, before, budget = 7, "/dev/null", None, 0.0
     if args and args[0].isdigit():
         runs, args = int(args[0]), args[1:]
-    while args and args[0] in ("--runs", "--stdout", "--before-each"):
+    while args and args[0] in ("--runs", "--stdout", "--before-each", "--row-budget"):
         if len(args) < 2:
             usage(f"{args[0]} needs a value")
         option, value, args = args[0], args[1], args[2:]
@@ -56,6 +62,8 @@ def parse(args):
             runs = int(value)
         elif option == "--stdout":
             stdout = value
+        elif option == "--row-budget":
+            budget = float(value)
         else:
             before = value
     rows = []
@@ -72,11 +80,26 @@ def parse(args):
             usage(f"incomplete comparison: {args}")
     if runs < 1 or not rows:
         usage("nothing to run")
-    return runs, stdout, before, rows
+    return runs, stdout, before, budget, rows
+
+
+def warm_up(command, stdout):
+    """One untimed run (caches, page tables), which also counts the lines the command prints. Returns its wall
+    time and its line count (None without --stdout)."""
+    wall, _, _ = run_once(command, stdout)
+    return wall, count_lines(stdout)
+
+
+def runs_within(runs, budget, warm_up_seconds):
+    """How many timed runs of each command a comparison gets: RUNS, or fewer when RUNS pairs would exceed the
+    budget at the pace of the warm-ups."""
+    if budget <= 0 or runs * warm_up_seconds <= budget:
+        return runs
+    return max(1, min(runs, int(budget // warm_up_seconds)))
 
 
 def main():
-    runs, stdout, before, rows = parse(sys.argv[1:])
+    runs, stdout, before, budget, rows = parse(sys.argv[1:])
     lines_header = " out lines" if stdout != "/dev/null" else ""
     print(f"{'comparison (median of ' + str(runs) + ' runs each)':<{NAME_WIDTH}} {'wall ms':>9} {'cpu ms':>8} "
           f"{'rss MiB':>8}{lines_header}   ratio A/B wall / cpu / rss")
@@ -87,27 +110,29 @@ def main():
         name_a, cmd_a, name_b, cmd_b = row
         if before:
             subprocess.run(before, shell=True, check=True)
-        run_once(cmd_a, stdout); run_once(cmd_b, stdout)  # warm caches
+        lines = {}
+        warm_a, lines[name_a] = warm_up(cmd_a, stdout)
+        warm_b, lines[name_b] = warm_up(cmd_b, stdout)
+        row_runs = runs_within(runs, budget, warm_a + warm_b)
         a, b = [], []
-        for i in range(runs):
+        for i in range(row_runs):
             if i % 2 == 0:
                 a.append(run_once(cmd_a, stdout)); b.append(run_once(cmd_b, stdout))
             else:
                 b.append(run_once(cmd_b, stdout)); a.append(run_once(cmd_a, stdout))
-        lines = {}
-        for name, cmd in ((name_a, cmd_a), (name_b, cmd_b)):
-            if stdout != "/dev/null":
-                run_once(cmd, stdout)  # untimed, to count what this command printed
-                lines[name] = count_lines(stdout)
+        fewer = f"  [{row_runs} run{'s' if row_runs > 1 else ''}]" if row_runs < runs else ""
         med = lambda xs, i: statistics.median(x[i] for x in xs)
         for label, name, xs in (("A", name_a, a), ("B", name_b, b)):
-            column = f" {lines[name]:>9}" if name in lines else ""
+            column = f" {lines[name]:>9}" if lines[name] is not None else ""
             print(f"{label} {name:<{NAME_WIDTH - 2}} {med(xs, 0) * 1000:9.2f} {med(xs, 1) * 1000:8.2f} "
-                  f"{med(xs, 2) / 1024:8.1f}{column}")
-        pad = " " * (10 if lines else 0)
+                  f"{med(xs, 2) / 1024:8.1f}{column}{fewer}")
+        pad = " " * (10 if lines[name_a] is not None else 0)
+        note = (f"   ({row_runs} run{'s' if row_runs > 1 else ''}, not {runs}: the warm-ups took {warm_a:.1f} s + "
+                f"{warm_b:.1f} s, the row budget is {budget:g} s)") if fewer else ""
         print(f"{'':<{NAME_WIDTH}} {'':9} {'':8} {'':8}{pad}   "
-              f"{med(a, 0) / med(b, 0):.2f} / {med(a, 1) / max(med(b, 1), 1e-9):.2f} / {med(a, 2) / med(b, 2):.2f}")
-    sys.stdout.flush()
+              f"{med(a, 0) / med(b, 0):.2f} / {med(a, 1) / max(med(b, 1), 1e-9):.2f} / {med(a, 2) / med(b, 2):.2f}"
+              f"{note}")
+        sys.stdout.flush()
 
 
 try:
