@@ -276,7 +276,7 @@ census() {
 if $live; then
     echo "live: the current network namespace, read-only; $(census)"
     echo "TIME-WAIT with port 8000: $(ss -tanH state time-wait '( sport = :8000 or dport = :8000 )' | wc -l)"
-    compare "" ""
+    compare "" "" "${row_budget:-0}"
     exit 0
 fi
 
