@@ -159,7 +159,9 @@ static int hold(long sockets, const char *ready) {
         }
     }
     FILE *file = fopen(ready, "w");
-    if (file == NULL || fprintf(file, "%ld pairs, %ld listeners, %ld workers\n", total_pairs, workers, workers) < 0
+    if (file == NULL
+        || fprintf(file, "%ld pairs, %ld listeners, %ld workers of at most %ld descriptors (RLIMIT_NOFILE %ld)\n",
+                   total_pairs, workers, workers, per_worker, (long)limit.rlim_max) < 0
         || fclose(file) != 0) {
         die("write ready file");
     }

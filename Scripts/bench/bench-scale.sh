@@ -14,9 +14,10 @@
 #   --runs R             timed runs per command and comparison (default 7, at least 7).
 #   --row-budget S       seconds one comparison may take for its timed runs (0: no limit). A comparison whose
 #                        warm-ups show that R runs would take longer gets fewer (at least 1), and says so on each
-#                        of its lines ("[K runs]", "(K runs, not R ...)"): ss -tanp, whose owner lookup grows
-#                        with N squared, takes minutes a run at 1000000. Default: 0 below 500000 sockets, 600 from
-#                        500000.
+#                        of its lines ("[K runs]", "(K runs, not R ...)"), and a warm-up still going after S
+#                        seconds is killed and its comparison skipped with the reason printed: ss -tanp, whose
+#                        owner lookup grows faster than N squared, takes many minutes a run at 1000000. Default:
+#                        0 below 500000 sockets, 900 from 500000.
 #   --only REGEX         run only the comparisons whose first name matches REGEX (grep -E), e.g. --only ' -p|-tanp'.
 #   --package-benchmark  also run the package-benchmark suite (Benchmarks/) inside each namespace, after the
 #                        comparisons; SOCKDIAG_BENCHMARK_METRICS (ci, local, resources) picks its metrics.
@@ -250,19 +251,23 @@ kernel_memory() {
 # TCP sockets allocated on the whole machine (every namespace): the "alloc" of /proc/net/sockstat's TCP line.
 tcp_allocated() { awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "alloc") print $(i + 1) }' /proc/net/sockstat; }
 
-# After teardown_namespace: the kernel frees a million sockets some seconds after their processes are gone. Waits
-# (up to 60 s) until the machine's TCP sockets are back to within 1000 of $1, and says what is left.
-report_release() {
-    local baseline=$1 start waited=0
+# Tears the namespace down, then waits (up to 60 s) until the machine's allocated TCP sockets have dropped by 95%
+# of the namespace's own (the kernel frees a million sockets some seconds after their processes are gone; other
+# namespaces may come and go meanwhile), and says how long that took and what is left.
+teardown_and_report() {
+    local own before start waited=0
+    own=$(ip netns exec "$ns" awk '$1 == "TCP:" { print $3 + $7 }' /proc/net/sockstat) # inuse + tw
+    before=$(tcp_allocated)
     start=$(date +%s%N)
-    while [ "$(tcp_allocated)" -gt $((baseline + 1000)) ] && [ "$waited" -lt 600 ]; do
+    teardown_namespace
+    while [ "$(tcp_allocated)" -gt $((before - own * 95 / 100)) ] && [ "$waited" -lt 600 ]; do
         sleep 0.1
         waited=$((waited + 1))
     done
     local ms=$((($(date +%s%N) - start) / 1000000)) left
     left=$(ip netns list | grep -c "^$ns\b" || true)
-    echo "cleanup: namespace deleted ($left left in ip netns list), TCP sockets allocated (all namespaces)" \
-        "$(tcp_allocated) (before the fill: $baseline) $((ms / 1000)).$(printf '%03d' $((ms % 1000))) s after;" \
+    echo "cleanup: $own sockets, namespace deleted ($left left in ip netns list), processes gone; TCP sockets" \
+        "allocated (all namespaces) $before -> $(tcp_allocated) in $((ms / 1000)).$(printf '%03d' $((ms % 1000))) s;" \
         "$(kernel_memory)"
 }
 
@@ -290,13 +295,13 @@ for n in "${sizes[@]}"; do
     ns=$netns
     section_start=$(date +%s%N)
     memory_before=$(kernel_memory)
-    allocated_before=$(tcp_allocated)
-    budget=${row_budget:-$([ "$n" -ge 500000 ] && echo 600 || echo 0)}
+    budget=${row_budget:-$([ "$n" -ge 500000 ] && echo 900 || echo 0)}
 
     start=$(date +%s%N)
     ip netns exec "$ns" "$tmp/bench-fill" hold $((n - tw)) "$tmp/ready-$n" &
     holder=$!
     wait_for_file "$tmp/ready-$n" 0 "$holder"
+    held=$((($(date +%s%N) - start) / 1000000))
     # TIME_WAIT lasts 60 s: the batch is made last, and renewed (old batch destroyed, new one made) before
     # every comparison, so every row sees the same population.
     renew="ss -K -tanH state time-wait >/dev/null && $(q "$tmp/bench-fill") tw $tw $tw8000"
@@ -305,7 +310,8 @@ for n in "${sizes[@]}"; do
 
     echo
     echo "== N = $n:" >>"$tmp/growth"
-    echo "== N = $n: namespace $ns, filled in $((filled / 1000)).$(printf '%03d' $((filled % 1000))) s ($(cat "$tmp/ready-$n"))"
+    echo "== N = $n: namespace $ns, filled in $((filled / 1000)).$(printf '%03d' $((filled % 1000))) s" \
+        "(the held sockets $((held / 1000)).$(printf '%03d' $((held % 1000))) s: $(cat "$tmp/ready-$n"); then $tw TIME_WAIT)"
     echo "$(census ip netns exec "$ns"); TIME-WAIT with port 8000: $(ip netns exec "$ns" ss -tanH state time-wait '( sport = :8000 or dport = :8000 )' | wc -l)"
     everywhere=$(awk '$1 ~ /^(TCP|TCPv6|tw_sock_TCP|tw_sock_TCPv6)$/ { s += $2 } END { print s + 0 }' /proc/slabinfo 2>/dev/null || echo "?")
     echo "TCP sockets in all namespaces (slab objects): $everywhere; tcp_ehash_entries in the namespace:" \
@@ -347,8 +353,7 @@ for n in "${sizes[@]}"; do
         (cd "$root/Benchmarks" && ip netns exec "$ns" swift package benchmark --target SockDiagBenchmarks \
             --no-progress 2>&1 | sed -n '/^decode\|^live/,/╛/p')
     fi
-    teardown_namespace
-    report_release "$allocated_before"
+    teardown_and_report
     took=$((($(date +%s%N) - section_start) / 1000))
     echo "N = $n took $((took / 1000000)) s (fill, comparisons, cleanup)"
 done

@@ -14,10 +14,12 @@ is what a user's redirect costs; the lines each command printed in its warm-up a
 through the shell, untimed, before each comparison (bench-scale.sh uses it to renew the namespace's TIME_WAIT
 sockets).
 
---row-budget SECONDS (default 0: none) bounds the timed runs of one comparison for commands that are very slow
-at large N (ss -tanp at a million sockets): when the two warm-ups together took W seconds and RUNS * W exceeds
-the budget, the comparison gets only max(1, SECONDS // W) runs. Such a row says so on every line: its A and B
-lines end with "[K runs]" and its ratio line with "(K runs, not RUNS)".
+--row-budget SECONDS (default 0: none) bounds one comparison for commands that are very slow at large N (ss -tanp
+at a million sockets). A warm-up that has not ended after SECONDS is killed (its process group), and the row is
+printed as "skipped: ... did not finish its warm-up within the row budget". When the two warm-ups together took W
+seconds and RUNS * W exceeds the budget, the comparison gets only max(1, SECONDS // W) timed runs, each preceded
+by --before-each CMD (a run of minutes would otherwise see TIME_WAIT sockets expire between runs). Such a row says
+so on every line: its A and B lines end with "[K runs]" and its ratio line with "(K runs, not RUNS ...)".
 """
 import os, shlex, statistics, subprocess, sys, time
 
@@ -29,12 +31,26 @@ def usage(message):
     sys.exit(f"bench_compare.py: {message}\n{__doc__}")
 
 
-def run_once(argv, stdout):
+class Overtime(Exception):
+    """A run killed after the time it was allowed."""
+
+
+def run_once(argv, stdout, limit=0.0):
+    """Runs ARGV once; returns (wall s, cpu s, peak RSS KiB). With LIMIT > 0, a run still going after LIMIT seconds
+    is killed with its process group and raises Overtime."""
     wrapped = ["/usr/bin/time", "-o", RSS_FILE, "-f", "%M"] + argv
     start = time.perf_counter()
-    pid = os.posix_spawn(wrapped[0], wrapped, os.environ, file_actions=[
+    pid = os.posix_spawn(wrapped[0], wrapped, os.environ, setpgroup=0, file_actions=[
         (os.POSIX_SPAWN_OPEN, 1, stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)])
-    _, status, usage = os.wait4(pid, 0)
+    while True:
+        waited, status, usage = os.wait4(pid, os.WNOHANG if limit > 0 else 0)
+        if waited == pid:
+            break
+        if time.perf_counter() - start > limit:
+            os.killpg(pid, 9)
+            os.wait4(pid, 0)
+            raise Overtime()
+        time.sleep(0.05)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"command failed ({os.waitstatus_to_exitcode(status)}): {' '.join(argv)}")
@@ -83,10 +99,11 @@ def parse(args):
     return runs, stdout, before, budget, rows
 
 
-def warm_up(command, stdout):
+def warm_up(command, stdout, budget):
     """One untimed run (caches, page tables), which also counts the lines the command prints. Returns its wall
-    time and its line count (None without --stdout)."""
-    wall, _, _ = run_once(command, stdout)
+    time and its line count (None without --stdout). With a budget, a run longer than the budget raises
+    Overtime."""
+    wall, _, _ = run_once(command, stdout, budget)
     return wall, count_lines(stdout)
 
 
@@ -111,15 +128,29 @@ def main():
         if before:
             subprocess.run(before, shell=True, check=True)
         lines = {}
-        warm_a, lines[name_a] = warm_up(cmd_a, stdout)
-        warm_b, lines[name_b] = warm_up(cmd_b, stdout)
+        try:
+            warm_a, lines[name_a] = warm_up(cmd_a, stdout, budget)
+            warm_b, lines[name_b] = warm_up(cmd_b, stdout, budget)
+        except Overtime:
+            slow = name_b if name_a in lines else name_a
+            print(f"skipped: {name_a} vs {name_b}: {slow} did not finish its warm-up "
+                  f"within the row budget ({budget:g} s), killed")
+            sys.stdout.flush()
+            continue
         row_runs = runs_within(runs, budget, warm_a + warm_b)
+        renew = before if row_runs < runs else None
+
+        def timed(command):
+            if renew:
+                subprocess.run(renew, shell=True, check=True)
+            return run_once(command, stdout)
+
         a, b = [], []
         for i in range(row_runs):
             if i % 2 == 0:
-                a.append(run_once(cmd_a, stdout)); b.append(run_once(cmd_b, stdout))
+                a.append(timed(cmd_a)); b.append(timed(cmd_b))
             else:
-                b.append(run_once(cmd_b, stdout)); a.append(run_once(cmd_a, stdout))
+                b.append(timed(cmd_b)); a.append(timed(cmd_a))
         fewer = f"  [{row_runs} run{'s' if row_runs > 1 else ''}]" if row_runs < runs else ""
         med = lambda xs, i: statistics.median(x[i] for x in xs)
         for label, name, xs in (("A", name_a, a), ("B", name_b, b)):
