@@ -251,7 +251,7 @@ kernel_memory() {
 # TCP sockets allocated on the whole machine (every namespace): the "alloc" of /proc/net/sockstat's TCP line.
 tcp_allocated() { awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "alloc") print $(i + 1) }' /proc/net/sockstat; }
 
-# Tears the namespace down, then waits (up to 60 s) until the machine's allocated TCP sockets have dropped by 95%
+# Tears the namespace down, then waits (up to 60 s) until the machine's allocated TCP sockets have dropped by 90%
 # of the namespace's own (the kernel frees a million sockets some seconds after their processes are gone; other
 # namespaces may come and go meanwhile), and says how long that took and what is left.
 teardown_and_report() {
@@ -260,7 +260,7 @@ teardown_and_report() {
     before=$(tcp_allocated)
     start=$(date +%s%N)
     teardown_namespace
-    while [ "$(tcp_allocated)" -gt $((before - own * 95 / 100)) ] && [ "$waited" -lt 600 ]; do
+    while [ "$(tcp_allocated)" -gt $((before - own * 90 / 100)) ] && [ "$waited" -lt 600 ]; do
         sleep 0.1
         waited=$((waited + 1))
     done
