@@ -11,7 +11,8 @@ For every command (the first row of each name in a section, as plot-scale.py tak
 (median wall ms, median CPU ms, median peak RSS MiB) with its value at each N, then for the last step from the
 previous N: the ratio (x) and the exponent k = log(ratio) / log(N ratio) — k 1 is linear, k 2 quadratic, k 0
 flat (what peak RSS must be for a streaming command). A value from fewer runs than the section's (a row cut by
---row-budget) carries its "[K runs]". Commands seen at only one N are left out.
+--row-budget) carries its "[K]"; an N where the command has no row (skipped, e.g. past the row budget) shows "-",
+and the growth is then that of the last two N it has.
 """
 
 import math
@@ -51,7 +52,9 @@ def cell(value, runs):
 
 
 def growth(points, index):
-    """' x10.2 k 1.01' for the last step of POINTS [(n, values)], or '' when a value is 0."""
+    """'x10.2  k 1.01' for the last step of POINTS [(n, values)], or '' with one point or a value of 0."""
+    if len(points) < 2:
+        return ""
     (n0, before), (n1, after) = points[-2], points[-1]
     if before[index] <= 0 or after[index] <= 0:
         return ""
@@ -61,14 +64,14 @@ def growth(points, index):
 
 def report(table, order):
     sizes = sorted({n for values in table.values() for n in values})
-    names = [name for name in order if len(table[name]) >= 2]
-    if len(sizes) < 2 or not names:
+    names = [name for name in order if table[name]]
+    if len(sizes) < 2 or not any(len(table[name]) >= 2 for name in names):
         return False
     width = max(len(name) for name in names)
     last = f"{sizes[-1]}/{sizes[-2]}" if len(sizes) >= 2 else ""
     print(f"growth with N (medians; [K]: from K runs; x: ratio of the last N to the one before it; "
           f"k = log(x) / log(N ratio): 1 linear, 2 quadratic, 0 flat)")
-    print(f"{'command':<{width}}  {'metric':<7} " + "".join(f"{n:>14}" for n in sizes) + f"   {last}")
+    print(f"{'command':<{width}}  {'metric':<7} " + "".join(f"{n:>14}" for n in sizes) + f"   last step ({last})")
     for name in names:
         points = sorted(table[name].items())
         for label, index in METRICS:

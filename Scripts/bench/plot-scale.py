@@ -22,8 +22,9 @@ text as text and carries no date, so the same numbers give the same file.
 """
 
 import argparse
-import re
 import sys
+
+import bench_growth  # next to this script
 
 SERIES = [
     ("sockdiag -tan", "sockdiag -tan (netlink)", "#1f77b4", "o", "-"),
@@ -37,30 +38,13 @@ SERIES = [
     ("ss -tan state time-wait '( sport = :8000 or dport = :8000 )'", "ss's equivalent (filtered in the kernel)",
      "#ff7f0e", "s", ":"),
 ]
-SECTION = re.compile(r"^== N = (\d+):")
-# "A sockdiag -tan    102.95    96.62      9.5     99996  [3 runs]": the name, wall ms, cpu ms, rss MiB, output lines,
-# and the runs when the row had fewer than the others.
-ROW = re.compile(r"^[AB] (.+?)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)(?:\s+\[(\d+) runs?\])?\s*$")
 
 
 def parse(lines):
     """Returns {name: {n: (wall_ms, cpu_ms, rss_mib, fewer_runs or None)}} for the SERIES names, the first row of
-    each per section."""
-    table = {name: {} for name, *_ in SERIES}
-    n = None
-    for line in lines:
-        section = SECTION.match(line)
-        if section:
-            n = int(section.group(1))
-            continue
-        row = ROW.match(line.rstrip("\n"))
-        if n is None or not row:
-            continue
-        name = row.group(1).strip()
-        if name in table and n not in table[name]:
-            fewer = int(row.group(6)) if row.group(6) else None
-            table[name][n] = (float(row.group(2)), float(row.group(3)), float(row.group(4)), fewer)
-    return table
+    each per section (bench_growth.py's reading of bench-scale.sh's output)."""
+    rows, _ = bench_growth.parse(lines)
+    return {name: rows.get(name, {}) for name, *_ in SERIES}
 
 
 def draw(table, output, note):
