@@ -14,10 +14,10 @@
 #   --runs R             timed runs per command and comparison (default 7, at least 7).
 #   --row-budget S       seconds one comparison may take for its timed runs (0: no limit). A comparison whose
 #                        warm-ups show that R runs would take longer gets fewer (at least 1), and says so on each
-#                        of its lines ("[K runs]", "(K runs, not R ...)"), and a warm-up still going after S
-#                        seconds is killed and its comparison skipped with the reason printed: ss -tanp, whose
-#                        owner lookup grows faster than N squared, takes many minutes a run at 1000000. Default:
-#                        0 below 500000 sockets, 900 from 500000.
+#                        of its lines ("[K runs]", "(K runs, not R ...)"); a warm-up still going after S seconds
+#                        is killed, its line says so, and the other command is timed alone, with no ratio. For
+#                        ss -tanp, whose owner lookup grows faster than N squared (many minutes a run at 1000000).
+#                        Default: 0 below 500000 sockets, 900 from 500000.
 #   --only REGEX         run only the comparisons whose first name matches REGEX (grep -E), e.g. --only ' -p|-tanp'.
 #   --package-benchmark  also run the package-benchmark suite (Benchmarks/) inside each namespace, after the
 #                        comparisons; SOCKDIAG_BENCHMARK_METRICS (ci, local, resources) picks its metrics.

@@ -15,8 +15,9 @@ through the shell, untimed, before each comparison (bench-scale.sh uses it to re
 sockets).
 
 --row-budget SECONDS (default 0: none) bounds one comparison for commands that are very slow at large N (ss -tanp
-at a million sockets). A warm-up that has not ended after SECONDS is killed (its process group), and the row is
-printed as "skipped: ... did not finish its warm-up within the row budget". When the two warm-ups together took W
+at a million sockets). A warm-up that has not ended after SECONDS is killed (its process group); that command's
+line says "did not finish its warm-up within the row budget", the other command is timed alone and the row has no
+ratio ("skipped: ..." when neither finished). When the two warm-ups together took W
 seconds and RUNS * W exceeds the budget, the comparison gets only max(1, SECONDS // W) timed runs, each preceded
 by --before-each CMD (a run of minutes would otherwise see TIME_WAIT sockets expire between runs). Such a row says
 so on every line: its A and B lines end with "[K runs]" and its ratio line with "(K runs, not RUNS ...)".
@@ -115,6 +116,53 @@ def runs_within(runs, budget, warm_up_seconds):
     return max(1, min(runs, int(budget // warm_up_seconds)))
 
 
+def compare(row, runs, stdout, before, budget):
+    """Warms up and times the two commands of ROW, interleaved, and prints their lines and the ratio line. A
+    command whose warm-up outlasts the budget is left out (said on its line) and the other is timed alone."""
+    names, commands = (row[0], row[2]), (row[1], row[3])
+    if before:
+        subprocess.run(before, shell=True, check=True)
+    warm, lines = {}, {}
+    for name, command in zip(names, commands):
+        try:
+            warm[name], lines[name] = warm_up(command, stdout, budget)
+        except Overtime:
+            pass
+    timed_names = [name for name in names if name in warm]
+    if not timed_names:
+        print(f"skipped: {names[0]} vs {names[1]}: neither finished its warm-up within the row budget ({budget:g} s)")
+        return
+    row_runs = runs_within(runs, budget, sum(warm.values()))
+    renew = before if row_runs < runs else None
+    results = {name: [] for name in timed_names}
+    for i in range(row_runs):
+        order = [(n, c) for n, c in zip(names, commands) if n in warm]
+        for name, command in order if i % 2 == 0 else reversed(order):
+            if renew:
+                subprocess.run(renew, shell=True, check=True)
+            results[name].append(run_once(command, stdout))
+    fewer = f"  [{row_runs} run{'s' if row_runs > 1 else ''}]" if row_runs < runs else ""
+    med = lambda xs, i: statistics.median(x[i] for x in xs)
+    pad = " " * (10 if stdout != "/dev/null" else 0)
+    for label, name in zip("AB", names):
+        if name not in results:
+            print(f"{label} {name:<{NAME_WIDTH - 2}} did not finish its warm-up within the row budget ({budget:g} s): "
+                  f"killed")
+            continue
+        xs = results[name]
+        column = f" {lines[name]:>9}" if lines[name] is not None else ""
+        print(f"{label} {name:<{NAME_WIDTH - 2}} {med(xs, 0) * 1000:9.2f} {med(xs, 1) * 1000:8.2f} "
+              f"{med(xs, 2) / 1024:8.1f}{column}{fewer}")
+    if len(results) < 2:
+        print(f"{'':<{NAME_WIDTH}} {'':9} {'':8} {'':8}{pad}   no ratio: one command was not timed")
+        return
+    a, b = results[names[0]], results[names[1]]
+    note = (f"   ({row_runs} run{'s' if row_runs > 1 else ''}, not {runs}: the warm-ups took {warm[names[0]]:.1f} s + "
+            f"{warm[names[1]]:.1f} s, the row budget is {budget:g} s)") if fewer else ""
+    print(f"{'':<{NAME_WIDTH}} {'':9} {'':8} {'':8}{pad}   "
+          f"{med(a, 0) / med(b, 0):.2f} / {med(a, 1) / max(med(b, 1), 1e-9):.2f} / {med(a, 2) / med(b, 2):.2f}{note}")
+
+
 def main():
     runs, stdout, before, budget, rows = parse(sys.argv[1:])
     lines_header = " out lines" if stdout != "/dev/null" else ""
@@ -123,46 +171,8 @@ def main():
     for kind, row in rows:
         if kind == "skipped":
             print(f"skipped: {row}")
-            continue
-        name_a, cmd_a, name_b, cmd_b = row
-        if before:
-            subprocess.run(before, shell=True, check=True)
-        lines = {}
-        try:
-            warm_a, lines[name_a] = warm_up(cmd_a, stdout, budget)
-            warm_b, lines[name_b] = warm_up(cmd_b, stdout, budget)
-        except Overtime:
-            slow = name_b if name_a in lines else name_a
-            print(f"skipped: {name_a} vs {name_b}: {slow} did not finish its warm-up "
-                  f"within the row budget ({budget:g} s), killed")
-            sys.stdout.flush()
-            continue
-        row_runs = runs_within(runs, budget, warm_a + warm_b)
-        renew = before if row_runs < runs else None
-
-        def timed(command):
-            if renew:
-                subprocess.run(renew, shell=True, check=True)
-            return run_once(command, stdout)
-
-        a, b = [], []
-        for i in range(row_runs):
-            if i % 2 == 0:
-                a.append(timed(cmd_a)); b.append(timed(cmd_b))
-            else:
-                b.append(timed(cmd_b)); a.append(timed(cmd_a))
-        fewer = f"  [{row_runs} run{'s' if row_runs > 1 else ''}]" if row_runs < runs else ""
-        med = lambda xs, i: statistics.median(x[i] for x in xs)
-        for label, name, xs in (("A", name_a, a), ("B", name_b, b)):
-            column = f" {lines[name]:>9}" if lines[name] is not None else ""
-            print(f"{label} {name:<{NAME_WIDTH - 2}} {med(xs, 0) * 1000:9.2f} {med(xs, 1) * 1000:8.2f} "
-                  f"{med(xs, 2) / 1024:8.1f}{column}{fewer}")
-        pad = " " * (10 if lines[name_a] is not None else 0)
-        note = (f"   ({row_runs} run{'s' if row_runs > 1 else ''}, not {runs}: the warm-ups took {warm_a:.1f} s + "
-                f"{warm_b:.1f} s, the row budget is {budget:g} s)") if fewer else ""
-        print(f"{'':<{NAME_WIDTH}} {'':9} {'':8} {'':8}{pad}   "
-              f"{med(a, 0) / med(b, 0):.2f} / {med(a, 1) / max(med(b, 1), 1e-9):.2f} / {med(a, 2) / med(b, 2):.2f}"
-              f"{note}")
+        else:
+            compare(row, runs, stdout, before, budget)
         sys.stdout.flush()
 
 
