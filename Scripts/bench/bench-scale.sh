@@ -246,10 +246,13 @@ compare() {
 # Kernel memory, from /proc/meminfo: "Slab 912 MiB (SUnreclaim 85 MiB), MemAvailable 23311 MiB".
 kernel_memory() {
     awk '/^(Slab|SUnreclaim|MemAvailable):/ { v[$1] = int($2 / 1024) }
-        END { printf "Slab %d MiB (SUnreclaim %d MiB), MemAvailable %d MiB", v["Slab:"], v["SUnreclaim:"], v["MemAvailable:"] }' /proc/meminfo
+        END { printf "Slab %d MiB (SUnreclaim %d MiB), MemAvailable %d MiB",
+                     v["Slab:"], v["SUnreclaim:"], v["MemAvailable:"] }' /proc/meminfo
 }
 # TCP sockets allocated on the whole machine (every namespace): the "alloc" of /proc/net/sockstat's TCP line.
-tcp_allocated() { awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "alloc") print $(i + 1) }' /proc/net/sockstat; }
+tcp_allocated() {
+    awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "alloc") print $(i + 1) }' /proc/net/sockstat
+}
 
 # Tears the namespace down, then waits (up to 60 s) until the machine's allocated TCP sockets have dropped by 90%
 # of the namespace's own (the kernel frees a million sockets some seconds after their processes are gone; other
@@ -310,8 +313,8 @@ for n in "${sizes[@]}"; do
 
     echo
     echo "== N = $n:" >>"$tmp/growth"
-    echo "== N = $n: namespace $ns, filled in $((filled / 1000)).$(printf '%03d' $((filled % 1000))) s" \
-        "(the held sockets $((held / 1000)).$(printf '%03d' $((held % 1000))) s: $(cat "$tmp/ready-$n"); then $tw TIME_WAIT)"
+    echo "== N = $n: namespace $ns, filled in $((filled / 1000)).$(printf '%03d' $((filled % 1000))) s (the held" \
+        "sockets $((held / 1000)).$(printf '%03d' $((held % 1000))) s: $(cat "$tmp/ready-$n"); then $tw TIME_WAIT)"
     echo "$(census ip netns exec "$ns"); TIME-WAIT with port 8000: $(ip netns exec "$ns" ss -tanH state time-wait '( sport = :8000 or dport = :8000 )' | wc -l)"
     everywhere=$(awk '$1 ~ /^(TCP|TCPv6|tw_sock_TCP|tw_sock_TCPv6)$/ { s += $2 } END { print s + 0 }' /proc/slabinfo 2>/dev/null || echo "?")
     echo "TCP sockets in all namespaces (slab objects): $everywhere; tcp_ehash_entries in the namespace:" \
