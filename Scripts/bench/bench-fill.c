@@ -10,8 +10,9 @@
 //
 //   bench-fill tw COUNT COUNT_8000
 //       Leaves COUNT server-side TIME_WAIT sockets, 127.0.0.1:8000 (COUNT_8000 of them) or 127.0.0.1:8001
-//       with peers 127.0.0.2:10000, 10001, ... (the server closes first, then the client), and exits. TIME_WAIT lasts 60 s whatever
-//       process made it; `ss -K state time-wait` removes a batch early.
+//       with peers 127.0.0.2:10000, 10001, ... 65535, then 127.0.0.3:10000, ... (the server closes first, then the
+//       client), and exits. TIME_WAIT lasts 60 s whatever process made it; `ss -K state time-wait` removes a batch
+//       early.
 //
 //   bench-fill churn RATE SECONDS REPORT_FILE
 //       Opens and closes RATE connections a second to a listener on 127.0.0.1:8000 for SECONDS, for
@@ -60,15 +61,16 @@ static int listener(int port) {
 }
 
 // Connects a client to the listener `server` on `port` and accepts it; returns the accepted socket. With
-// `source_port`, the client is bound to 127.0.0.2:source_port first; otherwise it gets an ephemeral port.
-static int pair(int server, int port, int source_port, int *client) {
+// `source_port`, the client is bound to 127.0.0.<2 + source_block>:source_port first; otherwise it gets an
+// ephemeral port.
+static int pair(int server, int port, int source_block, int source_port, int *client) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) die("socket");
     if (source_port > 0) {
         int one = 1;
         if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) die("SO_REUSEADDR");
         struct sockaddr_in source = loopback(source_port);
-        source.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1);
+        source.sin_addr.s_addr = htonl(INADDR_LOOPBACK + 1 + (uint32_t)source_block);
         if (bind(fd, (struct sockaddr *)&source, sizeof(source)) < 0) die("bind client");
     }
     struct sockaddr_in address = loopback(port);
@@ -102,7 +104,7 @@ static void worker(int port, long pairs, int done) {
     linger_zero(server);
     for (long i = 0; i < pairs; i++) {
         int client;
-        int accepted = pair(server, port, 0, &client);
+        int accepted = pair(server, port, 0, 0, &client);
         linger_zero(client);
         linger_zero(accepted);
     }
@@ -157,7 +159,9 @@ static int hold(long sockets, const char *ready) {
         }
     }
     FILE *file = fopen(ready, "w");
-    if (file == NULL || fprintf(file, "%ld pairs, %ld listeners, %ld workers\n", total_pairs, workers, workers) < 0
+    if (file == NULL
+        || fprintf(file, "%ld pairs, %ld listeners, %ld workers of at most %ld descriptors (RLIMIT_NOFILE %ld)\n",
+                   total_pairs, workers, workers, per_worker, (long)limit.rlim_max) < 0
         || fclose(file) != 0) {
         die("write ready file");
     }
@@ -169,10 +173,12 @@ static int hold(long sockets, const char *ready) {
 }
 
 static int time_wait(long count, long count8000) {
-    // Each client gets its own source port on 127.0.0.2 (not an ephemeral one): a closed client's ephemeral
-    // port can come round again, and the new SYN would then take over the server's TIME_WAIT for that tuple.
-    if (count > 65535 - FIRST_CLIENT_PORT) {
-        fprintf(stderr, "bench-fill: at most %d TIME_WAIT sockets\n", 65535 - FIRST_CLIENT_PORT);
+    // Each client gets its own source address and port, 127.0.0.2:10000 and on (not an ephemeral port): a closed
+    // client's ephemeral port can come round again, and the new SYN would then take over the server's TIME_WAIT
+    // for that tuple. One address has 65536 - FIRST_CLIENT_PORT of them; the next batch goes to 127.0.0.3, ...
+    const long per_address = 65536 - FIRST_CLIENT_PORT;
+    if (count > 250 * per_address) {
+        fprintf(stderr, "bench-fill: at most %ld TIME_WAIT sockets\n", 250 * per_address);
         return 2;
     }
     int server8000 = listener(8000);
@@ -180,8 +186,8 @@ static int time_wait(long count, long count8000) {
     for (long i = 0; i < count; i++) {
         int on8000 = i < count8000;
         int client;
-        int accepted =
-            pair(on8000 ? server8000 : server8001, on8000 ? 8000 : 8001, FIRST_CLIENT_PORT + (int)i, &client);
+        int accepted = pair(on8000 ? server8000 : server8001, on8000 ? 8000 : 8001, (int)(i / per_address),
+                            FIRST_CLIENT_PORT + (int)(i % per_address), &client);
         // Server closes first: FIN_WAIT_2 on the server, CLOSE_WAIT on the client; the client's FIN then puts
         // the server side in TIME_WAIT and the client side, after LAST_ACK, in CLOSE (gone).
         close(accepted);
@@ -215,7 +221,7 @@ static int churn(long rate, long seconds, const char *report) {
             close(made % 2 ? clients[slot] : servers[slot]);
             close(made % 2 ? servers[slot] : clients[slot]);
         }
-        servers[slot] = pair(server, CHURN_PORT, 0, &clients[slot]);
+        servers[slot] = pair(server, CHURN_PORT, 0, 0, &clients[slot]);
         linger_zero(clients[slot]);
         linger_zero(servers[slot]);
         made++;

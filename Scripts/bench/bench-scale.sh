@@ -3,14 +3,21 @@
 # sockets, and inside it sockdiag and ss side by side, interleaved, >= 7 runs each (medians of wall time,
 # CPU and peak RSS, with ratios). See Benchmarks/README.md for what each row measures and how to read it.
 #
-# Usage: Scripts/bench/bench-scale.sh [--runs R] [--only REGEX] [--package-benchmark] [N ...]
+# Usage: Scripts/bench/bench-scale.sh [--runs R] [--row-budget S] [--only REGEX] [--package-benchmark] [N ...]
 #                                                                           (root; default N: 10000 100000)
 #        Scripts/bench/bench-scale.sh --live [--runs R] [--only REGEX]     (read-only, current namespace)
 #
 #   N                    sockets per namespace: ~95% ESTABLISHED loopback pairs (and their listeners), ~5%
-#                        server-side TIME_WAIT, 10 of which on local port 8000. 300000 works (~0.8 GiB of kernel
-#                        memory) but runs only when asked for.
+#                        server-side TIME_WAIT, 10 of which on local port 8000. 300000 (~0.8 GiB of kernel memory)
+#                        and 1000000 (~2.7 GiB, filled in ~20 s) work but run only when asked for. With several N,
+#                        a table of how each command grows with N ends the output (Scripts/bench/bench_growth.py).
 #   --runs R             timed runs per command and comparison (default 7, at least 7).
+#   --row-budget S       seconds one comparison may take for its timed runs (0: no limit). A comparison whose
+#                        warm-ups show that R runs would take longer gets fewer (at least 1), and says so on each
+#                        of its lines ("[K runs]", "(K runs, not R ...)"); a warm-up still going after S seconds
+#                        is killed, its line says so, and the other command is timed alone, with no ratio. For
+#                        ss -tanp, whose owner lookup grows faster than N squared (many minutes a run at 1000000).
+#                        Default: 0 below 500000 sockets, 900 from 500000.
 #   --only REGEX         run only the comparisons whose first name matches REGEX (grep -E), e.g. --only ' -p|-tanp'.
 #   --package-benchmark  also run the package-benchmark suite (Benchmarks/) inside each namespace, after the
 #                        comparisons; SOCKDIAG_BENCHMARK_METRICS (ci, local, resources) picks its metrics.
@@ -32,6 +39,7 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 live=false
 package_benchmark=false
 runs=7
+row_budget=""
 only=""
 sizes=()
 while [ $# -gt 0 ]; do
@@ -41,6 +49,11 @@ while [ $# -gt 0 ]; do
         --runs)
             [ $# -ge 2 ] || { echo "bench-scale.sh: --runs needs a number" >&2; exit 2; }
             runs=$2
+            shift
+            ;;
+        --row-budget)
+            [ $# -ge 2 ] || { echo "bench-scale.sh: --row-budget needs a number of seconds" >&2; exit 2; }
+            row_budget=$2
             shift
             ;;
         --only)
@@ -56,6 +69,7 @@ while [ $# -gt 0 ]; do
 done
 case "$runs" in '' | *[!0-9]*) echo "bench-scale.sh: --runs needs a number" >&2; exit 2 ;; esac
 [ "$runs" -ge 7 ] || { echo "bench-scale.sh: --runs must be at least 7" >&2; exit 2; }
+case "$row_budget" in *[!0-9]*) echo "bench-scale.sh: --row-budget needs a number of seconds" >&2; exit 2 ;; esac
 if $live; then
     [ ${#sizes[@]} -eq 0 ] || { echo "bench-scale.sh: --live creates no sockets; give no N" >&2; exit 2; }
     ! $package_benchmark || { echo "bench-scale.sh: --package-benchmark needs a namespace (not --live)" >&2; exit 2; }
@@ -218,13 +232,46 @@ fi
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 echo "kernel $(uname -r); $(ss -V); CPU ${cpu:-unknown} x $(nproc); $("$bin" --version); runs: $runs per command"
 
-# Runs the comparison rows; $1 is the namespace ("" for the current one), $2 the --before-each command.
+# Runs the comparison rows; $1 is the namespace ("" for the current one), $2 the --before-each command, $3 the
+# row budget in seconds (0: none).
 compare() {
     [ ${#rows[@]} -gt 0 ] || return 0
     local in_ns=() before=()
     [ -n "$1" ] && in_ns=(ip netns exec "$1")
     [ -n "$2" ] && before=(--before-each "$2")
-    ${in_ns[@]+"${in_ns[@]}"} python3 "$here/bench_compare.py" --runs "$runs" --stdout "$tmp/stdout" ${before[@]+"${before[@]}"} "${rows[@]}"
+    ${in_ns[@]+"${in_ns[@]}"} python3 "$here/bench_compare.py" --runs "$runs" --stdout "$tmp/stdout" \
+        --row-budget "${3:-0}" ${before[@]+"${before[@]}"} "${rows[@]}"
+}
+
+# Kernel memory, from /proc/meminfo: "Slab 912 MiB (SUnreclaim 85 MiB), MemAvailable 23311 MiB".
+kernel_memory() {
+    awk '/^(Slab|SUnreclaim|MemAvailable):/ { v[$1] = int($2 / 1024) }
+        END { printf "Slab %d MiB (SUnreclaim %d MiB), MemAvailable %d MiB",
+                     v["Slab:"], v["SUnreclaim:"], v["MemAvailable:"] }' /proc/meminfo
+}
+# TCP sockets allocated on the whole machine (every namespace): the "alloc" of /proc/net/sockstat's TCP line.
+tcp_allocated() {
+    awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "alloc") print $(i + 1) }' /proc/net/sockstat
+}
+
+# Tears the namespace down, then waits (up to 60 s) until the machine's allocated TCP sockets have dropped by 90%
+# of the namespace's own (the kernel frees a million sockets some seconds after their processes are gone; other
+# namespaces may come and go meanwhile), and says how long that took and what is left.
+teardown_and_report() {
+    local own before start waited=0
+    own=$(ip netns exec "$ns" awk '$1 == "TCP:" { print $3 + $7 }' /proc/net/sockstat) # inuse + tw
+    before=$(tcp_allocated)
+    start=$(date +%s%N)
+    teardown_namespace
+    while [ "$(tcp_allocated)" -gt $((before - own * 90 / 100)) ] && [ "$waited" -lt 600 ]; do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    local ms=$((($(date +%s%N) - start) / 1000000)) left
+    left=$(ip netns list | grep -c "^$ns\b" || true)
+    echo "cleanup: $own sockets, namespace deleted ($left left in ip netns list), processes gone; TCP sockets" \
+        "allocated (all namespaces) $before -> $(tcp_allocated) in $((ms / 1000)).$(printf '%03d' $((ms % 1000))) s;" \
+        "$(kernel_memory)"
 }
 
 # "94990 ESTAB, 5000 TIME-WAIT, ..." and the total, from one `ss -tanH` (what `ss -tanH | wc -l` counts).
@@ -237,7 +284,7 @@ census() {
 if $live; then
     echo "live: the current network namespace, read-only; $(census)"
     echo "TIME-WAIT with port 8000: $(ss -tanH state time-wait '( sport = :8000 or dport = :8000 )' | wc -l)"
-    compare "" ""
+    compare "" "" "${row_budget:-0}"
     exit 0
 fi
 
@@ -249,11 +296,15 @@ for n in "${sizes[@]}"; do
     netns_create "sockdiag-scale-$n" net.ipv4.tcp_tw_reuse=0 net.ipv4.ip_local_port_range="10000 65000" \
         net.ipv4.tcp_max_tw_buckets=$((tw * 4 + 1024))
     ns=$netns
+    section_start=$(date +%s%N)
+    memory_before=$(kernel_memory)
+    budget=${row_budget:-$([ "$n" -ge 500000 ] && echo 900 || echo 0)}
 
     start=$(date +%s%N)
     ip netns exec "$ns" "$tmp/bench-fill" hold $((n - tw)) "$tmp/ready-$n" &
     holder=$!
     wait_for_file "$tmp/ready-$n" 0 "$holder"
+    held=$((($(date +%s%N) - start) / 1000000))
     # TIME_WAIT lasts 60 s: the batch is made last, and renewed (old batch destroyed, new one made) before
     # every comparison, so every row sees the same population.
     renew="ss -K -tanH state time-wait >/dev/null && $(q "$tmp/bench-fill") tw $tw $tw8000"
@@ -261,12 +312,17 @@ for n in "${sizes[@]}"; do
     filled=$((($(date +%s%N) - start) / 1000000))
 
     echo
-    echo "== N = $n: namespace $ns, filled in $((filled / 1000)).$(printf '%03d' $((filled % 1000))) s ($(cat "$tmp/ready-$n"))"
+    echo "== N = $n:" >>"$tmp/growth"
+    echo "== N = $n: namespace $ns, filled in $((filled / 1000)).$(printf '%03d' $((filled % 1000))) s (the held" \
+        "sockets $((held / 1000)).$(printf '%03d' $((held % 1000))) s: $(cat "$tmp/ready-$n"); then $tw TIME_WAIT)"
     echo "$(census ip netns exec "$ns"); TIME-WAIT with port 8000: $(ip netns exec "$ns" ss -tanH state time-wait '( sport = :8000 or dport = :8000 )' | wc -l)"
     everywhere=$(awk '$1 ~ /^(TCP|TCPv6|tw_sock_TCP|tw_sock_TCPv6)$/ { s += $2 } END { print s + 0 }' /proc/slabinfo 2>/dev/null || echo "?")
     echo "TCP sockets in all namespaces (slab objects): $everywhere; tcp_ehash_entries in the namespace:" \
         "$(ip netns exec "$ns" cat /proc/sys/net/ipv4/tcp_ehash_entries) (negative: it walks the shared table)"
-    compare "$ns" "$renew"
+    echo "kernel memory before the fill: $memory_before; after: $(kernel_memory);" \
+        "the namespace's $(ip netns exec "$ns" awk '$1 == "TCP:"' /proc/net/sockstat)"
+    [ "$budget" -eq 0 ] || echo "row budget: $budget s of timed runs per comparison (--row-budget)"
+    compare "$ns" "$renew" "$budget" | tee -a "$tmp/growth"
 
     if $exporter_row; then
         # Each server in the namespace, on its own loopback port; their own sockets are in both totals alike.
@@ -300,5 +356,11 @@ for n in "${sizes[@]}"; do
         (cd "$root/Benchmarks" && ip netns exec "$ns" swift package benchmark --target SockDiagBenchmarks \
             --no-progress 2>&1 | sed -n '/^decode\|^live/,/╛/p')
     fi
-    teardown_namespace
+    teardown_and_report
+    took=$((($(date +%s%N) - section_start) / 1000))
+    echo "N = $n took $((took / 1000000)) s (fill, comparisons, cleanup)"
 done
+if [ ${#sizes[@]} -gt 1 ] && [ ${#rows[@]} -gt 0 ]; then
+    echo
+    python3 "$here/bench_growth.py" "$tmp/growth" || true # it says why when no command ran at two N
+fi

@@ -10,42 +10,41 @@ the chart takes the first row of each command below that the section has (median
     ss -tan                                        iproute2's ss over netlink
     sockdiag --backend proc -tan (/proc parsing)   /proc/net/tcp{,6} parsed by sockdiag's /proc backend
     netstat -tan                                   net-tools' netstat (when the run had it)
+    sockdiag -tanp, ss -tanp                       with owners (dashed; when the run had them)
+    sockdiag --state time-wait --port 8000         the mission query, and ss's equivalent (dotted; when the run
+                                                   had them)
+
+A series the output lacks is left out. A point from fewer runs than the others (a row that bench-scale.sh's
+--row-budget cut, "[K runs]") is drawn hollow, and the printed summary says "[K runs]".
 
 Draws with matplotlib (Debian: apt-get install python3-matplotlib; /usr/bin/python3 has it). The SVG keeps its
 text as text and carries no date, so the same numbers give the same file.
 """
 
 import argparse
-import re
 import sys
 
+import bench_growth  # next to this script
+
 SERIES = [
-    ("sockdiag -tan", "sockdiag -tan (netlink)", "#1f77b4", "o"),
-    ("ss -tan", "ss -tan (netlink)", "#ff7f0e", "s"),
-    ("sockdiag --backend proc -tan (/proc parsing)", "/proc/net/tcp parsing (sockdiag --backend proc)", "#2ca02c", "^"),
-    ("netstat -tan", "netstat -tan (/proc/net/tcp)", "#d62728", "D"),
+    ("sockdiag -tan", "sockdiag -tan (netlink)", "#1f77b4", "o", "-"),
+    ("ss -tan", "ss -tan (netlink)", "#ff7f0e", "s", "-"),
+    ("sockdiag --backend proc -tan (/proc parsing)", "/proc/net/tcp parsing (sockdiag --backend proc)", "#2ca02c", "^",
+     "-"),
+    ("netstat -tan", "netstat -tan (/proc/net/tcp)", "#d62728", "D", "-"),
+    ("sockdiag -tanp", "sockdiag -tanp (owners)", "#1f77b4", "o", "--"),
+    ("ss -tanp", "ss -tanp (owners)", "#ff7f0e", "s", "--"),
+    ("sockdiag --state time-wait --port 8000", "sockdiag --state time-wait --port 8000", "#1f77b4", "o", ":"),
+    ("ss -tan state time-wait '( sport = :8000 or dport = :8000 )'", "ss's equivalent (filtered in the kernel)",
+     "#ff7f0e", "s", ":"),
 ]
-SECTION = re.compile(r"^== N = (\d+):")
-# "A sockdiag -tan    102.95    96.62      9.5     99996": the name, wall ms, cpu ms, rss MiB, output lines.
-ROW = re.compile(r"^[AB] (.+?)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s*$")
 
 
 def parse(lines):
-    """Returns {name: {n: (wall_ms, cpu_ms, rss_mib)}} for the SERIES names, the first row of each per section."""
-    table = {name: {} for name, *_ in SERIES}
-    n = None
-    for line in lines:
-        section = SECTION.match(line)
-        if section:
-            n = int(section.group(1))
-            continue
-        row = ROW.match(line.rstrip("\n"))
-        if n is None or not row:
-            continue
-        name = row.group(1).strip()
-        if name in table and n not in table[name]:
-            table[name][n] = (float(row.group(2)), float(row.group(3)), float(row.group(4)))
-    return table
+    """Returns {name: {n: (wall_ms, cpu_ms, rss_mib, fewer_runs or None)}} for the SERIES names, the first row of
+    each per section (bench_growth.py's reading of bench-scale.sh's output)."""
+    rows, _ = bench_growth.parse(lines)
+    return {name: rows.get(name, {}) for name, *_ in SERIES}
 
 
 def draw(table, output, note):
@@ -60,13 +59,18 @@ def draw(table, output, note):
     figure, panels = plt.subplots(1, 3, figsize=(11, 3.6))
     titles = (("wall time (median)", "ms", True), ("CPU time, user + system (median)", "ms", True),
               ("peak RSS (median)", "MiB", False))
-    for name, label, color, marker in SERIES:
+    for name, label, color, marker, style in SERIES:
         points = sorted(table[name].items())
         if not points:
             continue
         sizes = [n for n, _ in points]
         for column, axes in enumerate(panels):
-            axes.plot(sizes, [values[column] for _, values in points], marker=marker, color=color, label=label)
+            axes.plot(sizes, [values[column] for _, values in points], marker=marker, color=color, label=label,
+                      linestyle=style)
+            hollow = [(n, values[column]) for n, values in points if values[3]]
+            if hollow:
+                axes.plot([n for n, _ in hollow], [v for _, v in hollow], marker=marker, color=color,
+                          markerfacecolor="white", linestyle="none")
     for axes, (title, unit, logarithmic) in zip(panels, titles):
         axes.set_xscale("log")
         axes.set_xlabel("TCP sockets in the namespace")
@@ -79,10 +83,13 @@ def draw(table, output, note):
             axes.set_ylim(bottom=0)
     time_axes = panels[0]
     handles, labels = time_axes.get_legend_handles_labels()
-    figure.legend(handles, labels, loc="lower center", ncol=2, frameon=False)
+    columns = 2 if len(labels) <= 4 else 3
+    legend_rows = (len(labels) + columns - 1) // columns
+    figure.set_figheight(3.6 + 0.2 * max(0, legend_rows - 2))
+    figure.legend(handles, labels, loc="lower center", ncol=columns, frameon=False)
     if note:
         figure.suptitle(note, fontsize=8)
-    figure.tight_layout(rect=(0, 0.14, 1, 0.95 if note else 1))
+    figure.tight_layout(rect=(0, 0.07 * legend_rows, 1, 0.95 if note else 1))
     figure.savefig(output, format="svg", metadata={"Date": None})
 
 
@@ -98,7 +105,8 @@ def main():
         sys.exit(f"plot-scale.py: no '== N = ...' section with a sockdiag or ss row in {args.bench_output}")
     for name, *_ in SERIES:
         values = ", ".join(
-            f"{n}: {wall:g} ms wall, {cpu:g} ms cpu, {rss:g} MiB" for n, (wall, cpu, rss) in sorted(table[name].items())
+            f"{n}: {wall:g} ms wall, {cpu:g} ms cpu, {rss:g} MiB" + (f" [{fewer} runs]" if fewer else "")
+            for n, (wall, cpu, rss, fewer) in sorted(table[name].items())
         )
         print(f"{name}: {values or 'no rows'}")
     draw(table, args.output, args.note)
