@@ -32,7 +32,8 @@ extension ColumnLayout {
                     let length = base.cellEnd(from: position, count: cells.count)! - position
                     position += length + 1
                     let (space, before, after) = spacing(length, index: index)
-                    let need = (space ? 1 : 0) + before + length + after + 1
+                    // The slack lets short cells and paddings be written as whole words past their end.
+                    let need = (space ? 1 : 0) + before + length + after + 1 + Self.slack
                     if used + need > scratch.count {
                         output.append(contentsOf: UnsafeBufferPointer(start: out, count: used))
                         used = 0
@@ -48,11 +49,20 @@ extension ColumnLayout {
                         out[used] = UInt8(ascii: " ")
                         used += 1
                     }
-                    (out + used).update(repeating: UInt8(ascii: " "), count: before)
+                    Self.spaces(out + used, count: before)
                     used += before
-                    (out + used).update(from: cell, count: length)
+                    if length <= Self.slack && cells.count - position >= Self.slack {
+                        // `position` is past the cell: 16 bytes from its start are readable.
+                        let raw = UnsafeRawPointer(cell)
+                        let target = UnsafeMutableRawPointer(out + used)
+                        target.storeBytes(of: raw.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                        let second = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                        target.storeBytes(of: second, toByteOffset: 8, as: UInt64.self)
+                    } else {
+                        (out + used).update(from: cell, count: length)
+                    }
                     used += length
-                    (out + used).update(repeating: UInt8(ascii: " "), count: after)
+                    Self.spaces(out + used, count: after)
                     used += after
                 }
                 if used == scratch.count {
@@ -64,6 +74,20 @@ extension ColumnLayout {
             }
             output.append(contentsOf: UnsafeBufferPointer(start: out, count: used))
             return position
+        }
+
+        /// The bytes written past a short cell or padding (two words).
+        static let slack = 16
+
+        /// `count` spaces at `target`, two words at a time when they are short (up to ``slack`` bytes beyond
+        /// `count` may be written: the caller has room for them).
+        @inline(__always)
+        private static func spaces(_ target: UnsafeMutablePointer<UInt8>, count: Int) {
+            guard count > 0 else { return }
+            guard count <= slack else { return target.update(repeating: UInt8(ascii: " "), count: count) }
+            let raw = UnsafeMutableRawPointer(target)
+            raw.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, as: UInt64.self)
+            raw.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, toByteOffset: 8, as: UInt64.self)
         }
 
         /// Whether a space comes before a cell of `length` bytes in column `index`, and the padding before and
