@@ -83,7 +83,9 @@ import Testing
             default: Int.random(in: 0...12, using: &generator)
             }
         // Random bytes, the long ones a random run of one byte (filling them byte by byte is slow in debug builds).
-        guard length <= 100 else { return Array(repeating: UInt8.random(in: 32...126, using: &generator), count: length) }
+        guard length <= 100 else {
+            return Array(repeating: UInt8.random(in: 32...126, using: &generator), count: length)
+        }
         return (0..<length).map { _ in UInt8.random(in: 32...126, using: &generator) }
     }
 
@@ -91,7 +93,8 @@ import Testing
     func captures() throws {
         // Some of each capture: the reference is slow in debug builds.
         let sockets =
-            try Fixtures.allSockets().striding(by: 10) + Fixtures.decode(Fixtures.bytes("ext-tcp4.bin"), transport: .tcp)
+            try Fixtures.allSockets().striding(by: 10)
+            + Fixtures.decode(Fixtures.bytes("ext-tcp4.bin"), transport: .tcp)
             + Fixtures.decode(Fixtures.bytes("ext-tcp6.bin"), transport: .tcp)
         let details: [OutputDetails] = [[], [.timer, .extended, .memory, .tcpInfo], [.noQueues, .oneLine, .memory]]
         for details in details {
@@ -102,9 +105,13 @@ import Testing
                 var bytes: [UInt8] = []
                 for socket in sockets { formatter.write(socket, to: &bytes) }
                 let columns = formatter.columns(processColumn: false)
-                var cells = bytes.split(separator: ColumnLayout.cellEnd, omittingEmptySubsequences: false).map(Array.init)
+                var cells = bytes.split(separator: ColumnLayout.cellEnd, omittingEmptySubsequences: false).map(
+                    Array.init
+                )
                 cells.removeLast()  // after the last cell end
-                let rows = stride(from: 0, to: cells.count, by: columns.count).map { Array(cells[$0..<$0 + columns.count]) }
+                let rows = stride(from: 0, to: cells.count, by: columns.count).map {
+                    Array(cells[$0..<$0 + columns.count])
+                }
                 #expect(rows.count == sockets.count)
                 for screenWidth in Self.screenWidths {
                     let expected = Self.reference(rows, columns: columns, screenWidth: screenWidth)
