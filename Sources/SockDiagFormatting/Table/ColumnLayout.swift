@@ -54,12 +54,17 @@ public struct ColumnLayout: Sendable {
     private var chunks = TokenChunks()
     /// The length of the last row's details, not yet closed.
     private var openDetails: Int?
+    /// Where ``render(into:)`` lays out lines before appending them to its output (allocated on first use).
+    private var scratch: [UInt8] = []
+    static let scratchSize = 1 << 15
 
     /// A layout of `columns` (at least one) for a screen `screenWidth` wide (`nil`: compact).
     public init(columns: [Column], screenWidth: Int?) {
         precondition(!columns.isEmpty, "a table has at least one column")
         self.columns = columns
         self.screenWidth = screenWidth
+        // Room for a whole batch, so that the buffer never grows by copying (untouched pages cost no memory).
+        cells.reserveCapacity(TokenChunks.limit * TokenChunks.room + (1 << 16))
     }
 
     /// Whether rows wait in ``cells`` to be written.
@@ -75,15 +80,11 @@ public struct ColumnLayout: Sendable {
         var due = false
         var position = scanned
         cells.withUnsafeBufferPointer { bytes in
-            var start = position
+            guard let base = bytes.baseAddress else { return }
             while position < bytes.count {
-                guard bytes[position] == Self.cellEnd else {
-                    position += 1
-                    continue
-                }
-                let length = position - start
-                position += 1
-                start = position
+                guard let end = base.cellEnd(from: position, count: bytes.count) else { return }
+                let length = end - position
+                position += length + 1
                 if let open = openDetails {
                     close(open, column: columns.count - 1)
                     openDetails = nil
@@ -119,21 +120,13 @@ public struct ColumnLayout: Sendable {
     /// - Returns: Whether rows remain to be written.
     public mutating func render(into output: inout [UInt8]) -> Bool {
         if rendered == 0 { computeWidths() }
-        // Compact: no padding after the last column with a header (Process, or the peer's port), nor the details.
-        let padded = screenWidth == nil ? columns.count - 2 : columns.count
-        let columns = self.columns
         let limit = min(measured, rendered + (1 << 16))
+        if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: Self.scratchSize) }
+        let lines = LineWriter(columns: columns, compact: screenWidth == nil)
         var position = rendered
         cells.withUnsafeBufferPointer { bytes in
-            while position < limit {
-                for index in columns.indices {
-                    var end = position
-                    while bytes[end] != Self.cellEnd { end += 1 }
-                    let cell = UnsafeBufferPointer(rebasing: bytes[position..<end])
-                    Self.write(cell, in: columns[index], first: index == 0, padded: index < padded, to: &output)
-                    position = end + 1
-                }
-                output.append(UInt8(ascii: "\n"))
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                position = lines.write(bytes, from: position, to: limit, through: scratch, into: &output)
             }
         }
         rendered = position
@@ -151,28 +144,4 @@ public struct ColumnLayout: Sendable {
         return false
     }
 
-    /// One cell with its column's space and padding (ss's `print_left_spacing`, `print_right_spacing`).
-    private static func write(
-        _ cell: UnsafeBufferPointer<UInt8>,
-        in column: Column,
-        first: Bool,
-        padded: Bool,
-        to output: inout [UInt8]
-    ) {
-        var printed = 0
-        if !first && column.spaced {
-            output.append(UInt8(ascii: " "))
-            printed = 1
-        }
-        if column.alignment == .right && column.width > 0 {
-            let spacing = column.width - cell.count - printed
-            output.appendSpaces(spacing)
-            printed += max(0, spacing)
-        }
-        output.append(contentsOf: cell)
-        printed += cell.count
-        if column.alignment == .left && column.width > 0 && padded {
-            output.appendSpaces(column.width - printed)
-        }
-    }
 }
