@@ -152,21 +152,11 @@ public struct SocketOwnerScanner: Sendable {
         if let iterator {
             switch iteratorScan(iterator, wanted: wanted, threads: threads) {
             case .success(let scan): return scan
-            case .failure(let reason):
-                guard source == .automatic else {
-                    throw SockDiagError(
-                        code: .requestRejected,
-                        operation: "BPF task_file iterator",
-                        message: "the BPF owner iterator cannot be used: \(reason)"
-                    )
-                }
-                bpfUnavailable = reason.description
+            case .failure(let reason): bpfUnavailable = try fallback(from: reason)
             }
         }
         let root = procRoot
-        let directory = try procSystemCall("open", path: root) {
-            root.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        }
+        let directory = try openProcRoot()
         defer { close(directory) }
         var walk = OwnerWalk(proc: directory, wanted: wanted, stopWhenAllFound: stopWhenAllFound)
         walk.threads = threads
@@ -226,11 +216,16 @@ struct OwnerWalk {
     let proc: Int32
     let wanted: Set<UInt64>
     let stopWhenAllFound: Bool
+    /// Whether every socket descriptor is kept (``SocketOwnerScanner/allOwners()``), whatever `wanted` holds.
+    let everySocket: Bool
     let procEntries: UnsafeMutableRawBufferPointer
     let fdEntries: UnsafeMutableRawBufferPointer
     let link: UnsafeMutableRawBufferPointer
     let path: UnsafeMutableRawBufferPointer
     var owners: [UInt64: [SocketOwner]] = [:]
+    /// With ``everySocket``: every socket descriptor, and the command of each process that has one.
+    var tableEntries: [SocketOwnerTable.Entry] = []
+    var commands: [Int32: String] = [:]
     var report = SocketOwnerScanReport()
     /// Wanted inodes that have no owner yet.
     var remaining: Int
@@ -238,10 +233,11 @@ struct OwnerWalk {
     /// Whether each thread's descriptor table is read too (`ss -T`).
     var threads = false
 
-    init(proc: Int32, wanted: Set<UInt64>, stopWhenAllFound: Bool) {
+    init(proc: Int32, wanted: Set<UInt64>, stopWhenAllFound: Bool, everySocket: Bool = false) {
         self.proc = proc
         self.wanted = wanted
         self.stopWhenAllFound = stopWhenAllFound
+        self.everySocket = everySocket
         remaining = wanted.count
         let size = 2 * Self.directoryBufferSize + Self.linkBufferSize + Self.pathBufferSize
         let block = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
@@ -254,7 +250,7 @@ struct OwnerWalk {
         let linkStart = 2 * Self.directoryBufferSize
         link = UnsafeMutableRawBufferPointer(rebasing: block[linkStart..<(linkStart + Self.linkBufferSize)])
         path = UnsafeMutableRawBufferPointer(rebasing: block[(linkStart + Self.linkBufferSize)...])
-        owners.reserveCapacity(min(wanted.count, 1 << 20))
+        if !everySocket { owners.reserveCapacity(min(wanted.count, 1 << 20)) }
     }
 
     func deallocate() {
@@ -374,6 +370,11 @@ struct OwnerWalk {
                         return
                     }
                 }
+                if everySocket {
+                    tableEntries.append(SocketOwnerTable.Entry(inode: inode, pid: pid, fd: fd))
+                    if commands[pid] == nil { commands[pid] = command }
+                    continue
+                }
                 let owner = SocketOwner(command: command!, pid: pid, fd: fd, tid: tid)
                 // One lookup: append, and learn whether the list was empty.
                 if Self.append(owner, to: &owners[inode, default: []]) == 1 {
@@ -400,7 +401,8 @@ struct OwnerWalk {
         switch valueOrErrno({ readlinkat(directory, path, start, link.count) }) {
         case .success(let length):
             let target = UnsafeRawBufferPointer(start: link.baseAddress, count: length)
-            guard let inode = SocketOwnerScanner.socketInode(link: target), wanted.contains(inode) else {
+            guard let inode = SocketOwnerScanner.socketInode(link: target), everySocket || wanted.contains(inode)
+            else {
                 return .success(nil)
             }
             return .success(inode)

@@ -76,7 +76,12 @@ extension Listing {
         writer.start()
         let report: DumpReport?
         var owners: OwnersStage?
-        if options.processes {
+        if OwnersStage.streams(self) {
+            // Every socket's owners first, then the rows as they arrive (OwnersStage says why).
+            owners = try OwnersStage.everySocket()
+            writer.ownerTable = owners?.table
+            report = try source.forEachRow(of: self, into: &writer).sockets
+        } else if options.processes {
             let rows = try source.rows(of: self)
             owners = try OwnersStage([rows], threads: options.display.threads)
             try writer.write(rows, owners: owners)

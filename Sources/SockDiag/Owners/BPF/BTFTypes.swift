@@ -6,7 +6,22 @@
 /// bits 24–28, the member count in bits 0–15 and the bitfield flag in bit 31, then a size or a type id), each
 /// followed by data whose length its kind fixes. Type ids count the records from 1 (0 is `void`). The blob is in
 /// the machine's byte order; a blob in the other order is rejected.
+///
+/// The blob is read in place (``init(mapped:)``: the kernel's 5.5 MB mapped, not copied); only the index of the
+/// records' starts is allocated (4 bytes per type).
 struct BTFTypes {
+    /// Bytes that a ``BTFTypes`` made by ``BTFTypes/init(bytes:)`` owns.
+    final class Storage {
+        let raw: UnsafeMutableRawBufferPointer
+
+        init(_ bytes: [UInt8]) {
+            raw = .allocate(byteCount: max(bytes.count, 1), alignment: 8)
+            raw.copyBytes(from: bytes)
+        }
+
+        deinit { raw.deallocate() }
+    }
+
     /// The kinds this reader names (`BTF_KIND_*`).
     enum Kind: UInt32 {
         case integer = 1
@@ -22,7 +37,7 @@ struct BTFTypes {
         var count: Int
         var kindFlag: Bool
         var sizeOrType: UInt32
-        /// Where the record starts in ``BTFTypes/bytes``.
+        /// Where the record starts in ``BTFTypes/raw``.
         var start: Int
     }
 
@@ -32,23 +47,37 @@ struct BTFTypes {
         var type: UInt32
     }
 
-    let bytes: [UInt8]
+    /// The blob: ``storage``'s, or a mapping the creator keeps for the value's lifetime.
+    let raw: UnsafeRawBufferPointer
+    private let storage: Storage?
     let typeStart: Int
     let stringStart: Int
     let stringEnd: Int
     /// Where each type record starts, indexed by type id (index 0, `void`, is unused).
-    let recordStarts: [Int]
+    let recordStarts: [UInt32]
 
-    /// Parses the header and indexes the type records.
+    /// Parses a copy of `bytes`.
+    /// - Throws: As ``init(mapped:)``.
+    init(bytes: [UInt8]) throws(BTFError) {
+        let storage = Storage(bytes)
+        try self.init(raw: UnsafeRawBufferPointer(rebasing: storage.raw[0..<bytes.count]), storage: storage)
+    }
+
+    /// Parses `mapped` in place; the caller keeps it readable (mapped) as long as the value is used.
     /// - Throws: ``BTFError`` for a blob that is not BTF, in the other byte order, or whose sections or records
     ///   run past its end.
-    init(bytes: [UInt8]) throws(BTFError) {
-        self.bytes = bytes
+    init(mapped: UnsafeRawBufferPointer) throws(BTFError) {
+        try self.init(raw: mapped, storage: nil)
+    }
+
+    private init(raw bytes: UnsafeRawBufferPointer, storage: Storage?) throws(BTFError) {
+        raw = bytes
+        self.storage = storage
         guard bytes.count >= 24 else { throw BTFError("shorter than a BTF header") }
         func word(_ offset: Int) -> UInt32 {
-            bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self) }
+            bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
         }
-        guard bytes.withUnsafeBytes({ $0.loadUnaligned(as: UInt16.self) }) == 0xEB9F else {
+        guard bytes.loadUnaligned(as: UInt16.self) == 0xEB9F else {
             throw BTFError("no BTF magic (or the other byte order)")
         }
         let headerLength = Int(word(4))
@@ -66,23 +95,25 @@ struct BTFTypes {
     }
 
     /// The start of every type record, in id order.
-    private static func indexRecords(_ bytes: [UInt8], from start: Int, to end: Int) throws(BTFError) -> [Int] {
-        var starts = [0]
+    private static func indexRecords(
+        _ raw: UnsafeRawBufferPointer,
+        from start: Int,
+        to end: Int
+    ) throws(BTFError) -> [UInt32] {
+        guard end <= Int(UInt32.max) else { throw BTFError("a blob over 4 GiB") }
+        var starts: [UInt32] = [0]
         var offset = start
-        let failure: BTFError? = bytes.withUnsafeBytes { raw in
-            while offset < end {
-                guard offset + 12 <= end else { return BTFError("a type record past the end") }
-                let info = raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)
-                let count = Int(info & 0xFFFF)
-                guard let kind = Kind(rawValue: (info >> 24) & 0x1F) else {
-                    return BTFError("unknown type kind \((info >> 24) & 0x1F)")
-                }
-                starts.append(offset)
-                offset += 12 + trailingLength(kind, count: count)
+        while offset < end {
+            guard offset + 12 <= end else { throw BTFError("a type record past the end") }
+            let info = raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)
+            let count = Int(info & 0xFFFF)
+            guard let kind = Kind(rawValue: (info >> 24) & 0x1F) else {
+                throw BTFError("unknown type kind \((info >> 24) & 0x1F)")
             }
-            return offset == end ? nil : BTFError("a type record past the end")
+            starts.append(UInt32(offset))
+            offset += 12 + trailingLength(kind, count: count)
         }
-        if let failure { throw failure }
+        guard offset == end else { throw BTFError("a type record past the end") }
         return starts
     }
 
@@ -100,7 +131,7 @@ struct BTFTypes {
     /// The record of type `id`; `nil` for `void` (0) or an id past the last type.
     func record(_ id: UInt32) -> TypeRecord? {
         guard id > 0, Int(id) < recordStarts.count else { return nil }
-        let start = recordStarts[Int(id)]
+        let start = Int(recordStarts[Int(id)])
         let info = word(start + 4)
         return TypeRecord(
             kind: Kind(rawValue: (info >> 24) & 0x1F),
@@ -116,7 +147,7 @@ struct BTFTypes {
     func typeID(named name: String, kind: Kind) -> UInt32? {
         let wanted = Array(name.utf8)
         for id in 1..<recordStarts.count {
-            let start = recordStarts[id]
+            let start = Int(recordStarts[id])
             guard (word(start + 4) >> 24) & 0x1F == kind.rawValue, nameEquals(word(start), wanted) else { continue }
             return UInt32(id)
         }
@@ -172,8 +203,8 @@ struct BTFTypes {
     func string(at offset: UInt32) -> String {
         var index = stringStart + Int(offset)
         var utf8: [UInt8] = []
-        while index < stringEnd, bytes[index] != 0 {
-            utf8.append(bytes[index])
+        while index < stringEnd, raw[index] != 0 {
+            utf8.append(raw[index])
             index += 1
         }
         return String(decoding: utf8, as: UTF8.self)
@@ -182,12 +213,12 @@ struct BTFTypes {
     private func nameEquals(_ offset: UInt32, _ wanted: [UInt8]) -> Bool {
         let start = stringStart + Int(offset)
         guard start + wanted.count < stringEnd else { return false }
-        for index in 0..<wanted.count where bytes[start + index] != wanted[index] { return false }
-        return bytes[start + wanted.count] == 0
+        for index in 0..<wanted.count where raw[start + index] != wanted[index] { return false }
+        return raw[start + wanted.count] == 0
     }
 
-    private func word(_ offset: Int) -> UInt32 {
-        bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self) }
+    func word(_ offset: Int) -> UInt32 {
+        raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
     }
 }
 

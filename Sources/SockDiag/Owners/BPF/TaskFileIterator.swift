@@ -36,9 +36,16 @@ final class TaskFileIterator: Sendable {
         var keys: [UInt64]
     }
 
+    /// The map-less program that writes every socket descriptor (``everySocket()``), and its link.
+    struct Unfiltered {
+        var program: Int32
+        var link: Int32
+    }
+
     struct State {
         var layout: TaskFileLayout?
         var loaded: Loaded?
+        var unfiltered: Unfiltered?
     }
 
     private let state = Mutex(State())
@@ -48,7 +55,10 @@ final class TaskFileIterator: Sendable {
     init() {}
 
     deinit {
-        state.withLock { Self.close(&$0.loaded) }
+        state.withLock {
+            Self.close(&$0.loaded)
+            Self.close(&$0.unfiltered)
+        }
     }
 
     /// The processes holding each of `wanted` (no inode 0), as the `/proc` walk lists them: by process, not thread.
@@ -76,22 +86,64 @@ final class TaskFileIterator: Sendable {
         let map = CSockDiag_bpf_hash_map_create(8, 1, UInt32(capacity))
         guard map >= 0 else { throw BTFError("BPF_MAP_CREATE: \(Errno.current)") }
         let bytes = TaskFileProgram.bytes(TaskFileProgram.instructions(layout: layout, map: map))
+        do throws(BTFError) {
+            let linked = try link(bytes, layout: layout)
+            return Loaded(program: linked.program, link: linked.link, map: map, capacity: capacity, keys: [])
+        } catch {
+            Glibc.close(map)
+            throw error
+        }
+    }
+
+    /// Loads the program `bytes` and creates its link.
+    private static func link(_ bytes: [UInt8], layout: TaskFileLayout) throws(BTFError) -> Unfiltered {
         let program = bytes.withUnsafeBytes { code in
             CSockDiag_bpf_iter_prog_load(code.baseAddress, UInt32(code.count / 8), layout.iteratorID, nil, 0)
         }
-        guard program >= 0 else {
-            let error = Errno.current
-            Glibc.close(map)
-            throw BTFError("BPF_PROG_LOAD: \(error)")
-        }
+        guard program >= 0 else { throw BTFError("BPF_PROG_LOAD: \(Errno.current)") }
         let link = CSockDiag_bpf_iter_link_create(program)
         guard link >= 0 else {
             let error = Errno.current
             Glibc.close(program)
-            Glibc.close(map)
             throw BTFError("BPF_LINK_CREATE: \(error)")
         }
-        return Loaded(program: program, link: link, map: map, capacity: capacity, keys: [])
+        return Unfiltered(program: program, link: link)
+    }
+
+    /// Every socket descriptor of every process (not of threads with a table of their own), and the command of
+    /// each process that has one: one run of the map-less program, loaded at the first call and kept.
+    /// - Throws: ``BTFError`` as ``owners(of:)`` does; the program is then unloaded.
+    func everySocket() throws(BTFError) -> (entries: [SocketOwnerTable.Entry], commands: [Int32: String]) {
+        try state.withLock { (state: inout State) throws(BTFError) in
+            do throws(BTFError) {
+                if state.layout == nil { state.layout = try TaskFileLayout.running() }
+                if state.unfiltered == nil {
+                    let code = TaskFileProgram.instructions(layout: state.layout!, map: nil)
+                    state.unfiltered = try Self.link(TaskFileProgram.bytes(code), layout: state.layout!)
+                }
+                var entries: [SocketOwnerTable.Entry] = []
+                var commands: [Int32: String] = [:]
+                try Self.forEachRecord(link: state.unfiltered!.link) { raw in
+                    let pid = raw.loadUnaligned(fromByteOffset: 8, as: Int32.self)
+                    guard pid == raw.loadUnaligned(fromByteOffset: 12, as: Int32.self) else { return }
+                    let inode = raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+                    let fd = raw.loadUnaligned(fromByteOffset: 16, as: Int32.self)
+                    entries.append(SocketOwnerTable.Entry(inode: inode, pid: pid, fd: fd))
+                    if commands[pid] == nil { commands[pid] = TaskFileRecord(raw).command }
+                }
+                return (entries, commands)
+            } catch {
+                Self.close(&state.unfiltered)
+                throw error
+            }
+        }
+    }
+
+    private static func close(_ unfiltered: inout Unfiltered?) {
+        guard let objects = unfiltered else { return }
+        Glibc.close(objects.link)
+        Glibc.close(objects.program)
+        unfiltered = nil
     }
 
     private static func close(_ loaded: inout Loaded?) {
@@ -131,20 +183,35 @@ final class TaskFileIterator: Sendable {
     /// Runs the iterator once and collects its records, process by process (a thread with a descriptor table of
     /// its own is left out, as `/proc/PID/fd` leaves it out).
     private static func read(link: Int32, wanted: Set<UInt64>) throws(BTFError) -> [UInt64: [SocketOwner]] {
+        var owners: [UInt64: [SocketOwner]] = [:]
+        try forEachRecord(link: link) { raw in
+            let record = TaskFileRecord(raw)
+            guard record.pid == record.tid, wanted.contains(record.inode) else { return }
+            let owner = SocketOwner(command: record.command, pid: record.pid, fd: record.fd)
+            owners[record.inode, default: []].append(owner)
+        }
+        return owners
+    }
+
+    /// Runs the iterator of `link` once and hands each record's bytes to `body`.
+    private static func forEachRecord(
+        link: Int32,
+        _ body: (UnsafeRawBufferPointer) -> Void
+    ) throws(BTFError) {
         let iterator = CSockDiag_bpf_iter_create(link)
         guard iterator >= 0 else { throw BTFError("BPF_ITER_CREATE: \(Errno.current)") }
         defer { Glibc.close(iterator) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readSize, alignment: 8)
         defer { buffer.deallocate() }
-        var owners: [UInt64: [SocketOwner]] = [:]
         var kept = 0
         while true {
             let free = UnsafeMutableRawBufferPointer(rebasing: buffer[kept...])
             let length: Int
             switch valueOrErrno({ Glibc.read(iterator, free.baseAddress, free.count) }) {
             case .success(let count): length = count
-            // The kernel gives up a read after visiting a million descriptors without writing a record; the next
-            // read goes on from there.
+            // The kernel stops a read() after a million objects (descriptors) that wrote nothing, with EAGAIN
+            // (`MAX_ITER_OBJECTS` in kernel/bpf/bpf_iter.c); the next read() resumes after them. A machine with
+            // more than a million open descriptors and few wanted sockets gets it.
             case .failure(let error) where error.rawValue == EAGAIN: continue
             case .failure(let error): throw BTFError("read BPF iterator: \(error)")
             }
@@ -152,18 +219,11 @@ final class TaskFileIterator: Sendable {
             let filled = kept + length
             var offset = 0
             while offset + TaskFileRecord.size <= filled {
-                let record = TaskFileRecord(
-                    UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + TaskFileRecord.size)])
-                )
+                body(UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + TaskFileRecord.size)]))
                 offset += TaskFileRecord.size
-                guard record.pid == record.tid, wanted.contains(record.inode) else { continue }
-                owners[record.inode, default: []].append(
-                    SocketOwner(command: record.command, pid: record.pid, fd: record.fd)
-                )
             }
             kept = filled - offset
             if kept > 0 { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[offset..<filled])) }
         }
-        return owners
     }
 }

@@ -44,9 +44,20 @@ struct TaskFileLayout: Equatable, Sendable {
         }
     }
 
-    /// Reads the running kernel's layout from ``vmlinuxPath``.
+    /// Reads the running kernel's layout from ``vmlinuxPath``: parsed where the kernel maps it (6.16 and later;
+    /// its pages are the kernel's, `remap_pfn_range`, and count in no process's RSS), else from a copy read whole.
     static func running() throws(BTFError) -> TaskFileLayout {
-        try TaskFileLayout(types: BTFTypes(bytes: readWholeFile(vmlinuxPath)))
+        guard case .success(let fd) = valueOrErrno({ open(vmlinuxPath, O_RDONLY | O_CLOEXEC) }) else {
+            throw BTFError("cannot open \(vmlinuxPath): \(Errno.current)")
+        }
+        defer { close(fd) }
+        var status = stat()
+        let size = fstat(fd, &status) == 0 && status.st_size > 0 ? Int(status.st_size) : 0
+        if size > 0, let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED {
+            defer { munmap(mapped, size) }
+            return try TaskFileLayout(types: BTFTypes(mapped: UnsafeRawBufferPointer(start: mapped, count: size)))
+        }
+        return try TaskFileLayout(types: BTFTypes(bytes: readAll(fd, size: size, path: vmlinuxPath)))
     }
 
     /// The byte offset of `structure.name`, checked to be an integer of `size` bytes, a pointer, or an array of
@@ -81,27 +92,17 @@ struct TaskFileLayout: Equatable, Sendable {
 
     /// The element count of an array of one-byte elements; `nil` for another element size.
     private static func arrayLength(_ type: BTFTypes.TypeRecord, types: BTFTypes) -> Int? {
-        let element = types.bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: type.start + 12, as: UInt32.self) }
-        let count = types.bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: type.start + 20, as: UInt32.self) }
+        let element = types.word(type.start + 12)
+        let count = types.word(type.start + 20)
         guard let elementType = types.record(types.resolved(element)), elementType.kind == .integer,
             elementType.sizeOrType == 1
         else { return nil }
         return Int(count)
     }
 
-    /// The whole content of `path`: mapped when the kernel allows it (vmlinux BTF since 6.16: one copy instead of
-    /// a thousand 4 KiB sysfs reads), else read until the end (sysfs reports no useful size for every file).
-    static func readWholeFile(_ path: String) throws(BTFError) -> [UInt8] {
-        guard case .success(let fd) = valueOrErrno({ open(path, O_RDONLY | O_CLOEXEC) }) else {
-            throw BTFError("cannot open \(path): \(Errno.current)")
-        }
-        defer { close(fd) }
-        var status = stat()
-        let size = fstat(fd, &status) == 0 && status.st_size > 0 ? Int(status.st_size) : 0
-        if size > 0, let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED {
-            defer { munmap(mapped, size) }
-            return [UInt8](UnsafeRawBufferPointer(start: mapped, count: size))
-        }
+    /// The rest of `fd`'s content, read until the end (sysfs reports no useful size for every file; `size` is a
+    /// hint).
+    static func readAll(_ fd: Int32, size: Int, path: String) throws(BTFError) -> [UInt8] {
         let hint = size > 0 ? size : 1 << 20
         var bytes = [UInt8](repeating: 0, count: hint + 1)
         var count = 0

@@ -44,8 +44,9 @@ enum TaskFileProgram {
     /// The stack slot of the map key, below the record.
     static let keySlot: Int16 = -48
 
-    /// The program for `layout`, looking inodes up in the hash map `map` (a descriptor).
-    static func instructions(layout: TaskFileLayout, map: Int32) -> [Instruction] {
+    /// The program for `layout`, looking inodes up in the hash map `map` (a descriptor); with no map, it writes a
+    /// record for every socket descriptor.
+    static func instructions(layout: TaskFileLayout, map: Int32?) -> [Instruction] {
         let record = -Int16(TaskFileRecord.size)
         // The branches to the final `return 0` are patched once its index is known.
         var code: [Instruction] = [
@@ -61,7 +62,7 @@ enum TaskFileProgram {
             Instruction(jumpNotEqual, dst: 2, immediate: 0xC000),  // not S_IFSOCK: done
             Instruction(loadDouble, dst: 3, src: 1, offset: Int16(layout.inodeNumber)),  // r3 = inode->i_ino
             Instruction(storeDouble, dst: 10, src: 3, offset: keySlot),
-            Instruction(loadImmediate64, dst: 1, src: pseudoMapDescriptor, immediate: map),  // r1 = &wanted
+            Instruction(loadImmediate64, dst: 1, src: pseudoMapDescriptor, immediate: map ?? -1),  // r1 = &wanted
             Instruction(0),
             Instruction(moveRegister, dst: 2, src: 10),
             Instruction(addImmediate, dst: 2, immediate: Int32(keySlot)),  // r2 = &key
@@ -86,6 +87,8 @@ enum TaskFileProgram {
             Instruction(moveImmediate, dst: 3, immediate: Int32(TaskFileRecord.size)),
             Instruction(call, immediate: seqWrite),
         ]
+        // Without a map: no lookup (the six instructions from the map's address to the branch on its result).
+        if map == nil { code.removeSubrange(12..<18) }
         let done = code.count
         for index in code.indices
         where code[index].opcode == jumpEqual || code[index].opcode == jumpNotEqual {

@@ -32,6 +32,11 @@ struct RowWriter: ~Copyable {
     /// JSON's sockets held back for ss's order, kept as they are: an object's leading comma depends on what was
     /// written before it.
     private var heldSockets: [Socket] = []
+    /// `-p` on the every-socket path (``OwnersStage/streams(_:)``): the table each streamed row's owners come
+    /// from; `nil` otherwise (rows without owners, or kept rows written with ``write(_:owners:)``).
+    var ownerTable: SocketOwnerTable?
+    /// The one owner list every streamed row reuses (no allocation per row).
+    private var ownerList: [SocketOwner] = []
 
     /// A writer for `listing`'s rows.
     /// - Parameter namespaces: With `--all-netns`, the namespaces whose labels the rows carry (their longest label
@@ -201,14 +206,23 @@ struct RowWriter: ~Copyable {
 }
 
 extension RowWriter: RowConsumer {
+    /// The owners of the socket `inode` from ``ownerTable`` (in the reused list), or `nil` without a table.
+    @inline(__always)
+    private mutating func tableOwners(of inode: UInt64) -> [SocketOwner]? {
+        guard let ownerTable else { return nil }
+        ownerList.removeAll(keepingCapacity: true)
+        ownerTable.appendOwners(of: inode, to: &ownerList)
+        return ownerList
+    }
+
     @inline(__always)
     mutating func take(_ socket: UnixSocket) throws {
-        try write(socket)
+        try write(socket, owners: tableOwners(of: UInt64(socket.inode)))
     }
 
     @inline(__always)
     mutating func take(_ socket: Socket) throws {
-        try write(socket, owners: nil)
+        try write(socket, owners: tableOwners(of: socket.inode))
     }
 
     mutating func take(_ socket: NetlinkSocketEntry) throws {
@@ -233,12 +247,16 @@ extension RowWriter: RowConsumer {
             heldSockets.append(socket)
         } else {
             if labelled { heldRows.append(contentsOf: label) }
-            table!.write(socket, to: &heldRows)
+            if let owners = tableOwners(of: socket.inode) {
+                table!.write(socket, owners: owners, to: &heldRows)
+            } else {
+                table!.write(socket, to: &heldRows)
+            }
         }
     }
 
     mutating func takeHeld() throws {
-        for socket in heldSockets { try write(socket, owners: nil) }
+        for socket in heldSockets { try write(socket, owners: tableOwners(of: socket.inode)) }
         heldSockets = []
         guard !heldRows.isEmpty else { return }
         layout!.cells.append(contentsOf: heldRows)

@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+extension SocketOwnerScanner {
+    /// The owners of every socket that a process holds, as one table to look sockets up in
+    /// (``SocketOwnerTable``).
+    ///
+    /// For a caller that wants the owners of most sockets (a full listing): the scan needs no set of wanted
+    /// inodes, so the sockets can be read after it and handled one at a time. Its cost is that of any scan (every
+    /// descriptor of every process is visited, in-kernel with the BPF iterator); its memory is about 16 bytes per
+    /// socket descriptor on the machine, however many sockets the caller then reads. Processes only, never
+    /// threads (``SocketOwner/tid`` is `nil`); the source is chosen as for ``owners(of:stopWhenAllFound:threads:)``
+    /// and the answer is the same.
+    /// - Returns: The table, with what the scan did in ``SocketOwnerTable/report``.
+    /// - Throws: ``SockDiagError`` as ``owners(of:stopWhenAllFound:threads:)`` does.
+    public func allOwners() throws(SockDiagError) -> SocketOwnerTable {
+        var bpfUnavailable: String?
+        if let iterator {
+            switch iteratorTable(iterator) {
+            case .success(let table): return table
+            case .failure(let reason): bpfUnavailable = try fallback(from: reason)
+            }
+        }
+        let directory = try openProcRoot()
+        defer { close(directory) }
+        var walk = OwnerWalk(proc: directory, wanted: [], stopWhenAllFound: false, everySocket: true)
+        defer { walk.deallocate() }
+        try walk.run(root: procRoot)
+        var report = walk.report
+        report.bpfUnavailable = bpfUnavailable
+        return SocketOwnerTable(entries: walk.tableEntries, commands: walk.commands, report: report)
+    }
+
+    /// Why the iterator's failure leads to the `/proc` walk (for the report); throws when the source is forced.
+    func fallback(from reason: BTFError) throws(SockDiagError) -> String {
+        guard source == .automatic else {
+            throw SockDiagError(
+                code: .requestRejected,
+                operation: "BPF task_file iterator",
+                message: "the BPF owner iterator cannot be used: \(reason)"
+            )
+        }
+        return reason.description
+    }
+
+    /// Opens ``procRoot`` as a directory.
+    func openProcRoot() throws(SockDiagError) -> Int32 {
+        let root = procRoot
+        return try procSystemCall("open", path: root) {
+            root.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        }
+    }
+
+    /// The table from the BPF iterator, or why it cannot answer.
+    func iteratorTable(_ iterator: TaskFileIterator) -> Result<SocketOwnerTable, BTFError> {
+        let privileged = source == .automatic
+        if let reason = TaskFileIterator.unavailability(procRoot: procRoot, threads: false, privileged: privileged) {
+            return .failure(BTFError(reason))
+        }
+        do throws(BTFError) {
+            let (entries, commands) = try iterator.everySocket()
+            var report = SocketOwnerScanReport()
+            report.source = .bpf
+            return .success(SocketOwnerTable(entries: entries, commands: commands, report: report))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
