@@ -37,6 +37,7 @@ enum TaskFileProgram {
     static let moveRegister: UInt8 = 0xBF, moveImmediate: UInt8 = 0xB7
     static let addImmediate: UInt8 = 0x07, andImmediate: UInt8 = 0x57
     static let jumpEqual: UInt8 = 0x15, jumpNotEqual: UInt8 = 0x55
+    static let jumpEqualRegister: UInt8 = 0x1D, jumpNotEqualRegister: UInt8 = 0x5D, jump: UInt8 = 0x05
     static let call: UInt8 = 0x85, exit: UInt8 = 0x95, loadImmediate64: UInt8 = 0x18
     /// `BPF_PSEUDO_MAP_FD`: the 64-bit immediate is a map descriptor.
     static let pseudoMapDescriptor: UInt8 = 1
@@ -44,9 +45,8 @@ enum TaskFileProgram {
     /// The stack slot of the map key, below the record.
     static let keySlot: Int16 = -48
 
-    /// The program for `layout`, looking inodes up in the hash map `map` (a descriptor); with no map, it writes a
-    /// record for every socket descriptor.
-    static func instructions(layout: TaskFileLayout, map: Int32?) -> [Instruction] {
+    /// The program for `layout`, looking inodes up in the hash map `map` (a descriptor).
+    static func instructions(layout: TaskFileLayout, map: Int32) -> [Instruction] {
         let record = -Int16(TaskFileRecord.size)
         // The branches to the final `return 0` are patched once its index is known.
         var code: [Instruction] = [
@@ -62,7 +62,7 @@ enum TaskFileProgram {
             Instruction(jumpNotEqual, dst: 2, immediate: 0xC000),  // not S_IFSOCK: done
             Instruction(loadDouble, dst: 3, src: 1, offset: Int16(layout.inodeNumber)),  // r3 = inode->i_ino
             Instruction(storeDouble, dst: 10, src: 3, offset: keySlot),
-            Instruction(loadImmediate64, dst: 1, src: pseudoMapDescriptor, immediate: map ?? -1),  // r1 = &wanted
+            Instruction(loadImmediate64, dst: 1, src: pseudoMapDescriptor, immediate: map),  // r1 = &wanted
             Instruction(0),
             Instruction(moveRegister, dst: 2, src: 10),
             Instruction(addImmediate, dst: 2, immediate: Int32(keySlot)),  // r2 = &key
@@ -87,8 +87,6 @@ enum TaskFileProgram {
             Instruction(moveImmediate, dst: 3, immediate: Int32(TaskFileRecord.size)),
             Instruction(call, immediate: seqWrite),
         ]
-        // Without a map: no lookup (the six instructions from the map's address to the branch on its result).
-        if map == nil { code.removeSubrange(12..<18) }
         let done = code.count
         for index in code.indices
         where code[index].opcode == jumpEqual || code[index].opcode == jumpNotEqual {
@@ -139,8 +137,13 @@ struct TaskFileRecord: Equatable {
         pid = raw.loadUnaligned(fromByteOffset: 8, as: Int32.self)
         tid = raw.loadUnaligned(fromByteOffset: 12, as: Int32.self)
         fd = raw.loadUnaligned(fromByteOffset: 16, as: Int32.self)
-        let name = UnsafeRawBufferPointer(rebasing: raw[24..<40])
+        command = Self.command(UnsafeRawBufferPointer(rebasing: raw[24..<40]))
+    }
+
+    /// The command name in the 16 NUL-padded bytes at the start of `raw`.
+    static func command(_ raw: UnsafeRawBufferPointer) -> String {
+        let name = UnsafeRawBufferPointer(rebasing: raw[0..<16])
         let length = name.firstIndex(of: 0) ?? 16
-        command = String(decoding: UnsafeRawBufferPointer(rebasing: name[0..<length]), as: UTF8.self)
+        return String(decoding: UnsafeRawBufferPointer(rebasing: name[0..<length]), as: UTF8.self)
     }
 }
