@@ -25,17 +25,8 @@ extension TaskFileProgram {
     /// The every-socket program for `layout`, keeping the last named process in the one-slot array map `last`.
     static func everySocketInstructions(layout: TaskFileLayout, last: Int32) -> [Instruction] {
         let entry = entrySlot, named = namedSlot
-        var code: [Instruction] = [
-            Instruction(loadDouble, dst: 6, src: 1, offset: 0),  // r6 = ctx->meta
-            Instruction(loadDouble, dst: 7, src: 1, offset: 8),  // r7 = ctx->task
-            Instruction(loadWord, dst: 9, src: 1, offset: 16),  // r9 = ctx->fd
-            Instruction(loadDouble, dst: 8, src: 1, offset: 24),  // r8 = ctx->file
-            Instruction(jumpEqual, dst: 7),  // no task: done
-            Instruction(jumpEqual, dst: 8),  // no file: done
-            Instruction(loadDouble, dst: 1, src: 8, offset: Int16(layout.fileInode)),  // r1 = file->f_inode
-            Instruction(loadHalf, dst: 2, src: 1, offset: Int16(layout.inodeMode)),  // r2 = inode->i_mode
-            Instruction(andImmediate, dst: 2, immediate: 0xF000),  // S_IFMT
-            Instruction(jumpNotEqual, dst: 2, immediate: 0xC000),  // not S_IFSOCK: done
+        var code = socketPrologue(layout)
+        code += [
             Instruction(loadWord, dst: 3, src: 7, offset: Int16(layout.taskTGID)),  // r3 = task->tgid
             Instruction(loadWord, dst: 4, src: 7, offset: Int16(layout.taskPID)),  // r4 = task->pid
             Instruction(jumpNotEqualRegister, dst: 3, src: 4),  // a thread with a table of its own: done

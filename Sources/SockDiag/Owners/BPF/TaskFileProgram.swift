@@ -45,11 +45,10 @@ enum TaskFileProgram {
     /// The stack slot of the map key, below the record.
     static let keySlot: Int16 = -48
 
-    /// The program for `layout`, looking inodes up in the hash map `map` (a descriptor).
-    static func instructions(layout: TaskFileLayout, map: Int32) -> [Instruction] {
-        let record = -Int16(TaskFileRecord.size)
-        // The branches to the final `return 0` are patched once its index is known.
-        var code: [Instruction] = [
+    /// What both programs start with: r6 = `meta`, r7 = `task`, r8 = `file`, r9 = `fd`, r1 = `file->f_inode`, and a
+    /// branch to the end (patched later) unless there are a task and a file, and the file is a socket.
+    static func socketPrologue(_ layout: TaskFileLayout) -> [Instruction] {
+        [
             Instruction(loadDouble, dst: 6, src: 1, offset: 0),  // r6 = ctx->meta
             Instruction(loadDouble, dst: 7, src: 1, offset: 8),  // r7 = ctx->task
             Instruction(loadWord, dst: 9, src: 1, offset: 16),  // r9 = ctx->fd
@@ -60,6 +59,15 @@ enum TaskFileProgram {
             Instruction(loadHalf, dst: 2, src: 1, offset: Int16(layout.inodeMode)),  // r2 = inode->i_mode
             Instruction(andImmediate, dst: 2, immediate: 0xF000),  // S_IFMT
             Instruction(jumpNotEqual, dst: 2, immediate: 0xC000),  // not S_IFSOCK: done
+        ]
+    }
+
+    /// The program for `layout`, looking inodes up in the hash map `map` (a descriptor).
+    static func instructions(layout: TaskFileLayout, map: Int32) -> [Instruction] {
+        let record = -Int16(TaskFileRecord.size)
+        // The branches to the final `return 0` are patched once its index is known.
+        var code = socketPrologue(layout)
+        code += [
             Instruction(loadDouble, dst: 3, src: 1, offset: Int16(layout.inodeNumber)),  // r3 = inode->i_ino
             Instruction(storeDouble, dst: 10, src: 3, offset: keySlot),
             Instruction(loadImmediate64, dst: 1, src: pseudoMapDescriptor, immediate: map),  // r1 = &wanted
