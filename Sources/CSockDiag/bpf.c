@@ -22,6 +22,17 @@ int CSockDiag_bpf_hash_map_create(uint32_t key_size, uint32_t value_size, uint32
     return bpf_call(BPF_MAP_CREATE, &attr);
 }
 
+int CSockDiag_bpf_array_map_create(uint32_t value_size, uint32_t max_entries) {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.map_type = BPF_MAP_TYPE_ARRAY;
+    attr.key_size = 4;
+    attr.value_size = value_size;
+    attr.max_entries = max_entries;
+    memcpy(attr.map_name, "sockdiag_last", sizeof("sockdiag_last"));
+    return bpf_call(BPF_MAP_CREATE, &attr);
+}
+
 int CSockDiag_bpf_map_update_batch(int map_fd, const void *keys, const void *values, uint32_t *count) {
     union bpf_attr attr;
     memset(&attr, 0, sizeof(attr));

@@ -11,6 +11,9 @@
 /// BPF_MAP_CREATE of a BPF_MAP_TYPE_HASH map.
 int CSockDiag_bpf_hash_map_create(uint32_t key_size, uint32_t value_size, uint32_t max_entries);
 
+/// BPF_MAP_CREATE of a BPF_MAP_TYPE_ARRAY map (4-byte keys 0 to `max_entries - 1`, zero-filled values).
+int CSockDiag_bpf_array_map_create(uint32_t value_size, uint32_t max_entries);
+
 /// BPF_MAP_UPDATE_BATCH: `*count` keys and values (BPF_ANY); on return `*count` holds how many were written.
 int CSockDiag_bpf_map_update_batch(int map_fd, const void *keys, const void *values, uint32_t *count);
 

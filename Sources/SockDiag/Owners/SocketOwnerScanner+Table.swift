@@ -46,6 +46,23 @@ extension SocketOwnerScanner {
         return reason.description
     }
 
+    /// How many files are open on the machine (the first field of `/proc/sys/fs/file-nr`; 0 when unreadable): an
+    /// upper bound of the socket descriptors a scan finds, to reserve the table once. The pages of the
+    /// reservation that the scan does not fill are never touched, so they cost no memory.
+    static func openFileEstimate() -> Int {
+        let file = open("/proc/sys/fs/file-nr", O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { return 0 }
+        defer { close(file) }
+        var bytes = [UInt8](repeating: 0, count: 64)
+        let length = bytes.withUnsafeMutableBytes { read(file, $0.baseAddress, $0.count) }
+        var count = 0
+        for byte in bytes.prefix(max(length, 0)) {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { break }
+            count = count * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return min(count, 1 << 26)
+    }
+
     /// Opens ``procRoot`` as a directory.
     func openProcRoot() throws(SockDiagError) -> Int32 {
         let root = procRoot
@@ -61,7 +78,9 @@ extension SocketOwnerScanner {
             return .failure(BTFError(reason))
         }
         do throws(BTFError) {
-            let (entries, commands) = try iterator.everySocket()
+            var entries: [SocketOwnerTable.Entry] = []
+            entries.reserveCapacity(Self.openFileEstimate())
+            let commands = try iterator.everySocket(into: &entries)
             var report = SocketOwnerScanReport()
             report.source = .bpf
             return .success(SocketOwnerTable(entries: entries, commands: commands, report: report))

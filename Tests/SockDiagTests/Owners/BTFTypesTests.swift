@@ -91,6 +91,27 @@ struct BTFTypesTests {
         #expect(Array(bytes[0..<8]) == [0x79, 0x16, 0, 0, 0, 0, 0, 0])
     }
 
+    @Test("the every-socket program: one branch to the entry-only write, every other to the final return")
+    func everySocketProgram() throws {
+        let layout = try TaskFileLayout(types: BTFTypes(bytes: Self.fixture()))
+        let code = TaskFileProgram.everySocketInstructions(layout: layout, last: 7)
+        let done = code.count - 2
+        let jumps: Set<UInt8> = [
+            TaskFileProgram.jumpEqual, TaskFileProgram.jumpNotEqual, TaskFileProgram.jumpNotEqualRegister,
+            TaskFileProgram.jump,
+        ]
+        for (index, instruction) in code.enumerated() where jumps.contains(instruction.opcode) {
+            #expect(index + 1 + Int(instruction.offset) == done, "branch at \(index)")
+        }
+        let named = try #require(code.firstIndex { $0.opcode == TaskFileProgram.jumpEqualRegister })
+        let target = named + 1 + Int(code[named].offset)
+        // The entry-only write: r1 = meta->seq, r2 = r10 - 16, r3 = 16, bpf_seq_write.
+        #expect(code[target + 2].immediate == -16 && code[target + 3].immediate == 16)
+        #expect(code[target + 4] == TaskFileProgram.Instruction(TaskFileProgram.call, immediate: 127))
+        let load = try #require(code.firstIndex { $0.opcode == TaskFileProgram.loadImmediate64 })
+        #expect(code[load].immediate == 7 && code[load].registers == 0x11)
+    }
+
     @Test("a record: inode, process, thread, descriptor and the NUL-padded command name")
     func record() {
         var bytes = [UInt8](repeating: 0, count: TaskFileRecord.size)

@@ -36,10 +36,12 @@ final class TaskFileIterator: Sendable {
         var keys: [UInt64]
     }
 
-    /// The map-less program that writes every socket descriptor (``everySocket()``), and its link.
+    /// The program that writes every socket descriptor (``everySocket(into:)``), its link, and its one-slot map
+    /// of the last named process (`-1` when unused).
     struct Unfiltered {
         var program: Int32
         var link: Int32
+        var last: Int32 = -1
     }
 
     struct State {
@@ -49,7 +51,7 @@ final class TaskFileIterator: Sendable {
     }
 
     private let state = Mutex(State())
-    /// The read buffer size: a multiple of the record size.
+    /// The read buffer size: a multiple of both record sizes.
     static let readSize = 1600 * TaskFileRecord.size
 
     init() {}
@@ -110,28 +112,30 @@ final class TaskFileIterator: Sendable {
         return Unfiltered(program: program, link: link)
     }
 
-    /// Every socket descriptor of every process (not of threads with a table of their own), and the command of
-    /// each process that has one: one run of the map-less program, loaded at the first call and kept.
+    /// Every socket descriptor of every process (not of threads with a table of their own), in process then
+    /// descriptor order, appended to `entries`, and the command of each process that has one: one run of the
+    /// every-socket program (``TaskFileProgram/everySocketInstructions(layout:last:)``), loaded at the first call
+    /// and kept.
     /// - Throws: ``BTFError`` as ``owners(of:)`` does; the program is then unloaded.
-    func everySocket() throws(BTFError) -> (entries: [SocketOwnerTable.Entry], commands: [Int32: String]) {
+    func everySocket(into entries: inout [SocketOwnerTable.Entry]) throws(BTFError) -> [Int32: String] {
         try state.withLock { (state: inout State) throws(BTFError) in
             do throws(BTFError) {
                 if state.layout == nil { state.layout = try TaskFileLayout.running() }
-                if state.unfiltered == nil {
-                    let code = TaskFileProgram.instructions(layout: state.layout!, map: nil)
-                    state.unfiltered = try Self.link(TaskFileProgram.bytes(code), layout: state.layout!)
-                }
-                var entries: [SocketOwnerTable.Entry] = []
+                if state.unfiltered == nil { state.unfiltered = try Self.loadEverySocket(state.layout!) }
+                try Self.resetLastProcess(state.unfiltered!.last)
                 var commands: [Int32: String] = [:]
-                try Self.forEachRecord(link: state.unfiltered!.link) { raw in
-                    let pid = raw.loadUnaligned(fromByteOffset: 8, as: Int32.self)
-                    guard pid == raw.loadUnaligned(fromByteOffset: 12, as: Int32.self) else { return }
-                    let inode = raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
-                    let fd = raw.loadUnaligned(fromByteOffset: 16, as: Int32.self)
-                    entries.append(SocketOwnerTable.Entry(inode: inode, pid: pid, fd: fd))
-                    if commands[pid] == nil { commands[pid] = TaskFileRecord(raw).command }
+                // The process whose name the next 16 bytes are, after a marker (an entry of inode 0).
+                var naming: Int32?
+                try Self.forEachRecord(link: state.unfiltered!.link, size: 16) { raw in
+                    if let pid = naming {
+                        commands[pid] = TaskFileRecord.command(raw)
+                        naming = nil
+                        return
+                    }
+                    let entry = raw.loadUnaligned(as: SocketOwnerTable.Entry.self)
+                    if entry.inode == 0 { naming = entry.pid } else { entries.append(entry) }
                 }
-                return (entries, commands)
+                return commands
             } catch {
                 Self.close(&state.unfiltered)
                 throw error
@@ -139,10 +143,35 @@ final class TaskFileIterator: Sendable {
         }
     }
 
+    /// Creates the one-slot map of the last named process, loads the every-socket program and creates its link.
+    private static func loadEverySocket(_ layout: TaskFileLayout) throws(BTFError) -> Unfiltered {
+        let last = CSockDiag_bpf_array_map_create(4, 1)
+        guard last >= 0 else { throw BTFError("BPF_MAP_CREATE: \(Errno.current)") }
+        let code = TaskFileProgram.everySocketInstructions(layout: layout, last: last)
+        do throws(BTFError) {
+            let linked = try link(TaskFileProgram.bytes(code), layout: layout)
+            return Unfiltered(program: linked.program, link: linked.link, last: last)
+        } catch {
+            Glibc.close(last)
+            throw error
+        }
+    }
+
+    /// Sets the last named process to none (0), before a run.
+    private static func resetLastProcess(_ map: Int32) throws(BTFError) {
+        var key: UInt32 = 0
+        var value: Int32 = 0
+        var count: UInt32 = 1
+        guard CSockDiag_bpf_map_update_batch(map, &key, &value, &count) == 0 else {
+            throw BTFError("BPF_MAP_UPDATE_BATCH: \(Errno.current)")
+        }
+    }
+
     private static func close(_ unfiltered: inout Unfiltered?) {
         guard let objects = unfiltered else { return }
         Glibc.close(objects.link)
         Glibc.close(objects.program)
+        Glibc.close(objects.last)
         unfiltered = nil
     }
 
@@ -184,7 +213,7 @@ final class TaskFileIterator: Sendable {
     /// its own is left out, as `/proc/PID/fd` leaves it out).
     private static func read(link: Int32, wanted: Set<UInt64>) throws(BTFError) -> [UInt64: [SocketOwner]] {
         var owners: [UInt64: [SocketOwner]] = [:]
-        try forEachRecord(link: link) { raw in
+        try forEachRecord(link: link, size: TaskFileRecord.size) { raw in
             let record = TaskFileRecord(raw)
             guard record.pid == record.tid, wanted.contains(record.inode) else { return }
             let owner = SocketOwner(command: record.command, pid: record.pid, fd: record.fd)
@@ -193,9 +222,10 @@ final class TaskFileIterator: Sendable {
         return owners
     }
 
-    /// Runs the iterator of `link` once and hands each record's bytes to `body`.
+    /// Runs the iterator of `link` once and hands each `size`-byte record's bytes to `body`.
     private static func forEachRecord(
         link: Int32,
+        size: Int,
         _ body: (UnsafeRawBufferPointer) -> Void
     ) throws(BTFError) {
         let iterator = CSockDiag_bpf_iter_create(link)
@@ -218,9 +248,9 @@ final class TaskFileIterator: Sendable {
             if length == 0 { break }
             let filled = kept + length
             var offset = 0
-            while offset + TaskFileRecord.size <= filled {
-                body(UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + TaskFileRecord.size)]))
-                offset += TaskFileRecord.size
+            while offset + size <= filled {
+                body(UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + size)]))
+                offset += size
             }
             kept = filled - offset
             if kept > 0 { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[offset..<filled])) }

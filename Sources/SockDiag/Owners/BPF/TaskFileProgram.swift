@@ -37,6 +37,7 @@ enum TaskFileProgram {
     static let moveRegister: UInt8 = 0xBF, moveImmediate: UInt8 = 0xB7
     static let addImmediate: UInt8 = 0x07, andImmediate: UInt8 = 0x57
     static let jumpEqual: UInt8 = 0x15, jumpNotEqual: UInt8 = 0x55
+    static let jumpEqualRegister: UInt8 = 0x1D, jumpNotEqualRegister: UInt8 = 0x5D, jump: UInt8 = 0x05
     static let call: UInt8 = 0x85, exit: UInt8 = 0x95, loadImmediate64: UInt8 = 0x18
     /// `BPF_PSEUDO_MAP_FD`: the 64-bit immediate is a map descriptor.
     static let pseudoMapDescriptor: UInt8 = 1
@@ -44,12 +45,10 @@ enum TaskFileProgram {
     /// The stack slot of the map key, below the record.
     static let keySlot: Int16 = -48
 
-    /// The program for `layout`, looking inodes up in the hash map `map` (a descriptor); with no map, it writes a
-    /// record for every socket descriptor.
-    static func instructions(layout: TaskFileLayout, map: Int32?) -> [Instruction] {
-        let record = -Int16(TaskFileRecord.size)
-        // The branches to the final `return 0` are patched once its index is known.
-        var code: [Instruction] = [
+    /// What both programs start with: r6 = `meta`, r7 = `task`, r8 = `file`, r9 = `fd`, r1 = `file->f_inode`, and a
+    /// branch to the end (patched later) unless there are a task and a file, and the file is a socket.
+    static func socketPrologue(_ layout: TaskFileLayout) -> [Instruction] {
+        [
             Instruction(loadDouble, dst: 6, src: 1, offset: 0),  // r6 = ctx->meta
             Instruction(loadDouble, dst: 7, src: 1, offset: 8),  // r7 = ctx->task
             Instruction(loadWord, dst: 9, src: 1, offset: 16),  // r9 = ctx->fd
@@ -60,9 +59,18 @@ enum TaskFileProgram {
             Instruction(loadHalf, dst: 2, src: 1, offset: Int16(layout.inodeMode)),  // r2 = inode->i_mode
             Instruction(andImmediate, dst: 2, immediate: 0xF000),  // S_IFMT
             Instruction(jumpNotEqual, dst: 2, immediate: 0xC000),  // not S_IFSOCK: done
+        ]
+    }
+
+    /// The program for `layout`, looking inodes up in the hash map `map` (a descriptor).
+    static func instructions(layout: TaskFileLayout, map: Int32) -> [Instruction] {
+        let record = -Int16(TaskFileRecord.size)
+        // The branches to the final `return 0` are patched once its index is known.
+        var code = socketPrologue(layout)
+        code += [
             Instruction(loadDouble, dst: 3, src: 1, offset: Int16(layout.inodeNumber)),  // r3 = inode->i_ino
             Instruction(storeDouble, dst: 10, src: 3, offset: keySlot),
-            Instruction(loadImmediate64, dst: 1, src: pseudoMapDescriptor, immediate: map ?? -1),  // r1 = &wanted
+            Instruction(loadImmediate64, dst: 1, src: pseudoMapDescriptor, immediate: map),  // r1 = &wanted
             Instruction(0),
             Instruction(moveRegister, dst: 2, src: 10),
             Instruction(addImmediate, dst: 2, immediate: Int32(keySlot)),  // r2 = &key
@@ -87,8 +95,6 @@ enum TaskFileProgram {
             Instruction(moveImmediate, dst: 3, immediate: Int32(TaskFileRecord.size)),
             Instruction(call, immediate: seqWrite),
         ]
-        // Without a map: no lookup (the six instructions from the map's address to the branch on its result).
-        if map == nil { code.removeSubrange(12..<18) }
         let done = code.count
         for index in code.indices
         where code[index].opcode == jumpEqual || code[index].opcode == jumpNotEqual {
@@ -139,8 +145,13 @@ struct TaskFileRecord: Equatable {
         pid = raw.loadUnaligned(fromByteOffset: 8, as: Int32.self)
         tid = raw.loadUnaligned(fromByteOffset: 12, as: Int32.self)
         fd = raw.loadUnaligned(fromByteOffset: 16, as: Int32.self)
-        let name = UnsafeRawBufferPointer(rebasing: raw[24..<40])
+        command = Self.command(UnsafeRawBufferPointer(rebasing: raw[24..<40]))
+    }
+
+    /// The command name in the 16 NUL-padded bytes at the start of `raw`.
+    static func command(_ raw: UnsafeRawBufferPointer) -> String {
+        let name = UnsafeRawBufferPointer(rebasing: raw[0..<16])
         let length = name.firstIndex(of: 0) ?? 16
-        command = String(decoding: UnsafeRawBufferPointer(rebasing: name[0..<length]), as: UTF8.self)
+        return String(decoding: UnsafeRawBufferPointer(rebasing: name[0..<length]), as: UTF8.self)
     }
 }

@@ -51,13 +51,55 @@ struct OwnersStage {
     /// socket instead of every row (~130 bytes) and its owners, and writes rows as they arrive; a narrow listing
     /// (`--sport 9000`, `-l`) keeps the wanted-inodes path, where the kernel writes back only the few wanted
     /// descriptors.
+    ///
+    /// The table holds every socket descriptor of the machine, whatever its namespace (a descriptor does not say
+    /// which): when the listed namespace holds few of them (another namespace with a million sockets), the table
+    /// would cost more than keeping this namespace's rows. So, on a machine with 65 536 open files or more (the
+    /// first field of `/proc/sys/fs/file-nr`, an upper bound of its socket descriptors; below that the table is
+    /// at most 1 MiB), the path also needs the namespace's sockets (`sockets: used` in
+    /// `/proc/thread-self/net/sockstat`) to be at least an eighth of those files: 16 bytes per descriptor of the
+    /// machine against ~130 per row of the namespace. Either path gives the same answer; when a count cannot be
+    /// read, the table.
     static func streams(_ listing: Listing) -> Bool {
         let options = listing.options
         let query = listing.query
         guard options.processes, !options.display.threads, case .all = query.filter, query.ports.isEmpty else {
             return false
         }
-        return query.states.contains(.established)
+        guard query.states.contains(.established) else { return false }
+        guard let sockets = Self.namespaceSockets(), let files = Self.openFiles() else { return true }
+        return tableIsSmaller(namespaceSockets: sockets, openFiles: files)
+    }
+
+    /// Whether the table of every socket descriptor (at most `openFiles`) is small (under 1 MiB) or no larger
+    /// than the rows of the namespace's `namespaceSockets` sockets would be.
+    static func tableIsSmaller(namespaceSockets: Int, openFiles: Int) -> Bool {
+        openFiles < 65_536 || namespaceSockets * 8 >= openFiles
+    }
+
+    /// The sockets of the current thread's network namespace: `sockets: used N` in its `sockstat`.
+    static func namespaceSockets() -> Int? {
+        guard let text = Self.smallFile("/proc/thread-self/net/sockstat"),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("sockets: used ") })
+        else { return nil }
+        return Int(line.dropFirst("sockets: used ".count).prefix { $0.isNumber })
+    }
+
+    /// The files open on the machine: the first field of `/proc/sys/fs/file-nr`.
+    static func openFiles() -> Int? {
+        guard let text = Self.smallFile("/proc/sys/fs/file-nr") else { return nil }
+        return Int(text.prefix { $0.isNumber })
+    }
+
+    /// The first 4 KiB of the file at `path`, or `nil` when it cannot be read.
+    private static func smallFile(_ path: String) -> String? {
+        let file = open(path, O_RDONLY | O_CLOEXEC)
+        guard file >= 0 else { return nil }
+        defer { close(file) }
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        let length = bytes.withUnsafeMutableBytes { read(file, $0.baseAddress, $0.count) }
+        guard length > 0 else { return nil }
+        return String(decoding: bytes.prefix(length), as: UTF8.self)
     }
 
     /// Scans the owners of every socket (the every-socket path).
