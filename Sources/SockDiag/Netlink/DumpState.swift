@@ -14,6 +14,8 @@ struct DumpState: ~Copyable {
     var reuse: SocketDetails.Storage?
     /// The cookies of the current dump, when its query detects repeats.
     var repeats = RepeatDetector()
+    /// The gate the next exchanges keep their replies behind while it is closed (``SocketInspector/readAhead``).
+    var readAhead: DumpReadAhead?
 
     init(socket: consuming NetlinkSocket) {
         self.portID = CSockDiag_port_id(socket.handle)
@@ -69,10 +71,25 @@ struct DumpState: ~Copyable {
         _ = try retryingOnInterrupt("send \(label()) request") {
             send(handle, buffer, sequence)
         }
+        // Replies kept while the read-ahead gate is closed (not when they are recorded: `observe` sees each batch
+        // as it is run).
+        var kept: KeptReplies?
+        if let gate = readAhead, observe == nil, gate.canWait, !gate.isOpen { kept = KeptReplies(capacity: gate.limit) }
         return try withBatchRunner(handler: handler) { runner in
             while true {
                 let received = try receive(sequence: sequence, operation: label())
                 let batch = UnsafeRawBufferPointer(rebasing: buffer[..<received])
+                if let replies = kept, let gate = readAhead {
+                    let keptNow = !gate.isOpen && replies.keep(batch, sequence: sequence)
+                    if keptNow && !replies.holdsEnd { continue }
+                    gate.waitUntilOpen()
+                    kept = nil
+                    let ended = replies.holdsEnd || (!keptNow && KeptReplies.endsDump(batch, sequence: sequence))
+                    switch try replay(replies, runner: runner, sequence: sequence, ended: ended, label: label()) {
+                    case .finished(let answer): return answer
+                    case .continues: if keptNow { continue }
+                    }
+                }
                 switch runner.run(batch, sequence: sequence, portID: portID) {
                 case .continues:
                     guard let observe else { continue }
@@ -96,6 +113,41 @@ struct DumpState: ~Copyable {
                 }
             }
         }
+    }
+
+    /// How replaying kept replies ended.
+    enum Replayed {
+        /// The dump ended there: ``exchange(label:send:observe:handler:)`` returns this.
+        case finished(Errno?)
+        /// The dump goes on in the next datagram.
+        case continues
+    }
+
+    /// Runs the kept replies through `runner`, as ``exchange(label:send:observe:handler:)`` runs each datagram.
+    /// - Parameter ended: Whether the dump's end was received (kept, or in the datagram in the buffer): then
+    ///   nothing is left to read when a kept batch fails.
+    private mutating func replay(
+        _ replies: KeptReplies,
+        runner: BatchRunner,
+        sequence: UInt32,
+        ended: Bool,
+        label: @autoclosure () -> String
+    ) throws -> Replayed {
+        var outcome = Replayed.continues
+        var failure: DumpFailure?
+        let portID = self.portID
+        replies.forEach { batch in
+            switch runner.run(batch, sequence: sequence, portID: portID) {
+            case .continues: return true
+            case .done: outcome = .finished(nil)
+            case .failed(let failed): failure = failed
+            }
+            return false
+        }
+        guard let failure else { return outcome }
+        if case .none = failure.unreadReplies, case .errno(let answer) = failure { return .finished(answer) }
+        if !ended { drain(sequence: sequence, batchLength: 0) }
+        throw failure.error(operation: label())
     }
 
     /// Receives the next datagram of dump `sequence` into the buffer and returns its length (more than 0).

@@ -21,6 +21,14 @@ public final class SocketInspector: @unchecked Sendable {
         state = DumpState(socket: try NetlinkSocket())
     }
 
+    /// The gate the inspector's dumps keep their replies behind while it is closed (``DumpReadAhead``), or `nil`
+    /// (the default) to hand every reply over as it arrives. Every dump started while a closed gate is set keeps
+    /// up to its limit of replies and waits for it to open; an open gate changes nothing.
+    public var readAhead: DumpReadAhead? {
+        get { lock.withLock { _ in state.readAhead } }
+        set { lock.withLock { _ in state.readAhead = newValue } }
+    }
+
     /// Wraps a socket already open (in whichever namespace it was created).
     init(socket: consuming NetlinkSocket) {
         state = DumpState(socket: socket)

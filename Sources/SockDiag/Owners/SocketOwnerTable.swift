@@ -20,8 +20,9 @@ public struct SocketOwnerTable: Sendable {
 
     /// Every socket descriptor, sorted by inode, pid, descriptor.
     let entries: [Entry]
-    /// The command name of each pid that has an entry.
-    let commands: [Int32: String]
+    /// The command name of each process that holds a socket, by process id: what ``forEachDescriptor(of:_:)``'s
+    /// process ids name.
+    public let commands: [Int32: String]
     /// Sampled inodes of `entries`, to start each lookup near its entry.
     let samples: InodeSamples
     /// What the scan did.
@@ -53,6 +54,22 @@ public struct SocketOwnerTable: Sendable {
             let entry = entries[index]
             try body(SocketOwner(command: commands[entry.pid] ?? "", pid: entry.pid, fd: entry.fd))
             index += 1
+        }
+    }
+
+    /// Calls `body` with the process id and descriptor number of each descriptor that refers to the socket `inode`,
+    /// in pid and descriptor order; never for inode 0. Allocates nothing and looks no name up (``commands`` has
+    /// them): for a caller that formats each process's part of a row once (``forEachOwner(of:_:)`` builds a
+    /// ``SocketOwner`` for each).
+    @inline(__always)
+    public func forEachDescriptor(of inode: UInt64, _ body: (_ pid: Int32, _ fd: Int32) throws -> Void) rethrows {
+        guard inode != 0 else { return }
+        try entries.withUnsafeBufferPointer { entries in
+            var index = firstIndex(of: inode)
+            while index < entries.count, entries[index].inode == inode {
+                try body(entries[index].pid, entries[index].fd)
+                index += 1
+            }
         }
     }
 

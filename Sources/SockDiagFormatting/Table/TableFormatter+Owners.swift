@@ -44,6 +44,53 @@ extension TableFormatter {
         writeDetailsAndNewline(socket, to: &buffer)
     }
 
+    /// Appends one row for `socket` with ss's Process column, its owners looked up in `table`: the same row as
+    /// ``write(_:owners:to:)`` with `table.owners(of: socket.inode)`, each process's part from `text` (made from
+    /// `table`), nothing allocated.
+    /// - Parameters:
+    ///   - socket: The socket.
+    ///   - table: The owners of every socket (``SocketOwnerScanner/allOwners()``).
+    ///   - text: `OwnerText(table)`, made once for all rows.
+    ///   - buffer: Where to append.
+    @inline(__always)
+    public mutating func write(
+        _ socket: Socket,
+        ownersIn table: SocketOwnerTable,
+        text: OwnerText,
+        to buffer: inout [UInt8]
+    ) {
+        writeColumns(socket, to: &buffer)
+        buffer.appendSpaces(writesCells ? 1 : max(1, 6 - peerPortLength))
+        if socket.inode == 0 {
+            Self.appendProcessColumn(socket, owners: [], to: &buffer)
+        } else {
+            Self.appendUsers(of: socket.inode, in: table, text: text, to: &buffer)
+        }
+        if writesCells { buffer.append(ColumnLayout.cellEnd) }
+        writeDetailsAndNewline(socket, to: &buffer)
+    }
+
+    /// ``appendUsers(_:to:)`` for the owners of the socket `inode` in `table`, with each process's text from
+    /// `text`.
+    @inline(__always)
+    static func appendUsers(of inode: UInt64, in table: SocketOwnerTable, text: OwnerText, to buffer: inout [UInt8]) {
+        var first = true
+        table.forEachDescriptor(of: inode) { pid, fd in
+            buffer.append(contentsOf: first ? "users:(".utf8 : ",".utf8)
+            first = false
+            text.withText(of: pid) { prefix in
+                if let prefix {
+                    buffer.append(contentsOf: prefix)
+                } else {
+                    OwnerText.appendPrefix(command: "", pid: pid, to: &buffer)
+                }
+            }
+            buffer.appendDecimal(UInt32(bitPattern: fd))
+            buffer.append(UInt8(ascii: ")"))
+        }
+        buffer.append(contentsOf: first ? "(no process found)".utf8 : ")".utf8)
+    }
+
     /// Where the Process column starts in a row whose addresses fit their columns: the fixed columns, two
     /// endpoints of `addressWidth` with a colon and a port padded to 6.
     var processColumnOffset: Int { 6 + 11 + (details.contains(.noQueues) ? 0 : 14) + 2 * (addressWidth + 1 + 6) }

@@ -77,10 +77,15 @@ extension Listing {
         let report: DumpReport?
         var owners: OwnersStage?
         if OwnersStage.streams(self) {
-            // Every socket's owners first, then the rows as they arrive (OwnersStage says why).
-            owners = try OwnersStage.everySocket()
-            writer.ownerTable = owners?.table
+            // Every socket's owners, then the rows as they arrive (OwnersStage says why); the owners are scanned on
+            // another thread while the dump's first replies wait for them.
+            let readAhead = DumpReadAhead(limit: OwnersStage.readAheadLimit)
+            let pending = try OwnersStage.startEverySocket(readAhead: readAhead)
+            if case .netlink(let inspector) = source { inspector.readAhead = readAhead }
+            writer.pendingOwners = pending
             report = try source.forEachRow(of: self, into: &writer).sockets
+            if case .netlink(let inspector) = source { inspector.readAhead = nil }
+            owners = try OwnersStage(pending)
         } else if options.processes {
             let rows = try source.rows(of: self)
             owners = try OwnersStage([rows], threads: options.display.threads)

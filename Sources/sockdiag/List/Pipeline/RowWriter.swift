@@ -34,7 +34,13 @@ struct RowWriter: ~Copyable {
     private var heldSockets: [Socket] = []
     /// `-p` on the every-socket path (``OwnersStage/streams(_:)``): the table each streamed row's owners come
     /// from; `nil` otherwise (rows without owners, or kept rows written with ``write(_:owners:)``).
-    var ownerTable: SocketOwnerTable?
+    var ownerTable: SocketOwnerTable? {
+        didSet { ownerText = ownerTable.map(OwnerText.init) }
+    }
+    /// Each process's part of the Process column, made once from ``ownerTable`` (for the table's rows).
+    private var ownerText: OwnerText?
+    /// The scan that gives ``ownerTable`` at the first row that needs it (the every-socket path).
+    var pendingOwners: PendingOwnerTable?
     /// The one owner list every streamed row reuses (no allocation per row).
     private var ownerList: [SocketOwner] = []
 
@@ -215,14 +221,30 @@ extension RowWriter: RowConsumer {
         return ownerList
     }
 
+    /// Takes ``ownerTable`` from ``pendingOwners`` (waits for the scan) at the first row.
+    @inline(__always)
+    private mutating func awaitOwners() throws {
+        guard let pending = pendingOwners else { return }
+        pendingOwners = nil
+        ownerTable = try pending.table()
+    }
+
     @inline(__always)
     mutating func take(_ socket: UnixSocket) throws {
+        try awaitOwners()
         try write(socket, owners: tableOwners(of: UInt64(socket.inode)))
     }
 
     @inline(__always)
     mutating func take(_ socket: Socket) throws {
-        try write(socket, owners: tableOwners(of: socket.inode))
+        try awaitOwners()
+        guard table != nil, let ownerTable, let ownerText else {
+            try write(socket, owners: tableOwners(of: socket.inode))
+            return
+        }
+        try writeRow { _, _ in } table: { table, out in
+            table.write(socket, ownersIn: ownerTable, text: ownerText, to: &out)
+        }
     }
 
     mutating func take(_ socket: NetlinkSocketEntry) throws {
@@ -242,13 +264,14 @@ extension RowWriter: RowConsumer {
     }
 
     @inline(__always)
-    mutating func hold(_ socket: Socket) {
+    mutating func hold(_ socket: Socket) throws {
+        try awaitOwners()
         if json != nil {
             heldSockets.append(socket)
         } else {
             if labelled { heldRows.append(contentsOf: label) }
-            if let owners = tableOwners(of: socket.inode) {
-                table!.write(socket, owners: owners, to: &heldRows)
+            if let ownerTable, let ownerText {
+                table!.write(socket, ownersIn: ownerTable, text: ownerText, to: &heldRows)
             } else {
                 table!.write(socket, to: &heldRows)
             }
@@ -256,6 +279,7 @@ extension RowWriter: RowConsumer {
     }
 
     mutating func takeHeld() throws {
+        try awaitOwners()
         for socket in heldSockets { try write(socket, owners: tableOwners(of: socket.inode)) }
         heldSockets = []
         guard !heldRows.isEmpty else { return }
