@@ -106,16 +106,27 @@ final class KeptReplies {
         return true
     }
 
-    /// Calls `body` with each kept datagram in order, until it returns `false`.
+    /// Calls `body` with each kept datagram in order, until it returns `false`; the pages of the datagrams it is
+    /// done with are given back as it goes (`MADV_DONTNEED`), so that the kept replies and what the caller makes
+    /// of them do not take memory at the same time.
     func forEach(_ body: (UnsafeRawBufferPointer) throws -> Bool) rethrows {
         guard let base else { return }
         var offset = 0
+        var released = 0
         while offset < used {
             let length = Int(base.load(fromByteOffset: offset, as: UInt64.self))
             guard try body(UnsafeRawBufferPointer(start: base + offset + 8, count: length)) else { return }
             offset += 8 + (length + 7) & ~7
+            let done = offset & ~(Self.releaseStep - 1)
+            if done - released >= Self.releaseStep {
+                _ = madvise(base + released, done - released, MADV_DONTNEED)
+                released = done
+            }
         }
     }
+
+    /// How many bytes of consumed replies are given back at once (a multiple of the page size).
+    static let releaseStep = 1 << 16
 
     /// Whether `batch` holds the end of dump `sequence`: an `NLMSG_DONE` or `NLMSG_ERROR` message of it (a
     /// malformed header ends the walk; the batch runner reports it later).
