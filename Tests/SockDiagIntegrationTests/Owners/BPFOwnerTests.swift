@@ -133,7 +133,7 @@ extension Integration {
             let bad = try namespace.exec(["/usr/bin/env", "SOCKDIAG_OWNERS=both", binary, "-tanp"])
             #expect(
                 bad.status == 2
-                    && bad.stderrLines == ["sockdiag: SOCKDIAG_OWNERS must be auto, proc or bpf, not 'both'"],
+                    && bad.stderrLines == ["sockdiag: SOCKDIAG_OWNERS must be auto, proc, bpf or storage, not 'both'"],
                 "\(bad)"
             )
         }

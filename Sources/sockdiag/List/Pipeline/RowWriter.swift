@@ -35,6 +35,9 @@ struct RowWriter: ~Copyable {
     /// `-p` on the every-socket path (``OwnersStage/streams(_:)``): the table each streamed row's owners come
     /// from; `nil` otherwise (rows without owners, or kept rows written with ``write(_:owners:)``).
     var ownerTable: SocketOwnerTable?
+    /// `-p` on the every-socket path with the owners kept on the sockets in the kernel: what reads them from each
+    /// streamed row (``SocketOwnerStorage``); `nil` otherwise.
+    var ownerStorage: SocketOwnerStorage?
     /// The one owner list every streamed row reuses (no allocation per row).
     private var ownerList: [SocketOwner] = []
 
@@ -215,6 +218,16 @@ extension RowWriter: RowConsumer {
         return ownerList
     }
 
+    /// The owners of a streamed internet socket: from ``ownerStorage`` when there is one, else as
+    /// ``tableOwners(of:)``.
+    @inline(__always)
+    private mutating func streamedOwners(of socket: Socket) -> [SocketOwner]? {
+        guard let ownerStorage else { return tableOwners(of: socket.inode) }
+        ownerList.removeAll(keepingCapacity: true)
+        ownerStorage.appendOwners(of: socket, to: &ownerList)
+        return ownerList
+    }
+
     @inline(__always)
     mutating func take(_ socket: UnixSocket) throws {
         try write(socket, owners: tableOwners(of: UInt64(socket.inode)))
@@ -222,7 +235,7 @@ extension RowWriter: RowConsumer {
 
     @inline(__always)
     mutating func take(_ socket: Socket) throws {
-        try write(socket, owners: tableOwners(of: socket.inode))
+        try write(socket, owners: streamedOwners(of: socket))
     }
 
     mutating func take(_ socket: NetlinkSocketEntry) throws {
@@ -247,7 +260,7 @@ extension RowWriter: RowConsumer {
             heldSockets.append(socket)
         } else {
             if labelled { heldRows.append(contentsOf: label) }
-            if let owners = tableOwners(of: socket.inode) {
+            if let owners = streamedOwners(of: socket) {
                 table!.write(socket, owners: owners, to: &heldRows)
             } else {
                 table!.write(socket, to: &heldRows)
@@ -256,7 +269,7 @@ extension RowWriter: RowConsumer {
     }
 
     mutating func takeHeld() throws {
-        for socket in heldSockets { try write(socket, owners: tableOwners(of: socket.inode)) }
+        for socket in heldSockets { try write(socket, owners: streamedOwners(of: socket)) }
         heldSockets = []
         guard !heldRows.isEmpty else { return }
         layout!.cells.append(contentsOf: heldRows)
