@@ -88,7 +88,7 @@ extension Integration {
             }
         }
 
-        @Test("sockdiag -tanp prints the same rows with SOCKDIAG_OWNERS=bpf and =proc, and -v says which")
+        @Test("sockdiag -tanp prints the same rows with SOCKDIAG_OWNERS=bpf, =proc and =storage, and -v says which")
         func cliSameRows() throws {
             let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
             let (namespace, population) = try Population.inNewNamespace()
@@ -112,6 +112,10 @@ extension Integration {
             #expect(narrowBPF.stdout == bpf.stdout && narrowProc.stdout == bpf.stdout)
             #expect(narrowBPF.stderr.contains("socket inodes (rows kept)"), "\(narrowBPF)")
             #expect(narrowProc.stderr.contains("/proc walk of") && narrowProc.stderr.contains("(rows kept)"))
+            // The owners kept on the sockets in the kernel: the same text.
+            let storage = try namespace.exec(["/usr/bin/env", "SOCKDIAG_OWNERS=storage", binary, "-tanp", "-v"])
+            #expect(storage.status == 0 && storage.stdout == bpf.stdout, "\(storage)")
+            #expect(storage.stderr.contains("owners kept on the namespace's sockets in the kernel"), "\(storage)")
             let procVerbose = try namespace.exec(["/usr/bin/env", "SOCKDIAG_OWNERS=proc", binary, "-tanp", "-v"])
             #expect(procVerbose.stderr.contains("for every socket ("), "\(procVerbose)")
             let json = ["-tanp", "--json"]
