@@ -5,7 +5,7 @@ import Musl
 #endif
 
 extension SocketOwnerScanner {
-    /// Attaches to every internet socket of a network namespace its owners, in the kernel, for a dump that
+    /// Attaches to every TCP socket of a network namespace its owners, in the kernel, for a dump that
     /// streams them (``SocketOwnerStorage``): put the result in ``SocketQuery/owners`` and read each row's owners
     /// with ``SocketOwnerStorage/appendOwners(of:to:)``.
     ///

@@ -4,8 +4,9 @@ import Glibc
 import Musl
 #endif
 
-/// The owners of every internet socket of one network namespace, attached by the kernel to the sockets
-/// themselves, for one dump that streams them (``SocketOwnerScanner/attachOwners(namespaceInode:)``).
+/// The owners of every TCP socket of one network namespace, attached by the kernel to the sockets themselves, for
+/// one dump that streams them (``SocketOwnerScanner/attachOwners(namespaceInode:)``). TCP only: inet_diag puts
+/// the records in TCP's replies, not in UDP's or raw's.
 ///
 /// One run of a BPF `task_file` iterator visits every descriptor of every process and records, in a BPF
 /// socket-storage map, the first four (pid, descriptor) of each socket on the socket; a dump whose query carries

@@ -30,7 +30,7 @@ public struct SocketQuery: Hashable, Sendable {
     /// Detection keeps one set of cookies per inspector, reused from dump to dump.
     public var detectRepeats = false
     /// The owners the kernel attached to the sockets (``SocketOwnerScanner/attachOwners(namespaceInode:)``): the
-    /// dump asks for each internet socket's record (``Socket/storedOwners``); `nil` (the default) for none.
+    /// dump asks for each TCP socket's record (``Socket/storedOwners``); `nil` (the default) for none.
     /// Over netlink only: a capture or `/proc` has no records.
     public var owners: SocketOwnerStorage?
 

@@ -104,7 +104,9 @@ extension Listing {
         try writer.end()
         owners?.notePartial()
         if options.verbose {
-            if let reason = storageUnavailable { StandardError.note("processes: owners not kept on the sockets: \(reason)") }
+            if let reason = storageUnavailable {
+                StandardError.note("processes: owners not kept on the sockets: \(reason)")
+            }
             owners?.noteCost()
             StandardError.note(report.map(Self.describe) ?? "read /proc/net; filtered in sockdiag")
             if let line = Self.repeatsLine(report?.repeatedSockets ?? 0) { StandardError.note(line) }

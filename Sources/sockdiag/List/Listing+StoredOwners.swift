@@ -10,10 +10,11 @@ extension Listing {
         case unavailable(String)
     }
 
-    /// `-p`'s every-socket path with the owners kept on the namespace's internet sockets in the kernel
+    /// `-p`'s every-socket path with the owners kept on the namespace's TCP sockets in the kernel
     /// (``SocketOwnerStorage``): one BPF run before the dump, then the rows stream with their owners in them, and
-    /// memory does not grow with the sockets. Over netlink, without UNIX sockets (unix_diag has no socket
-    /// storage), and as `SOCKDIAG_OWNERS` allows (``OwnersStage/storageChoice()``).
+    /// memory does not grow with the sockets. Over netlink, for TCP only (unix_diag has no socket storage, and
+    /// inet_diag puts none in UDP's or raw's replies), and as `SOCKDIAG_OWNERS` allows
+    /// (``OwnersStage/storageChoice()``).
     /// - Throws: What the dump throws; with `SOCKDIAG_OWNERS=storage`, also why the path cannot be taken.
     func streamWithStoredOwners(from source: SocketSource, into writer: inout RowWriter) throws
         -> StoredOwnersOutcome
@@ -26,6 +27,10 @@ extension Listing {
         guard choice.tried else { return .unavailable("SOCKDIAG_OWNERS asks for the table") }
         guard case .netlink = source else { return try unavailable("not reading netlink") }
         guard unixQuery == nil else { return try unavailable("UNIX sockets have no socket storage") }
+        // inet_diag puts the storage in TCP's replies only: UDP and raw replies end before it (no icsk).
+        guard query.protocols.allSatisfy({ $0 == .tcp }) else {
+            return try unavailable("UDP and raw replies carry no socket storage")
+        }
         let owners: OwnersStage
         do {
             owners = try OwnersStage.storedOwners()

@@ -1,6 +1,6 @@
 /// What the owner-storage program (``OwnerStorageProgram``) must know of the running kernel beyond
-/// ``TaskFileLayout``, read from its BTF: where a socket's `struct sock` is, and in it the address family and the
-/// network namespace's inode number.
+/// ``TaskFileLayout``, read from its BTF: where a socket's `struct sock` is, and in it the address family, the
+/// protocol and the network namespace's inode number.
 struct OwnerStorageLayout: Equatable, Sendable {
     /// The task-file iterator's layout (context, file, inode, task).
     var task: TaskFileLayout
@@ -8,6 +8,8 @@ struct OwnerStorageLayout: Equatable, Sendable {
     var socketSock: Int
     /// `struct sock`'s `__sk_common.skc_family` (16 bits).
     var sockFamily: Int
+    /// `struct sock`'s `sk_protocol` (16 bits since 5.6).
+    var sockProtocol: Int
     /// `struct sock`'s `__sk_common.skc_net.net` (a pointer to its `struct net`).
     var sockNet: Int
     /// `struct net`'s `ns.inum` (32 bits): the inode of `/proc/PID/ns/net`.
@@ -21,6 +23,7 @@ struct OwnerStorageLayout: Equatable, Sendable {
         let common = try TaskFileLayout.offset(of: "__sk_common", in: "sock", types: types, size: nil)
         sockFamily = try common + TaskFileLayout.offset(of: "skc_family", in: "sock_common", types: types, size: 2)
         sockNet = try common + Self.possibleNet(types)
+        sockProtocol = try TaskFileLayout.offset(of: "sk_protocol", in: "sock", types: types, size: 2)
         let namespace = try TaskFileLayout.offset(of: "ns", in: "net", types: types, size: nil)
         netInode = try namespace + TaskFileLayout.offset(of: "inum", in: "ns_common", types: types, size: 4)
     }

@@ -1,5 +1,5 @@
 /// The owner-storage program (``SocketOwnerStorage``): run by the `task_file` iterator once per open descriptor,
-/// it attaches each internet socket of one network namespace to its owners *on the socket itself*, in a
+/// it attaches each TCP socket of one network namespace to its owners *on the socket itself*, in a
 /// socket-storage map (`BPF_MAP_TYPE_SK_STORAGE`), which inet_diag then puts in the socket's dump reply
 /// (`INET_DIAG_SK_BPF_STORAGES`). Only what does not fit on the socket goes to user space: each owning process's
 /// name once (the every-socket program's 32-byte name record) and the owners past the first
@@ -12,7 +12,7 @@
 /// struct { __u64 ino; __u32 tgid; __s32 fd; } entry = { file->f_inode->i_ino, task->tgid, fd };
 /// struct socket *sock = bpf_sock_from_file(file);
 /// struct sock *sk = sock ? sock->sk : NULL;
-/// if (!sk || (sk->sk_family != AF_INET && sk->sk_family != AF_INET6)) return 0;
+/// if (!sk || (sk->sk_family != AF_INET && sk->sk_family != AF_INET6) || sk->sk_protocol != IPPROTO_TCP) return 0;
 /// if (sk->sk_net.net->ns.inum != NAMESPACE) return 0;
 /// __u32 zero = 0, *last = bpf_map_lookup_elem(&last_process, &zero);
 /// if (!last) return 0;
@@ -101,6 +101,8 @@ enum OwnerStorageProgram {
         asm.jump(Instruction(P.jumpEqual, dst: 2, immediate: 2), to: "inet")  // AF_INET
         asm.jump(Instruction(P.jumpNotEqual, dst: 2, immediate: 10), to: "done")  // not AF_INET6
         asm.label("inet")
+        asm.emit(Instruction(P.loadHalf, dst: 2, src: 8, offset: Int16(layout.sockProtocol)))
+        asm.jump(Instruction(P.jumpNotEqual, dst: 2, immediate: 6), to: "done")  // not IPPROTO_TCP
         asm.emit(
             Instruction(P.loadDouble, dst: 2, src: 8, offset: Int16(layout.sockNet)),  // r2 = net
             Instruction(P.loadWord, dst: 2, src: 2, offset: Int16(layout.netInode)),  // r2 = net->ns.inum

@@ -16,7 +16,7 @@ enum OwnerStorageRun {
         var commands: [Int32: String]
     }
 
-    /// Records the owners of the internet sockets of the network namespace `namespace` (the inode of its
+    /// Records the owners of the TCP sockets of the network namespace `namespace` (the inode of its
     /// `ns/net`).
     /// - Throws: ``BTFError`` on any failure (no BTF, a kernel without socket storage or `bpf_sock_from_file`, the
     ///   verifier, no privilege, a socket whose storage could not be created); nothing stays open.

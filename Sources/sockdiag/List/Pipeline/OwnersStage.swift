@@ -201,7 +201,10 @@ struct OwnersStage {
     /// Says on stderr when some processes could not be read, or none was found (no /proc).
     func notePartial() {
         let scanned = report
-        if (inodes > 0 || table != nil || storage != nil) && scanned.source == .proc && scanned.processesScanned + scanned.processesUnreadable == 0 {
+        let scannedEverySocket = table != nil || storage != nil
+        if (inodes > 0 || scannedEverySocket) && scanned.source == .proc
+            && scanned.processesScanned + scanned.processesUnreadable == 0
+        {
             StandardError.note("process information is missing: no process found under /proc (is /proc mounted?)")
             return
         }
