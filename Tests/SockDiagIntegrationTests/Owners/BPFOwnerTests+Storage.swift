@@ -48,4 +48,26 @@ extension Integration.BPFOwners {
         // Without a storage in the query, no record.
         #expect(try Self.sockets(in: namespace, storage: nil).allSatisfy { $0.storedOwners == nil })
     }
+
+    @Test("-p with UDP or UNIX sockets takes the table: their replies carry no socket storage; -v says why")
+    func storedOwnersTCPOnly() throws {
+        let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
+        let (namespace, population) = try Population.inNewNamespace()
+        defer { namespace.remove() }
+        defer { population.close() }
+        for options in [["-tuanp"], ["-uanp"], ["-txanp"]] {
+            let auto = try namespace.exec([binary] + options + ["-v"])
+            let table = try namespace.exec(["/usr/bin/env", "SOCKDIAG_OWNERS=bpf", binary] + options)
+            #expect(auto.status == 0 && auto.stdout == table.stdout, "\(options): \(auto)")
+            if options[0].contains("u") {
+                // The population's UDP sockets, with their owner (none before UDP went to the table).
+                #expect(auto.stdout.contains(":7000 ") && !auto.stdout.contains("no process found"), "\(auto)")
+            }
+            #expect(auto.stderr.contains("processes: owners not kept on the sockets: "), "\(auto)")
+            let forced = try namespace.exec(["/usr/bin/env", "SOCKDIAG_OWNERS=storage", binary] + options)
+            #expect(forced.status == 2 && forced.stderrLines.count == 1, "\(forced)")
+        }
+        let tcp = try namespace.exec([binary, "-tanp", "-v"])
+        #expect(tcp.stderr.contains("owners kept on the namespace's sockets in the kernel"), "\(tcp)")
+    }
 }
