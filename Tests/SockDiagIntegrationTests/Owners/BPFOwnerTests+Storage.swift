@@ -17,6 +17,14 @@ extension Integration.BPFOwners {
 
     @Test("owners kept on the sockets in the kernel: the table's answer, past four owners, one map per run")
     func storedOwners() throws {
+        let before = try Self.bpfDescriptors()
+        try compareStoredOwners()
+        // Every run's map closed with its storage object; nothing else of a run stays open.
+        #expect(try Self.bpfDescriptors() == before)
+    }
+
+    /// The body of ``storedOwners()``.
+    private func compareStoredOwners() throws {
         let (namespace, population) = try Population.inNewNamespace()
         defer { namespace.remove() }
         defer { population.close() }

@@ -8,11 +8,14 @@ import Musl
 
 /// `-p`: the processes that hold the listed sockets, from one scan of every process.
 ///
-/// Two paths, the same answer:
+/// Three paths, the same answer:
 /// - **every socket first** (``everySocket()``): for a listing that shows most sockets, the owners of every socket
 ///   on the machine are scanned *before* the dump, into a ``SocketOwnerTable`` (16 bytes per socket
 ///   descriptor), and the rows then stream as without `-p`, each looking its owners up: memory is the table's,
 ///   not the rows'.
+/// - **owners kept on the sockets** (``storedOwners()``, tried first for a TCP-only listing of most sockets, see
+///   ``Listing/streamWithStoredOwners(from:into:)``): one BPF run attaches each TCP socket's owners to the socket
+///   in the kernel, the dump brings them in each row; memory does not grow with the sockets.
 /// - **wanted inodes** (``init(_:threads:)``): for a narrow listing (a filter, ports, states without
 ///   ESTABLISHED, `-T`, `--all-netns`, `-K`), the rows are kept and only their inodes are looked for (with the
 ///   BPF iterator, a map of them in the kernel): the scan writes back a handful of descriptors instead of every
