@@ -92,4 +92,33 @@ int CSockDiag_bpf_iter_create(int link_fd) {
     return bpf_call(BPF_ITER_CREATE, &attr);
 }
 
+int CSockDiag_bpf_btf_load(const void *blob, uint32_t size, char *log, uint32_t log_size) {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.btf = (uint64_t)(uintptr_t)blob;
+    attr.btf_size = size;
+    if (log != NULL && log_size > 0) {
+        attr.btf_log_buf = (uint64_t)(uintptr_t)log;
+        attr.btf_log_size = log_size;
+        attr.btf_log_level = 1;
+    }
+    return bpf_call(BPF_BTF_LOAD, &attr);
+}
+
+int CSockDiag_bpf_sk_storage_map_create(int btf_fd, uint32_t key_type_id, uint32_t value_type_id,
+                                        uint32_t value_size) {
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.map_type = BPF_MAP_TYPE_SK_STORAGE;
+    attr.key_size = 4;
+    attr.value_size = value_size;
+    attr.max_entries = 0;
+    attr.map_flags = BPF_F_NO_PREALLOC;
+    attr.btf_fd = (uint32_t)btf_fd;
+    attr.btf_key_type_id = key_type_id;
+    attr.btf_value_type_id = value_type_id;
+    memcpy(attr.map_name, "sockdiag_owners", sizeof("sockdiag_owners"));
+    return bpf_call(BPF_MAP_CREATE, &attr);
+}
+
 #endif /* __linux__ */

@@ -87,9 +87,10 @@ uint32_t CSockDiag_port_id(const struct mnl_socket *nl) {
 
 int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
                                 uint8_t family, uint16_t protocol, uint8_t extensions, uint32_t states,
-                                const void *bytecode, size_t bytecode_len) {
+                                const void *bytecode, size_t bytecode_len, int storage_map_fd) {
     size_t needed = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(sizeof(struct inet_diag_req))
                     + (bytecode_len > 0 ? MNL_ALIGN(sizeof(struct nlattr)) + MNL_ALIGN(bytecode_len) : 0)
+                    + (storage_map_fd >= 0 ? 2 * MNL_ALIGN(sizeof(struct nlattr)) + sizeof(uint32_t) : 0)
                     + (protocol > UINT8_MAX ? MNL_ALIGN(sizeof(struct nlattr)) + MNL_ALIGN(sizeof(uint32_t)) : 0);
     if (needed > buflen || bytecode_len > UINT16_MAX - sizeof(struct nlattr)) {
         errno = EMSGSIZE;
@@ -129,6 +130,11 @@ int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen,
     }
     if (protocol > UINT8_MAX) {
         mnl_attr_put_u32(nlh, INET_DIAG_REQ_PROTOCOL, protocol);
+    }
+    if (storage_map_fd >= 0) {
+        struct nlattr *storages = mnl_attr_nest_start(nlh, INET_DIAG_REQ_SK_BPF_STORAGES);
+        mnl_attr_put_u32(nlh, SK_DIAG_BPF_STORAGE_REQ_MAP_FD, (uint32_t)storage_map_fd);
+        mnl_attr_nest_end(nlh, storages);
     }
     ssize_t sent = mnl_socket_sendto(nl, nlh, nlh->nlmsg_len);
     if (sent < 0) {

@@ -32,5 +32,15 @@ int CSockDiag_bpf_iter_link_create(int prog_fd);
 /// BPF_ITER_CREATE: a new iterator on the link, read(2) it to run the program over every object.
 int CSockDiag_bpf_iter_create(int link_fd);
 
+/// BPF_BTF_LOAD of the BTF blob `blob` (`size` bytes): a descriptor of the loaded types. The kernel's log goes to
+/// `log` when `log_size` is not 0.
+int CSockDiag_bpf_btf_load(const void *blob, uint32_t size, char *log, uint32_t log_size);
+
+/// BPF_MAP_CREATE of a BPF_MAP_TYPE_SK_STORAGE map (socket local storage: 4-byte int key, `value_size`-byte
+/// values, BPF_F_NO_PREALLOC, no max_entries), its key and value typed by `key_type_id` and `value_type_id` of
+/// the loaded BTF `btf_fd`, as the kernel requires.
+int CSockDiag_bpf_sk_storage_map_create(int btf_fd, uint32_t key_type_id, uint32_t value_type_id,
+                                        uint32_t value_size);
+
 #endif /* __linux__ */
 #endif /* C_SOCKDIAG_BPF_H */

@@ -59,10 +59,12 @@ uint32_t CSockDiag_port_id(const struct mnl_socket *nl);
 /// A protocol above 255 (IPPROTO_MPTCP) goes in an INET_DIAG_REQ_PROTOCOL attribute, as the kernel expects.
 /// With family AF_UNSPEC (TCP only) it sends the legacy TCPDIAG_GETSOCK
 /// request instead, which walks the tables once for both families.
+/// A `storage_map_fd` of 0 or more asks for each socket's value in that BPF_MAP_TYPE_SK_STORAGE map
+/// (INET_DIAG_REQ_SK_BPF_STORAGES { SK_DIAG_BPF_STORAGE_REQ_MAP_FD }); -1 for none.
 /// Returns 0, or -1 with errno set (EMSGSIZE if it does not fit in `buflen`).
 int CSockDiag_send_dump_request(struct mnl_socket *nl, void *buf, size_t buflen, uint32_t seq,
                                 uint8_t family, uint16_t protocol, uint8_t extensions, uint32_t states,
-                                const void *bytecode, size_t bytecode_len);
+                                const void *bytecode, size_t bytecode_len, int storage_map_fd);
 
 /// Builds a unix_diag_req dump request in `buf` (AF_UNIX, the state bitmask, the UDIAG_SHOW_* bits) and
 /// sends it. Returns 0, or -1 with errno set (EMSGSIZE if it does not fit in `buflen`).

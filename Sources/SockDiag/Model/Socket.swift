@@ -86,6 +86,13 @@ public struct Socket: Hashable, Sendable {
         set { details.modify { $0.typeOfService = newValue } }
     }
 
+    /// The owners the kernel kept on the socket for the query's ``SocketQuery/owners``; `nil` without one, or when
+    /// no process held the socket at the run (list them with ``SocketOwnerStorage/appendOwners(of:to:)``).
+    public var storedOwners: SocketStoredOwners? {
+        get { details.read(\.storedOwners) }
+        set { details.modify { $0.storedOwners = newValue } }
+    }
+
     /// Creates a socket description.
     public init(
         transport: TransportProtocol,

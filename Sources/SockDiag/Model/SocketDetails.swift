@@ -14,6 +14,7 @@ struct SocketDetails: Hashable, Sendable {
         var congestionControlInfo: CongestionControlInfo?
         var memory: SocketMemory?
         var typeOfService: TypeOfService?
+        var storedOwners: SocketStoredOwners?
 
         init() {}
 
@@ -24,6 +25,7 @@ struct SocketDetails: Hashable, Sendable {
             congestionControlInfo = nil
             memory = nil
             typeOfService = nil
+            storedOwners = nil
         }
 
         func copy() -> Storage {
@@ -33,12 +35,13 @@ struct SocketDetails: Hashable, Sendable {
             copy.congestionControlInfo = congestionControlInfo
             copy.memory = memory
             copy.typeOfService = typeOfService
+            copy.storedOwners = storedOwners
             return copy
         }
 
         var isEmpty: Bool {
             tcpInfo == nil && congestion == nil && congestionControlInfo == nil && memory == nil
-                && typeOfService == nil
+                && typeOfService == nil && storedOwners == nil
         }
     }
 
@@ -69,6 +72,7 @@ struct SocketDetails: Hashable, Sendable {
         return lhs.read(\.tcpInfo) == rhs.read(\.tcpInfo) && lhs.read(\.congestion) == rhs.read(\.congestion)
             && lhs.read(\.congestionControlInfo) == rhs.read(\.congestionControlInfo)
             && lhs.read(\.memory) == rhs.read(\.memory) && lhs.read(\.typeOfService) == rhs.read(\.typeOfService)
+            && lhs.read(\.storedOwners) == rhs.read(\.storedOwners)
     }
 
     func hash(into hasher: inout Hasher) {
@@ -77,5 +81,6 @@ struct SocketDetails: Hashable, Sendable {
         hasher.combine(read(\.congestionControlInfo))
         hasher.combine(read(\.memory))
         hasher.combine(read(\.typeOfService))
+        hasher.combine(read(\.storedOwners))
     }
 }

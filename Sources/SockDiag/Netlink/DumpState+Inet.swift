@@ -72,7 +72,12 @@ extension DumpState {
                 do {
                     report.requests += 1
                     let filterInSwift = report.filterPlacement == .swift
-                    try dumpOne(request, extensions: plan.query.extensions, bytecode: bytecode) { payload in
+                    try dumpOne(
+                        request,
+                        extensions: plan.query.extensions,
+                        bytecode: bytecode,
+                        storageMap: plan.query.owners?.map ?? -1
+                    ) { payload in
                         received += 1
                         if try repeats?.isRepeat(payload) == true { report.repeatedSockets += 1 }
                         if try handler(request.transport, payload, filterInSwift) { report.sockets += 1 }
@@ -100,6 +105,7 @@ extension DumpState {
         _ request: DumpPlan.Request,
         extensions: SocketExtensions,
         bytecode: [UInt8],
+        storageMap: Int32 = -1,
         observe: ((UnsafeRawBufferPointer) throws -> Void)? = nil,
         _ handler: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
@@ -118,7 +124,8 @@ extension DumpState {
                             extensions.rawValue,
                             request.states.rawValue,
                             code.baseAddress,
-                            code.count
+                            code.count,
+                            storageMap
                         )
                     }
                 },

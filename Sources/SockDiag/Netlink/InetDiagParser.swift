@@ -31,6 +31,8 @@ enum InetDiagParser {
     static let attributeClassID: UInt16 = 17
     /// `INET_DIAG_SOCKOPT` (`struct inet_diag_sockopt`, 2 bytes).
     static let attributeSocketOptions: UInt16 = 22
+    /// `INET_DIAG_SK_BPF_STORAGES` (nested `SK_DIAG_BPF_STORAGE` { `..._MAP_ID`, `..._MAP_VALUE` }).
+    static let attributeStorages: UInt16 = 20
     /// `INET_DIAG_CGROUP_ID` (u64).
     static let attributeCgroupID: UInt16 = 21
 
@@ -120,6 +122,10 @@ enum InetDiagParser {
             case attributeBBRInfo:
                 let info = try attribute.decode(CongestionControlInfo.init(bbrInfo:))
                 storage(&details, reusing: &reuse).congestionControlInfo = info
+            case attributeStorages:
+                if let owners = try storedOwners(attribute.payload) {
+                    storage(&details, reusing: &reuse).storedOwners = owners
+                }
             default:
                 break
             }
@@ -128,6 +134,23 @@ enum InetDiagParser {
             socket.details = SocketDetails(storage: details)
         }
         return socket
+    }
+
+    /// The owner record in `INET_DIAG_SK_BPF_STORAGES`'s payload: the first `SK_DIAG_BPF_STORAGE` (the query names
+    /// one map) and its `SK_DIAG_BPF_STORAGE_MAP_VALUE` (3), after an optional padding attribute; `nil` when
+    /// there is none.
+    /// - Throws: ``SockDiagError`` with code `malformedMessage` for a nested attribute past its parent's end, or a
+    ///   value shorter than the record.
+    private static func storedOwners(_ payload: UnsafeRawBufferPointer) throws(SockDiagError) -> SocketStoredOwners? {
+        var storages = NetlinkAttributes(in: payload, after: 0)
+        while let storage = try storages.next() {
+            guard storage.type == 1 else { continue }
+            var fields = NetlinkAttributes(in: storage.payload, after: 0)
+            while let field = try fields.next() {
+                if field.type == 3 { return try field.decode(SocketStoredOwners.init(value:)) }
+            }
+        }
+        return nil
     }
 
     /// The socket's details storage: `details` once taken, else `reuse` cleared when nothing else holds it any more,

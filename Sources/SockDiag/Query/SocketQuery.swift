@@ -29,6 +29,10 @@ public struct SocketQuery: Hashable, Sendable {
     /// tables and frequent with small ones (`net.ipv4.tcp_child_ehash_entries`); skips cannot be seen at all.
     /// Detection keeps one set of cookies per inspector, reused from dump to dump.
     public var detectRepeats = false
+    /// The owners the kernel attached to the sockets (``SocketOwnerScanner/attachOwners(namespaceInode:)``): the
+    /// dump asks for each TCP socket's record (``Socket/storedOwners``); `nil` (the default) for none.
+    /// Over netlink only: a capture or `/proc` has no records.
+    public var owners: SocketOwnerStorage?
 
     /// Creates a query.
     /// - Parameters:

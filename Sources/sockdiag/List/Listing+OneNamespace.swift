@@ -76,7 +76,19 @@ extension Listing {
         writer.start()
         let report: DumpReport?
         var owners: OwnersStage?
-        if OwnersStage.streams(self) {
+        var storageUnavailable: String?
+        var stored: (stage: OwnersStage, report: DumpReport?)?
+        if OwnersStage.listsMostSockets(self) {
+            switch try streamWithStoredOwners(from: source, into: &writer) {
+            case .streamed(let stage, let dumped): stored = (stage, dumped)
+            case .unavailable(let reason): storageUnavailable = reason
+            }
+        }
+        if let stored {
+            // The owners kept on the sockets in the kernel, read from each row as it arrives.
+            owners = stored.stage
+            report = stored.report
+        } else if OwnersStage.streams(self) {
             // Every socket's owners, then the rows as they arrive (OwnersStage says why); the owners are scanned on
             // another thread while the dump's first replies wait for them.
             let readAhead = DumpReadAhead(limit: OwnersStage.readAheadLimit)
@@ -97,6 +109,9 @@ extension Listing {
         try writer.end()
         owners?.notePartial()
         if options.verbose {
+            if let reason = storageUnavailable {
+                StandardError.note("processes: owners not kept on the sockets: \(reason)")
+            }
             owners?.noteCost()
             StandardError.note(report.map(Self.describe) ?? "read /proc/net; filtered in sockdiag")
             if let line = Self.repeatsLine(report?.repeatedSockets ?? 0) { StandardError.note(line) }

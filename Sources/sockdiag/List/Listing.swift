@@ -11,7 +11,7 @@ import SockDiagFormatting
 struct Listing {
     let options: Invocation
     /// The internet sockets to list, with the kernel extensions the output needs.
-    let query: SocketQuery
+    var query: SocketQuery
     /// The UNIX sockets to list, or `nil` when none are.
     let unixQuery: UnixSocketQuery?
     /// The netlink, packet, SCTP, vsock, TIPC, XDP and MPTCP sockets to list.

@@ -3,7 +3,8 @@ import SockDiagTestSupport
 import Testing
 
 /// One listing with owners made three ways, one after the other on a population that does not change meanwhile:
-/// sockdiag with the BPF iterator (`SOCKDIAG_OWNERS=bpf`), sockdiag with the `/proc` walk (`=proc`), and ss.
+/// sockdiag with the BPF iterator (`SOCKDIAG_OWNERS=bpf`), sockdiag with the `/proc` walk (`=proc`), and ss;
+/// TCP rows also with the owners kept on the sockets in the kernel (`=storage`).
 enum OwnerSources {
     /// An element of `sockdiag -xp --json`: the inode and the owners.
     struct UnixOwned: Decodable {
@@ -31,6 +32,15 @@ enum OwnerSources {
         return (outputs[0], outputs[1])
     }
 
+    /// `sockdiag OPTIONS --json` with the owners kept on the sockets in the kernel (`SOCKDIAG_OWNERS=storage`;
+    /// listings that do not list most sockets, such as `-T`'s, keep their rows as with `auto`), in `namespace`.
+    static func storage(_ options: [String], in namespace: TestNamespace) throws -> String {
+        let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
+        let result = try namespace.exec(["/usr/bin/env", "SOCKDIAG_OWNERS=storage", binary] + options + ["--json"])
+        try #require(result.status == 0 && !result.signaled && quiet(result), "storage: \(result)")
+        return result.stdout
+    }
+
     /// `ss OPTIONS` in `namespace`; allowed two minutes, as `ss -p` and `-T` read every descriptor table of the
     /// machine, which takes tens of seconds while a benchmark population holds 100,000 sockets.
     static func ss(_ options: [String], in namespace: TestNamespace) throws -> String {
@@ -53,8 +63,10 @@ enum OwnerSources {
         let (bpf, proc) = try sockdiag(options, in: namespace)
         let bpfRows = try ProcessColumn.sockdiagRows(bpf).rows
         let procRows = try ProcessColumn.sockdiagRows(proc).rows
+        let storageRows = try ProcessColumn.sockdiagRows(try storage(options, in: namespace)).rows
         let ssRows = try ProcessColumn.ssRows(try ss(ssOptions, in: namespace))
         expectSame(bpfRows, procRows, "bpf", "proc", "\(options): ", sourceLocation: sourceLocation)
+        expectSame(bpfRows, storageRows, "bpf", "storage", "\(options): ", sourceLocation: sourceLocation)
         expectSame(bpfRows, ssRows, "bpf", "ss", "\(options): ", sourceLocation: sourceLocation)
         return bpfRows
     }

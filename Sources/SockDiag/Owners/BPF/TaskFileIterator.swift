@@ -98,7 +98,7 @@ final class TaskFileIterator: Sendable {
     }
 
     /// Loads the program `bytes` and creates its link.
-    private static func link(_ bytes: [UInt8], layout: TaskFileLayout) throws(BTFError) -> Unfiltered {
+    static func link(_ bytes: [UInt8], layout: TaskFileLayout) throws(BTFError) -> Unfiltered {
         let program = bytes.withUnsafeBytes { code in
             CSockDiag_bpf_iter_prog_load(code.baseAddress, UInt32(code.count / 8), layout.iteratorID, nil, 0)
         }
@@ -223,7 +223,7 @@ final class TaskFileIterator: Sendable {
     }
 
     /// Runs the iterator of `link` once and hands each `size`-byte record's bytes to `body`.
-    private static func forEachRecord(
+    static func forEachRecord(
         link: Int32,
         size: Int,
         _ body: (UnsafeRawBufferPointer) -> Void

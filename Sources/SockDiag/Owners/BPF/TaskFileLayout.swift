@@ -47,6 +47,14 @@ struct TaskFileLayout: Equatable, Sendable {
     /// Reads the running kernel's layout from ``vmlinuxPath``: parsed where the kernel maps it (6.16 and later;
     /// its pages are the kernel's, `remap_pfn_range`, and count in no process's RSS), else from a copy read whole.
     static func running() throws(BTFError) -> TaskFileLayout {
+        try withRunningTypes { types throws(BTFError) in try TaskFileLayout(types: types) }
+    }
+
+    /// Calls `body` with the running kernel's types (``vmlinuxPath``), mapped where the kernel maps them, else
+    /// read whole.
+    static func withRunningTypes<Value>(
+        _ body: (BTFTypes) throws(BTFError) -> Value
+    ) throws(BTFError) -> Value {
         guard case .success(let fd) = valueOrErrno({ open(vmlinuxPath, O_RDONLY | O_CLOEXEC) }) else {
             throw BTFError("cannot open \(vmlinuxPath): \(Errno.current)")
         }
@@ -55,14 +63,14 @@ struct TaskFileLayout: Equatable, Sendable {
         let size = fstat(fd, &status) == 0 && status.st_size > 0 ? Int(status.st_size) : 0
         if size > 0, let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED {
             defer { munmap(mapped, size) }
-            return try TaskFileLayout(types: BTFTypes(mapped: UnsafeRawBufferPointer(start: mapped, count: size)))
+            return try body(BTFTypes(mapped: UnsafeRawBufferPointer(start: mapped, count: size)))
         }
-        return try TaskFileLayout(types: BTFTypes(bytes: readAll(fd, size: size, path: vmlinuxPath)))
+        return try body(BTFTypes(bytes: readAll(fd, size: size, path: vmlinuxPath)))
     }
 
     /// The byte offset of `structure.name`, checked to be an integer of `size` bytes, a pointer, or an array of
     /// `array` one-byte elements.
-    private static func offset(
+    static func offset(
         of name: String,
         in structure: String,
         types: BTFTypes,

@@ -8,11 +8,14 @@ import Musl
 
 /// `-p`: the processes that hold the listed sockets, from one scan of every process.
 ///
-/// Two paths, the same answer:
+/// Three paths, the same answer:
 /// - **every socket first** (``everySocket()``): for a listing that shows most sockets, the owners of every socket
 ///   on the machine are scanned *before* the dump, into a ``SocketOwnerTable`` (16 bytes per socket
 ///   descriptor), and the rows then stream as without `-p`, each looking its owners up: memory is the table's,
 ///   not the rows'.
+/// - **owners kept on the sockets** (``storedOwners()``, tried first for a TCP-only listing of most sockets, see
+///   ``Listing/streamWithStoredOwners(from:into:)``): one BPF run attaches each TCP socket's owners to the socket
+///   in the kernel, the dump brings them in each row; memory does not grow with the sockets.
 /// - **wanted inodes** (``init(_:threads:)``): for a narrow listing (a filter, ports, states without
 ///   ESTABLISHED, `-T`, `--all-netns`, `-K`), the rows are kept and only their inodes are looked for (with the
 ///   BPF iterator, a map of them in the kernel): the scan writes back a handful of descriptors instead of every
@@ -24,6 +27,8 @@ struct OwnersStage {
     enum Answer {
         case inodes(SocketOwnerScan)
         case table(SocketOwnerTable)
+        /// The owners kept on the namespace's sockets in the kernel (``storedOwners()``).
+        case storage(SocketOwnerStorage)
     }
 
     let answer: Answer
@@ -37,12 +42,46 @@ struct OwnersStage {
         switch answer {
         case .inodes(let scan): scan.report
         case .table(let table): table.report
+        case .storage(let storage): storage.report
         }
     }
 
     /// The table of every socket's owners, on that path.
     var table: SocketOwnerTable? {
         if case .table(let table) = answer { table } else { nil }
+    }
+
+    /// The owners kept on the sockets, on that path.
+    var storage: SocketOwnerStorage? {
+        if case .storage(let storage) = answer { storage } else { nil }
+    }
+
+    /// Attaches the owners to the current namespace's internet sockets in the kernel (the every-socket path when
+    /// ``storageChoice()`` allows it).
+    /// - Throws: ``SockDiagError`` saying why the kernel cannot.
+    static func storedOwners() throws -> OwnersStage {
+        let started = Self.monotonicNanoseconds()
+        let storage = try SocketOwnerScanner(source: .automatic).attachOwners()
+        return OwnersStage(answer: .storage(storage), inodes: 0, nanoseconds: Self.monotonicNanoseconds() - started)
+    }
+
+    /// The open files (``openFiles()``, an upper bound of the socket descriptors the table would hold) from which
+    /// the every-socket path keeps the owners on the sockets in the kernel by default, instead of a table: 524 288
+    /// descriptors make an 8 MiB table, more than half of what the listing itself holds (~13.5 MiB, flat). Below,
+    /// the table: measured at 100 000 sockets, it is 1.5 times faster (its scan overlaps the dump; the storage is
+    /// two kernel allocations per socket); at 1 000 000, the table path takes 1.9 s and 65 MiB, the storage 3.1 s
+    /// and 17.5 MiB (and ~340 bytes of kernel memory per socket of the namespace until it exits).
+    static let storageThreshold = 524_288
+
+    /// Whether the every-socket path keeps the owners on the sockets in the kernel: `SOCKDIAG_OWNERS=storage`
+    /// requires it (`forced`), `bpf` and `proc` take the table, `auto` or nothing tries it first.
+    static func storageChoice() -> (tried: Bool, forced: Bool) {
+        guard let variable = getenv("SOCKDIAG_OWNERS"), variable.pointee != 0 else { return (true, false) }
+        switch String(cString: variable) {
+        case "storage": return (true, true)
+        case "auto": return (true, false)
+        default: return (false, false)
+        }
     }
 
     /// Whether `listing` takes the every-socket path: `-p` on one namespace, by process (not `-T`), with no
@@ -61,14 +100,21 @@ struct OwnersStage {
     /// machine against ~130 per row of the namespace. Either path gives the same answer; when a count cannot be
     /// read, the table.
     static func streams(_ listing: Listing) -> Bool {
+        guard listsMostSockets(listing) else { return false }
+        guard let sockets = Self.namespaceSockets(), let files = Self.openFiles() else { return true }
+        return tableIsSmaller(namespaceSockets: sockets, openFiles: files)
+    }
+
+    /// Whether `listing` is `-p` on one namespace, by process (not `-T`), with no filter or port condition and
+    /// ESTABLISHED among the states: the listings that the every-socket paths serve (``streams(_:)`` adds a size
+    /// rule for the table; owners kept on the sockets need none).
+    static func listsMostSockets(_ listing: Listing) -> Bool {
         let options = listing.options
         let query = listing.query
         guard options.processes, !options.display.threads, case .all = query.filter, query.ports.isEmpty else {
             return false
         }
-        guard query.states.contains(.established) else { return false }
-        guard let sockets = Self.namespaceSockets(), let files = Self.openFiles() else { return true }
-        return tableIsSmaller(namespaceSockets: sockets, openFiles: files)
+        return query.states.contains(.established)
     }
 
     /// Whether the table of every socket descriptor (at most `openFiles`) is small (under 1 MiB) or no larger
@@ -113,6 +159,12 @@ struct OwnersStage {
         try SocketOwnerScanner(source: try Self.source()).startAllOwners(readAhead: readAhead)
     }
 
+    private init(answer: Answer, inodes: Int, nanoseconds: UInt64) {
+        self.answer = answer
+        self.inodes = inodes
+        self.nanoseconds = nanoseconds
+    }
+
     /// The every-socket path's answer, once `pending` is over.
     /// - Throws: What the scan threw.
     init(_ pending: PendingOwnerTable) throws {
@@ -136,13 +188,14 @@ struct OwnersStage {
         self.inodes = inodes.count
     }
 
-    /// The owner source `SOCKDIAG_OWNERS` names (`auto`, `proc` or `bpf`: for tests and benchmarks), else
-    /// automatic.
+    /// The owner source `SOCKDIAG_OWNERS` names (`auto`, `proc` or `bpf`: for tests and benchmarks; `storage`
+    /// is automatic here, see ``storageChoice()``), else automatic.
     static func source() throws -> SocketOwnerSource {
         guard let variable = getenv("SOCKDIAG_OWNERS"), variable.pointee != 0 else { return .automatic }
         let name = String(cString: variable)
+        if name == "storage" { return .automatic }
         guard let source = SocketOwnerSource(rawValue: name) else {
-            throw UsageError("SOCKDIAG_OWNERS must be auto, proc or bpf, not '\(name)'")
+            throw UsageError("SOCKDIAG_OWNERS must be auto, proc, bpf or storage, not '\(name)'")
         }
         return source
     }
@@ -163,13 +216,17 @@ struct OwnersStage {
         switch answer {
         case .inodes(let scan): scan.owners[inode] ?? []
         case .table(let table): table.owners(of: inode)
+        case .storage: []
         }
     }
 
     /// Says on stderr when some processes could not be read, or none was found (no /proc).
     func notePartial() {
         let scanned = report
-        if (inodes > 0 || table != nil) && scanned.source == .proc && scanned.processesScanned + scanned.processesUnreadable == 0 {
+        let scannedEverySocket = table != nil || storage != nil
+        if (inodes > 0 || scannedEverySocket) && scanned.source == .proc
+            && scanned.processesScanned + scanned.processesUnreadable == 0
+        {
             StandardError.note("process information is missing: no process found under /proc (is /proc mounted?)")
             return
         }
@@ -187,7 +244,7 @@ struct OwnersStage {
 
     /// Says on stderr what the scan read and how long it took (`-v`).
     func noteCost() {
-        guard inodes > 0 || table != nil else {
+        guard inodes > 0 || table != nil || storage != nil else {
             StandardError.note(
                 "processes: no matching socket has an inode (time-wait, request or closed sockets); /proc not scanned"
             )
@@ -200,6 +257,10 @@ struct OwnersStage {
         switch answer {
         case .table(let table):
             what = "every socket (\(table.descriptorCount) socket descriptors; rows streamed, the dump started meanwhile) in \(milliseconds) ms"
+        case .storage(let storage):
+            what =
+                "every socket, owners kept on the namespace's sockets in the kernel (BPF socket storage; "
+                + "\(storage.overflowCount) past a socket's fourth kept here; rows streamed) in \(milliseconds) ms"
         case .inodes(let scan):
             what = "\(inodes) socket inodes (rows kept) in \(milliseconds) ms; \(scan.owners.count) have owners"
         }

@@ -41,6 +41,9 @@ struct RowWriter: ~Copyable {
     private var ownerText: OwnerText?
     /// The scan that gives ``ownerTable`` at the first row that needs it (the every-socket path).
     var pendingOwners: PendingOwnerTable?
+    /// `-p` on the every-socket path with the owners kept on the sockets in the kernel: what reads them from each
+    /// streamed row (``SocketOwnerStorage``); `nil` otherwise.
+    var ownerStorage: SocketOwnerStorage?
     /// The one owner list every streamed row reuses (no allocation per row).
     private var ownerList: [SocketOwner] = []
 
@@ -229,6 +232,16 @@ extension RowWriter: RowConsumer {
         ownerTable = try pending.table()
     }
 
+    /// The owners of a streamed internet socket: from ``ownerStorage`` when there is one, else as
+    /// ``tableOwners(of:)``.
+    @inline(__always)
+    private mutating func streamedOwners(of socket: Socket) -> [SocketOwner]? {
+        guard let ownerStorage else { return tableOwners(of: socket.inode) }
+        ownerList.removeAll(keepingCapacity: true)
+        ownerStorage.appendOwners(of: socket, to: &ownerList)
+        return ownerList
+    }
+
     @inline(__always)
     mutating func take(_ socket: UnixSocket) throws {
         try awaitOwners()
@@ -238,13 +251,13 @@ extension RowWriter: RowConsumer {
     @inline(__always)
     mutating func take(_ socket: Socket) throws {
         try awaitOwners()
-        guard table != nil, let ownerTable, let ownerText else {
-            try write(socket, owners: tableOwners(of: socket.inode))
+        if table != nil, let ownerTable, let ownerText {
+            try writeRow { _, _ in } table: { table, out in
+                table.write(socket, ownersIn: ownerTable, text: ownerText, to: &out)
+            }
             return
         }
-        try writeRow { _, _ in } table: { table, out in
-            table.write(socket, ownersIn: ownerTable, text: ownerText, to: &out)
-        }
+        try write(socket, owners: streamedOwners(of: socket))
     }
 
     mutating func take(_ socket: NetlinkSocketEntry) throws {
@@ -272,6 +285,8 @@ extension RowWriter: RowConsumer {
             if labelled { heldRows.append(contentsOf: label) }
             if let ownerTable, let ownerText {
                 table!.write(socket, ownersIn: ownerTable, text: ownerText, to: &heldRows)
+            } else if let owners = streamedOwners(of: socket) {
+                table!.write(socket, owners: owners, to: &heldRows)
             } else {
                 table!.write(socket, to: &heldRows)
             }
@@ -280,7 +295,7 @@ extension RowWriter: RowConsumer {
 
     mutating func takeHeld() throws {
         try awaitOwners()
-        for socket in heldSockets { try write(socket, owners: tableOwners(of: socket.inode)) }
+        for socket in heldSockets { try write(socket, owners: streamedOwners(of: socket)) }
         heldSockets = []
         guard !heldRows.isEmpty else { return }
         layout!.cells.append(contentsOf: heldRows)
