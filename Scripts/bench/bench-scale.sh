@@ -189,7 +189,11 @@ rows_if "-p|--processes" "sockdiag -p (BPF vs /proc)" \
     "sockdiag -tanp (BPF owners)" "env SOCKDIAG_OWNERS=bpf $(q "$bin") -tanp" \
     "sockdiag -tanp (/proc walk)" "env SOCKDIAG_OWNERS=proc $(q "$bin") -tanp" \
     "sockdiag -tlnp --sport 9000 (BPF owners)" "env SOCKDIAG_OWNERS=bpf $(q "$bin") -tlnp --sport 9000" \
-    "sockdiag -tlnp --sport 9000 (/proc walk)" "env SOCKDIAG_OWNERS=proc $(q "$bin") -tlnp --sport 9000"
+    "sockdiag -tlnp --sport 9000 (/proc walk)" "env SOCKDIAG_OWNERS=proc $(q "$bin") -tlnp --sport 9000" \
+    "sockdiag -tanp (owners on the sockets)" "env SOCKDIAG_OWNERS=storage $(q "$bin") -tanp" \
+    "sockdiag -tanp (BPF table)" "env SOCKDIAG_OWNERS=bpf $(q "$bin") -tanp"
+# -p's default path (a table of every socket descriptor, or from 524 288 open files the owners kept on the
+# sockets in the kernel) is the "sockdiag -tanp" rows above; these two compare the paths at any N.
 rows+=(
     "sockdiag -tan" "$(q "$bin") -tan" "sockdiag-floor (bare dump, all TCP states)" "$(q "$floor")"
     "sockdiag --state time-wait --port 8000" "$(q "$bin") --state time-wait --port 8000"
