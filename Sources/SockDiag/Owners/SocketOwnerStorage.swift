@@ -12,8 +12,8 @@ import Musl
 /// socket-storage map, the first four (pid, descriptor) of each socket on the socket; a dump whose query carries
 /// this object (``SocketQuery/owners``) asks inet_diag to put each socket's record in its reply, where
 /// ``Socket/storedOwners`` reads it. User space keeps only each owning process's name and the owners past the
-/// fourth of a socket (a listener shared by pre-forked workers, a passed descriptor): memory does not grow with
-/// the sockets. ``appendOwners(of:to:)`` lists a socket's owners as ``SocketOwnerTable`` does: by process, in pid
+/// fourth of a socket (a listener shared by pre-forked workers, a passed descriptor), or of a socket the kernel
+/// would not keep a record on: memory does not grow with the sockets. ``appendOwners(of:to:)`` lists a socket's owners as ``SocketOwnerTable`` does: by process, in pid
 /// and descriptor order, no threads.
 ///
 /// The kernel keeps the records (about 0.4 KiB per socket, in its own memory) until the map's last descriptor
@@ -44,10 +44,14 @@ public final class SocketOwnerStorage: Sendable, Hashable {
     public var overflowCount: Int { overflow.descriptorCount }
 
     /// Appends the owners of `socket` (read in a dump with this object in its query) to `list`, in pid and
-    /// descriptor order: no allocation when `list` has room.
+    /// descriptor order: no allocation when `list` has room. A socket the kernel kept no record on (it refused the
+    /// storage: the socket's option memory over `net.core.optmem_max`) has its owners here, as the overflow has.
     @inline(__always)
     public func appendOwners(of socket: Socket, to list: inout [SocketOwner]) {
-        guard let stored = socket.storedOwners else { return }
+        guard let stored = socket.storedOwners else {
+            overflow.appendOwners(of: socket.inode, to: &list)
+            return
+        }
         stored.forEachKept { pid, fd in
             list.append(SocketOwner(command: overflow.commands[pid] ?? "", pid: pid, fd: fd))
         }

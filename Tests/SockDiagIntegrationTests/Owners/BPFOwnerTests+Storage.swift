@@ -56,6 +56,24 @@ extension Integration.BPFOwners {
         #expect(try Self.sockets(in: namespace, storage: nil).allSatisfy { $0.storedOwners == nil })
     }
 
+    @Test("sockets the kernel keeps no record on (net.core.optmem_max 0 in their namespace) still list their owners")
+    func storageRefused() throws {
+        let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")
+        let (namespace, population) = try Population.inNewNamespace()
+        defer { namespace.remove() }
+        defer { population.close() }
+        // The option memory a socket may have: a record is charged to it, so none fits.
+        try #require(try namespace.exec(["sysctl", "-q", "-w", "net.core.optmem_max=0"]).status == 0)
+        let table = try namespace.exec(["/usr/bin/env", "SOCKDIAG_OWNERS=bpf", binary, "-tanp"])
+        let stored = try namespace.exec(["/usr/bin/env", "SOCKDIAG_OWNERS=storage", binary, "-tanp", "-v"])
+        try #require(table.status == 0 && stored.status == 0, "\(table) \(stored)")
+        let owned = table.stdout.split(separator: "\n").filter { $0.contains("users:((") }.count
+        #expect(owned >= 10, "the population's sockets are held by this process: \(table.stdout)")
+        #expect(stored.stdout == table.stdout)
+        // Every owner came back through user space.
+        #expect(stored.stderr.contains("BPF socket storage; \(owned) kept here"), "\(stored)")
+    }
+
     @Test("-p with UDP or UNIX sockets takes the table: their replies carry no socket storage; -v says why")
     func storedOwnersTCPOnly() throws {
         let binary = try #require(Commands.sockdiagBinary, "sockdiag executable not found; set SOCKDIAG_BIN")

@@ -22,7 +22,7 @@
 ///     *last = entry.tgid;
 /// }
 /// struct sockdiag_owners *v = bpf_sk_storage_get(&owners, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
-/// if (!v) { entry.ino = ~0ULL; bpf_seq_write(meta->seq, &entry, 16); return 0; }  // said to user space
+/// if (!v) { bpf_seq_write(meta->seq, &entry, 16); return 0; }  // no storage: the owner goes to user space
 /// __u32 index;
 /// if (v->last_pid == entry.tgid && v->last_fd == fd) index = v->count - 1;  // run again: recorded already
 /// else { index = v->count++; v->last_pid = entry.tgid; v->last_fd = fd;
@@ -38,8 +38,6 @@ enum OwnerStorageProgram {
     static let storeImmediateWord: UInt8 = 0x62, moveImmediate32: UInt8 = 0xB4
     static let shiftLeftImmediate: UInt8 = 0x67, addRegister: UInt8 = 0x0F, subtractImmediate: UInt8 = 0x17
     static let jumpAtLeast: UInt8 = 0x35, jumpBelow: UInt8 = 0xA5
-    /// The inode that marks a socket whose storage could not be created (`~0`; no socket has it).
-    static let failedInode = UInt64.max
 
     /// Stack slots: the entry (inode, pid, fd), the name record, the key of the last-process map.
     static let entry: Int16 = -16, named: Int16 = -48, lastKey: Int16 = -56
@@ -204,11 +202,9 @@ enum OwnerStorageProgram {
         asm.label("overflow")
         asm.jump(Instruction(jumpBelow, dst: 3, immediate: Int32(OwnerStorageValue.slots)), to: "done")
         asm.jump(Instruction(P.jump), to: "write")
+        // No storage for this socket (the kernel refused it: the socket's option memory is over
+        // `net.core.optmem_max`, or it is being freed): the owner goes to user space as an overflow entry does.
         asm.label("failed")
-        asm.emit(
-            Instruction(P.moveImmediate, dst: 1, immediate: -1),
-            Instruction(P.storeDouble, dst: 10, src: 1, offset: entry)  // entry.inode = ~0
-        )
         asm.label("write")
         asm.emit(
             Instruction(P.loadDouble, dst: 1, src: 6, offset: 0),

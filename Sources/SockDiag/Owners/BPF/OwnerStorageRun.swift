@@ -65,7 +65,6 @@ enum OwnerStorageRun {
         var overflow: [SocketOwnerTable.Entry] = []
         var commands: [Int32: String] = [:]
         var naming: Int32?
-        var failed = 0
         try TaskFileIterator.forEachRecord(link: linked.link, size: 16) { raw in
             if let pid = naming {
                 commands[pid] = TaskFileRecord.command(raw)
@@ -73,14 +72,7 @@ enum OwnerStorageRun {
                 return
             }
             let entry = raw.loadUnaligned(as: SocketOwnerTable.Entry.self)
-            switch entry.inode {
-            case 0: naming = entry.pid
-            case OwnerStorageProgram.failedInode: failed += 1
-            default: overflow.append(entry)
-            }
-        }
-        guard failed == 0 else {
-            throw BTFError("the kernel could not create the storage of \(failed) sockets (bpf_sk_storage_get)")
+            if entry.inode == 0 { naming = entry.pid } else { overflow.append(entry) }
         }
         return (overflow, commands)
     }

@@ -261,7 +261,8 @@ struct OwnersStage {
         case .storage(let storage):
             what =
                 "every socket, owners kept on the namespace's sockets in the kernel (BPF socket storage; "
-                + "\(storage.overflowCount) past a socket's fourth kept here; rows streamed) in \(milliseconds) ms"
+                + "\(storage.overflowCount) kept here: past a socket's fourth, or refused a record; rows streamed) in "
+                + "\(milliseconds) ms"
         case .inodes(let scan):
             what = "\(inodes) socket inodes (rows kept) in \(milliseconds) ms; \(scan.owners.count) have owners"
         }
