@@ -48,12 +48,8 @@ public struct SocketOwnerTable: Sendable {
     /// Calls `body` with each owner of the socket `inode`, in pid and descriptor order; never for inode 0.
     @inline(__always)
     public func forEachOwner(of inode: UInt64, _ body: (SocketOwner) throws -> Void) rethrows {
-        guard inode != 0 else { return }
-        var index = firstIndex(of: inode)
-        while index < entries.count, entries[index].inode == inode {
-            let entry = entries[index]
-            try body(SocketOwner(command: commands[entry.pid] ?? "", pid: entry.pid, fd: entry.fd))
-            index += 1
+        try forEachDescriptor(of: inode) { pid, fd in
+            try body(SocketOwner(command: commands[pid] ?? "", pid: pid, fd: fd))
         }
     }
 
